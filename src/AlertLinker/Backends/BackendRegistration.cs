@@ -1,0 +1,123 @@
+using System.ComponentModel.DataAnnotations;
+using AlertLinker.Backends.Jaeger;
+using AlertLinker.Backends.PrometheusExemplars;
+using AlertLinker.Backends.Tempo;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using Refit;
+
+namespace AlertLinker.Backends;
+
+/// <summary>Registers one backend type; each backend folder has one.</summary>
+internal interface IBackendType
+{
+    string Type { get; }
+
+    void Register(IServiceCollection services, string name, IConfigurationSection section);
+}
+
+public static class BackendRegistration
+{
+    public const string SectionName = "AlertLinker:Backends";
+
+    // A new backend is a new folder and one line here.
+    private static readonly IBackendType[] Types =
+    [
+        new JaegerBackendType(),
+        new TempoBackendType(),
+        new PrometheusExemplarsBackendType(),
+    ];
+
+    public static IServiceCollection AddTraceBackends(this IServiceCollection services, IConfiguration configuration)
+    {
+        foreach (var section in configuration.GetSection(SectionName).GetChildren())
+        {
+            var typeName = section["Type"];
+            var type = Types.FirstOrDefault(t => string.Equals(t.Type, typeName, StringComparison.OrdinalIgnoreCase))
+                ?? throw new OptionsValidationException(section.Path, typeof(BackendOptions),
+                    [$"{section.Path}:Type is '{typeName}'; it must be one of: {string.Join(", ", Types.Select(t => t.Type))}"]);
+            type.Register(services, section.Key, section);
+        }
+        services.AddSingleton<BackendDirectory>();
+        return services;
+    }
+
+    /// <summary>
+    /// Binds and validates a backend's options, and registers its HTTP client (one resilience pipeline per backend:
+    /// attempt timeout, retry on transient failures, circuit breaker) and its <see cref="ITraceBackend"/>.
+    /// </summary>
+    internal static void AddBackend<TOptions, TApi>(
+        IServiceCollection services,
+        string name,
+        IConfigurationSection section,
+        Func<IServiceProvider, TOptions, TApi, ITraceBackend> create)
+        where TOptions : BackendOptions, new()
+        where TApi : class
+    {
+        var options = section.Get<TOptions>() ?? new TOptions();
+        ValidateOrThrow(section.Path, options);
+
+        var clientName = "backend:" + name;
+        services.AddHttpClient(clientName, client =>
+            {
+                client.BaseAddress = WithTrailingSlash(options.ApiUrl!);
+                foreach (var (header, value) in options.Headers)
+                    client.DefaultRequestHeaders.TryAddWithoutValidation(header, value);
+                // The resilience pipeline owns timeouts.
+                client.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .AddResilienceHandler(clientName, pipeline => ConfigureResilience(pipeline, options));
+
+        services.AddSingleton<ITraceBackend>(sp =>
+        {
+            var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(clientName);
+            return create(sp, options, RestService.For<TApi>(http));
+        });
+    }
+
+    internal static void ValidateOrThrow(string path, BackendOptions options)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
+        var errors = results.Select(r => $"{path}: {r.ErrorMessage}")
+            .Concat(options.Validate().Select(message => $"{path}: {message}"))
+            .ToList();
+        if (errors.Count > 0)
+            throw new OptionsValidationException(path, options.GetType(), errors);
+    }
+
+    private static void ConfigureResilience(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, BackendOptions options)
+    {
+        pipeline
+            .AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = 2,
+                Delay = TimeSpan.FromMilliseconds(200),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+            })
+            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+            {
+                FailureRatio = 0.5,
+                MinimumThroughput = 6,
+                SamplingDuration = TimeSpan.FromSeconds(30),
+                BreakDuration = TimeSpan.FromSeconds(30),
+            })
+            .AddTimeout(options.AttemptTimeout);
+    }
+
+    private static Uri WithTrailingSlash(Uri uri) =>
+        uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
+}
+
+/// <summary>Finds configured backends by name, lazily (an exemplar backend links into another backend's trace view).</summary>
+public sealed class BackendDirectory(IServiceProvider services)
+{
+    private readonly Lazy<IReadOnlyList<ITraceBackend>> all = new(() => services.GetServices<ITraceBackend>().ToList());
+
+    public IReadOnlyList<ITraceBackend> All => all.Value;
+
+    public ITraceBackend? Find(string name) =>
+        All.FirstOrDefault(b => string.Equals(b.Name, name, StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,72 @@
+using AlertLinker.Resolution;
+
+namespace AlertLinker.Backends;
+
+/// <summary>
+/// One configured tracing backend instance (config section <c>AlertLinker:Backends:&lt;name&gt;</c>).
+/// Links are pure; exemplar search does I/O and runs under the enrichment budget.
+/// </summary>
+public interface ITraceBackend
+{
+    /// <summary>Instance name, the config key (e.g. "jaeger-prod").</summary>
+    string Name { get; }
+
+    /// <summary>Backend type: Jaeger, Tempo, PrometheusExemplars…</summary>
+    string Type { get; }
+
+    /// <summary>Deep links for the alert's service and window (e.g. slow traces, errored traces). Pure: no I/O.</summary>
+    IReadOnlyList<BackendLink> BuildLinks(ResolvedAlert alert);
+
+    /// <summary>A search link for an arbitrary trace search (runbooks use it), or null where the backend cannot express it. Pure.</summary>
+    BackendLink? BuildSearchLink(TraceSearch search);
+
+    /// <summary>A link to one trace in this backend's UI, or null where the backend has no trace view.</summary>
+    Uri? BuildTraceLink(string traceId, AlertWindow window);
+
+    /// <summary>Concrete exemplar traces (slowest, errored) of the alert's window. An empty list means none found.</summary>
+    Task<IReadOnlyList<TraceSummary>> FindExemplarsAsync(ResolvedAlert alert, CancellationToken cancellationToken);
+}
+
+/// <summary>A titled deep link into a backend UI; <paramref name="Query"/> is the backend-native query text where there is one (TraceQL, Jaeger tags).</summary>
+public sealed record BackendLink(string Title, Uri Url, string? Query = null);
+
+/// <summary>A backend-neutral trace search: what a runbook line like "db.system = postgresql, slowest first" asks for.</summary>
+public sealed record TraceSearch(
+    string Service,
+    string? Operation,
+    AlertWindow Window,
+    IReadOnlyDictionary<string, string> Attributes,
+    TimeSpan? MinDuration = null,
+    bool ErrorsOnly = false,
+    int Limit = 20);
+
+/// <summary>One exemplar trace.</summary>
+public sealed record TraceSummary(
+    string TraceId,
+    string? RootService,
+    string? RootOperation,
+    DateTimeOffset? Start,
+    TimeSpan? Duration,
+    bool Error,
+    Uri? Link);
+
+public enum BackendOutcome
+{
+    /// <summary>Exemplars were found.</summary>
+    Found,
+    /// <summary>The search ran and found nothing (sampling, retention, or no exemplar storage).</summary>
+    NothingFound,
+    /// <summary>Links only: the alert had no service, or the backend has no search.</summary>
+    LinksOnly,
+    Failed,
+    TimedOut,
+}
+
+/// <summary>What one backend contributed to one alert: its links, its exemplars, and what went wrong if anything.</summary>
+public sealed record BackendSection(
+    string Backend,
+    string Type,
+    IReadOnlyList<BackendLink> Links,
+    IReadOnlyList<TraceSummary> Exemplars,
+    BackendOutcome Outcome,
+    string? Note);

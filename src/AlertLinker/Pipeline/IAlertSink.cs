@@ -1,0 +1,23 @@
+namespace AlertLinker.Pipeline;
+
+/// <summary>Where enriched notifications go (Slack). Says whether a failure is worth retrying.</summary>
+public interface IAlertSink
+{
+    Task<DeliveryResult> DeliverAsync(EnrichedNotification notification, CancellationToken cancellationToken);
+}
+
+/// <param name="RetryAfter">A delay the receiver asked for (Slack 429 Retry-After), if any.</param>
+public sealed record DeliveryResult(bool Delivered, bool Retryable, string? Error, TimeSpan? RetryAfter = null)
+{
+    public static DeliveryResult Ok { get; } = new(true, false, null);
+
+    public static DeliveryResult Retry(string error, TimeSpan? after = null) => new(false, true, error, after);
+
+    public static DeliveryResult Permanent(string error) => new(false, false, error);
+}
+
+/// <summary>Turns a stored notification into a delivered message: resolve, enrich, render, deliver.</summary>
+public interface INotificationProcessor
+{
+    Task<DeliveryResult> ProcessAsync(Alerts.AlertNotification notification, CancellationToken cancellationToken);
+}

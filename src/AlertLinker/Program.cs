@@ -1,0 +1,31 @@
+using AlertLinker.Backends;
+using AlertLinker.Operability;
+using AlertLinker.Pipeline;
+using AlertLinker.Resolution;
+using AlertLinker.Runbooks;
+using AlertLinker.Slack;
+using AlertLinker.Sources;
+using AlertLinker.Sources.Alertmanager;
+using AlertLinker.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddOperability();
+builder.Services.AddSources();
+builder.Services.AddAlertStore();
+builder.Services.AddAlertResolution();
+builder.Services.AddTraceBackends(builder.Configuration);
+builder.Services.AddRunbooks();
+builder.Services.AddSlack();
+builder.Services.AddAlertPipeline();
+
+var app = builder.Build();
+
+app.UseOperability();
+app.MapAlertmanagerWebhook();
+app.MapOperability();
+
+app.Run();
+
+/// <summary>Entry point; public for WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,7 @@
+namespace AlertLinker.Sources;
+
+public static class SourceRegistration
+{
+    // SKELETON
+    public static IServiceCollection AddSources(this IServiceCollection services) => services;
+}
