@@ -6,6 +6,9 @@ using AlertLinker.Runbooks;
 using AlertLinker.Slack;
 using AlertLinker.Sources;
 using AlertLinker.Sources.Alertmanager;
+using AlertLinker.Sources.Grafana;
+using AlertLinker.Sources.Opsgenie;
+using AlertLinker.Sources.PagerDuty;
 using AlertLinker.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -23,6 +26,9 @@ var app = builder.Build();
 
 app.UseOperability();
 app.MapAlertmanagerWebhook();
+app.MapGrafanaWebhook();
+app.MapPagerDutyWebhook();
+app.MapOpsgenieWebhook();
 app.MapOperability();
 
 app.Run();

@@ -40,4 +40,12 @@ public sealed record Alert
 }
 
 /// <summary>A titled http(s) link.</summary>
-public sealed record AlertLink(string Title, Uri Url);
+public sealed record AlertLink(string Title, Uri Url)
+{
+    /// <summary>A link from a URL a sender gave us, or null unless it is an absolute http(s) URL (no javascript:, no relative paths).</summary>
+    public static AlertLink? FromUntrusted(string title, string? url) =>
+        !string.IsNullOrWhiteSpace(url) && url.Length <= 3000
+        && Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? new AlertLink(title, uri)
+            : null;
+}

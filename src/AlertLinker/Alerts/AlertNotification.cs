@@ -31,14 +31,46 @@ public sealed record AlertNotification
     public required DateTimeOffset ReceivedAt { get; init; }
 
     /// <summary>
+    /// State change (the default: create or update the alert's message) or a note for the alert's thread
+    /// (PagerDuty incident.annotated, Opsgenie AddNote). A note's <see cref="Status"/> is the source's last word
+    /// on the alert when it said one, else Firing: a note must never change the message's state.
+    /// </summary>
+    public NotificationKind Kind { get; init; } = NotificationKind.StateChange;
+
+    /// <summary>The text of a <see cref="NotificationKind.Note"/> (untrusted: escape before rendering).</summary>
+    public string? Note { get; init; }
+
+    /// <summary>The source's own name for what happened (incident.acknowledged, AddNote); null for Alertmanager.</summary>
+    public string? Event { get; init; }
+
+    /// <summary>
+    /// The source's identity of this delivery when it has one that is stable across retries
+    /// (PagerDuty event.id, Opsgenie action + updatedAt). Dedupe then keys on it: two acknowledgements
+    /// of the same incident are two events, one retried three times is one.
+    /// </summary>
+    public string? DeliveryId { get; init; }
+
+    /// <summary>
     /// One key per alert that identifies a repeated delivery of the same state:
     /// retries and HA peers send the same group key, fingerprint, status and start.
     /// </summary>
     public IEnumerable<string> DedupeKeys() =>
-        Alerts.Select(alert => string.Join('|',
+        DeliveryId is not null
+            ? Alerts.Select(alert => string.Join('|', Source, "delivery", DeliveryId, alert.Fingerprint))
+            : Alerts.Select(alert => string.Join('|',
             Source,
             GroupKey,
             alert.Fingerprint,
             alert.Status.ToString(),
             alert.StartsAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
+}
+
+/// <summary>What a notification asks of the Slack side.</summary>
+public enum NotificationKind
+{
+    /// <summary>Post the alert's message, or update it to the new state.</summary>
+    StateChange,
+
+    /// <summary>Reply in the alert's thread with <see cref="AlertNotification.Note"/>; leave the message as it is.</summary>
+    Note,
 }

@@ -2,9 +2,8 @@ using System.ComponentModel.DataAnnotations;
 using AlertLinker.Backends.Jaeger;
 using AlertLinker.Backends.PrometheusExemplars;
 using AlertLinker.Backends.Tempo;
-using Microsoft.Extensions.Http.Resilience;
+using AlertLinker.Http;
 using Microsoft.Extensions.Options;
-using Polly;
 using Refit;
 
 namespace AlertLinker.Backends;
@@ -67,7 +66,7 @@ public static class BackendRegistration
                 // The resilience pipeline owns timeouts.
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
-            .AddResilienceHandler(clientName, pipeline => ConfigureResilience(pipeline, options));
+            .AddResilienceHandler(clientName, pipeline => OutboundResilience.Configure(pipeline, options.AttemptTimeout));
 
         services.AddSingleton<ITraceBackend>(sp =>
         {
@@ -85,26 +84,6 @@ public static class BackendRegistration
             .ToList();
         if (errors.Count > 0)
             throw new OptionsValidationException(path, options.GetType(), errors);
-    }
-
-    private static void ConfigureResilience(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, BackendOptions options)
-    {
-        pipeline
-            .AddRetry(new HttpRetryStrategyOptions
-            {
-                MaxRetryAttempts = 2,
-                Delay = TimeSpan.FromMilliseconds(200),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-            })
-            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
-            {
-                FailureRatio = 0.5,
-                MinimumThroughput = 6,
-                SamplingDuration = TimeSpan.FromSeconds(30),
-                BreakDuration = TimeSpan.FromSeconds(30),
-            })
-            .AddTimeout(options.AttemptTimeout);
     }
 
     private static Uri WithTrailingSlash(Uri uri) =>

@@ -12,6 +12,10 @@ internal static class SourceProblems
             statusCode: StatusCodes.Status401Unauthorized,
             title: "Unauthorized");
 
+    /// <param name="reason">What is wrong with the credentials (never the expected value).</param>
+    public static IResult Unauthorized(string source, string reason) =>
+        TypedResults.Problem($"{reason} ({source} webhook).", statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
+
     public static IResult TooLarge(int maxBytes) =>
         TypedResults.Problem(
             $"The body is larger than the limit of {maxBytes} bytes (AlertLinker:Sources:<Source>:MaxBodyBytes).",

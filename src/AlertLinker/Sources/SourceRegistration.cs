@@ -1,4 +1,7 @@
 using AlertLinker.Sources.Alertmanager;
+using AlertLinker.Sources.Grafana;
+using AlertLinker.Sources.Opsgenie;
+using AlertLinker.Sources.PagerDuty;
 using Microsoft.Extensions.Options;
 
 namespace AlertLinker.Sources;
@@ -9,13 +12,23 @@ public static partial class SourceRegistration
     {
         services.AddSingleton<WebhookIntake>();
         services.AddSourceOptions<AlertmanagerOptions>(AlertmanagerOptions.SectionName, "alertmanager");
+        services.AddSourceOptions<GrafanaOptions>(GrafanaOptions.SectionName, GrafanaParser.SourceName);
+        services.AddSourceOptions<OpsgenieOptions>(OpsgenieOptions.SectionName, OpsgenieParser.SourceName)
+            .Validate(o => o.HeaderIsConsistent, $"{OpsgenieOptions.SectionName}:HeaderName and HeaderValue must be set together.");
+        services.AddSourceOptions<PagerDutyOptions>(PagerDutyOptions.SectionName, PagerDutyParser.SourceName)
+            .Validate(o => o.SigningSecrets.All(s => !string.IsNullOrWhiteSpace(s)),
+                $"{PagerDutyOptions.SectionName}:SigningSecrets holds an empty entry; remove it or set the secret.")
+            .Validate(o => o.ApiUrl.Scheme is "http" or "https",
+                $"{PagerDutyOptions.SectionName}:ApiUrl must be an absolute http(s) URL.");
+        services.AddPagerDutyRestApi();
         return services;
     }
 
-    private static void AddSourceOptions<TOptions>(this IServiceCollection services, string section, string source)
+    private static OptionsBuilder<TOptions> AddSourceOptions<TOptions>(this IServiceCollection services, string section, string source)
         where TOptions : WebhookSourceOptions
     {
-        services.AddOptions<TOptions>()
+        var builder = services.AddOptions<TOptions>();
+        builder
             .BindConfiguration(section)
             .ValidateDataAnnotations()
             .Validate(o => !(string.IsNullOrEmpty(o.BasicAuth.Username) ^ string.IsNullOrEmpty(o.BasicAuth.Password)),
@@ -23,6 +36,7 @@ public static partial class SourceRegistration
             .ValidateOnStart();
         services.AddSingleton<IHostedService>(sp => new SourceAuthCheck(
             source, section, sp.GetRequiredService<IOptions<TOptions>>().Value, sp.GetRequiredService<ILogger<SourceAuthCheck>>()));
+        return builder;
     }
 
     /// <summary>Says at start-up how each source authenticates, so an open endpoint is never a surprise.</summary>
@@ -34,7 +48,7 @@ public static partial class SourceRegistration
             if (options.AllowAnonymous)
                 LogAnonymous(source, section);
             else if (!options.HasCredentials)
-                LogRefusingAll(source, section);
+                LogRefusingAll(source, section, options.CredentialKeys);
             return Task.CompletedTask;
         }
 
@@ -45,7 +59,7 @@ public static partial class SourceRegistration
         private partial void LogAnonymous(string source, string section);
 
         [LoggerMessage(EventId = 1011, Level = LogLevel.Warning,
-            Message = "The {Source} webhook has no credentials configured and will answer 401 to every call; set {Section}:BearerToken, {Section}:BasicAuth, or AllowAnonymous")]
-        private partial void LogRefusingAll(string source, string section);
+            Message = "The {Source} webhook has no credentials configured and will answer 401 to every call; under {Section} set {CredentialKeys}, or AllowAnonymous")]
+        private partial void LogRefusingAll(string source, string section, string credentialKeys);
     }
 }

@@ -30,6 +30,28 @@ internal static class WebhookAuth
         return false;
     }
 
+    /// <summary>True when the request carries <paramref name="name"/> with exactly <paramref name="expected"/> (constant time).</summary>
+    public static bool HeaderMatches(HttpRequest request, string name, string expected)
+    {
+        var values = request.Headers[name];
+        // Two copies of the header is not a credential.
+        return values.Count == 1 && FixedTimeEquals(values[0] ?? "", expected);
+    }
+
+    /// <summary>
+    /// Lowercase-hex HMAC-SHA256 check in constant time: false for anything that is not 64 hex digits.
+    /// </summary>
+    public static bool HmacSha256HexMatches(byte[] key, ReadOnlySpan<byte> message, ReadOnlySpan<char> presentedHex)
+    {
+        Span<byte> presented = stackalloc byte[32];
+        if (presentedHex.Length != 64 || Convert.FromHexString(presentedHex, presented, out _, out var written) != System.Buffers.OperationStatus.Done
+            || written != 32)
+            return false;
+        Span<byte> expected = stackalloc byte[32];
+        HMACSHA256.HashData(key, message, expected);
+        return CryptographicOperations.FixedTimeEquals(presented, expected);
+    }
+
     /// <summary>Compares hashes so neither the content nor the length of the secret leaks through timing.</summary>
     public static bool FixedTimeEquals(string presented, string expected) =>
         CryptographicOperations.FixedTimeEquals(

@@ -8,6 +8,9 @@ namespace AlertLinker.Sources;
 /// <param name="NotificationId">The stored notification, or null when every alert was a duplicate.</param>
 public sealed record WebhookAccepted(long? NotificationId, int Accepted, int Duplicates);
 
+/// <summary>The 200 a source answers to a delivery that is valid but asks nothing of Slack (a ping, a tag change).</summary>
+public sealed record WebhookIgnored(string Event, string Reason);
+
 /// <summary>The one way every source hands its normalized alerts to the durable store.</summary>
 internal sealed partial class WebhookIntake(IAlertStore store, AlertLinkerMetrics metrics, ILogger<WebhookIntake> logger)
 {
@@ -29,6 +32,18 @@ internal sealed partial class WebhookIntake(IAlertStore store, AlertLinkerMetric
         LogAccepted(notification.Source, notification.GroupKey, notification.Status, result.Accepted, result.Duplicates, result.NotificationId);
         return TypedResults.Accepted((string?)null, new WebhookAccepted(result.NotificationId, result.Accepted, result.Duplicates));
     }
+
+    /// <summary>Records a valid delivery that carries nothing to deliver, and answers 200 so the sender does not retry.</summary>
+    public IResult Ignore(string source, string eventName, string reason)
+    {
+        metrics.AlertsReceived(source, "ignored", 1);
+        LogIgnored(source, eventName, reason);
+        return TypedResults.Ok(new WebhookIgnored(eventName, reason));
+    }
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information,
+        Message = "Recorded {Source} event {Event} without delivering it: {Reason}")]
+    private partial void LogIgnored(string source, string @event, string reason);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information,
         Message = "Accepted {Source} notification {GroupKey} ({Status}): {Accepted} new, {Duplicates} duplicate alerts, stored as {NotificationId}")]

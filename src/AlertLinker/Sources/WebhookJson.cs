@@ -37,9 +37,36 @@ internal static class WebhookJson
         }
     }
 
-    private static string Describe(JsonException ex)
+    /// <summary>
+    /// Converts one part of an already parsed body (a PagerDuty event's data) into <typeparamref name="T"/>;
+    /// errors name the part by <paramref name="path"/> (e.g. <c>$.event.data</c>).
+    /// </summary>
+    public static bool TryConvert<T>(JsonElement element, string path, [NotNullWhen(true)] out T? value, [NotNullWhen(false)] out string? error)
+        where T : class
     {
-        var where = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "" : $" at {ex.Path}";
+        try
+        {
+            value = element.Deserialize<T>(Options);
+            if (value is null)
+            {
+                error = $"{path} is null; a JSON object is expected.";
+                return false;
+            }
+            error = null;
+            return true;
+        }
+        catch (JsonException ex)
+        {
+            value = null;
+            error = Describe(ex, path);
+            return false;
+        }
+    }
+
+    private static string Describe(JsonException ex, string root = "$")
+    {
+        var exPath = ex.Path is { Length: > 0 } p && root != "$" && p.StartsWith('$') ? root + p[1..] : ex.Path;
+        var where = string.IsNullOrEmpty(exPath) || exPath == "$" ? "" : $" at {exPath}";
         var position = ex.LineNumber is { } line ? $" (line {line + 1}, byte {ex.BytePositionInLine + 1})" : "";
         var message = ex.Message;
         if (ex.InnerException?.Message.Contains("UTF-8", StringComparison.OrdinalIgnoreCase) == true

@@ -17,7 +17,11 @@ public class WebhookSourceOptions
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
 
-    public bool HasCredentials => !string.IsNullOrEmpty(BearerToken) || BasicAuth.IsConfigured;
+    /// <summary>True when some credential is configured; a source with its own scheme (signatures, a header) adds it.</summary>
+    public virtual bool HasCredentials => !string.IsNullOrEmpty(BearerToken) || BasicAuth.IsConfigured;
+
+    /// <summary>The keys that configure credentials for this source, for the start-up warning.</summary>
+    public virtual string CredentialKeys => "BearerToken or BasicAuth";
 }
 
 public sealed class BasicAuthOptions

@@ -27,16 +27,22 @@ internal static class AlertmanagerParser
         return TryNormalize(payload, receivedAt, out notification, out error);
     }
 
+    /// <param name="source">The source name to record: Grafana Alerting sends the same shape.</param>
+    /// <param name="expectedVersion">The body's <c>version</c>: "4" from Alertmanager, "1" from Grafana.</param>
     public static bool TryNormalize(
         AlertmanagerPayload payload,
         DateTimeOffset receivedAt,
         [NotNullWhen(true)] out AlertNotification? notification,
-        [NotNullWhen(false)] out string? error)
+        [NotNullWhen(false)] out string? error,
+        string source = SourceName,
+        string expectedVersion = "4")
     {
         notification = null;
-        if (payload.Version is { } version && version != "4")
+        if (payload.Version is { } version && version != expectedVersion)
         {
-            error = $"Webhook version '{version}' is not supported here: this endpoint takes Alertmanager webhook version 4 (Grafana Alerting sends version 1).";
+            error = source == SourceName
+                ? $"Webhook version '{Shorten(version)}' is not supported here: this endpoint takes Alertmanager webhook version 4 (Grafana Alerting sends version 1 to /webhooks/grafana)."
+                : $"Webhook version '{Shorten(version)}' is not supported here: this endpoint takes {source} webhooks version {expectedVersion}.";
             return false;
         }
         if (payload.Alerts is not { Count: > 0 } rawAlerts)
@@ -64,7 +70,7 @@ internal static class AlertmanagerParser
 
         notification = new AlertNotification
         {
-            Source = SourceName,
+            Source = source,
             GroupKey = string.IsNullOrEmpty(payload.GroupKey)
                 ? $"{payload.Receiver}:{{{string.Join(",", (payload.GroupLabels ?? []).OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}=\"{l.Value}\""))}}}"
                 : payload.GroupKey,

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+
+namespace AlertLinker.Http;
+
+/// <summary>
+/// The one resilience pipeline of every outbound HTTP integration (trace backends, the PagerDuty REST API):
+/// retry transient failures twice with jittered backoff, break the circuit when half the calls fail,
+/// and bound each attempt. Integrations never write their own loops.
+/// </summary>
+internal static class OutboundResilience
+{
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, TimeSpan attemptTimeout)
+    {
+        pipeline
+            .AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = 2,
+                Delay = TimeSpan.FromMilliseconds(200),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+            })
+            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+            {
+                FailureRatio = 0.5,
+                MinimumThroughput = 6,
+                SamplingDuration = TimeSpan.FromSeconds(30),
+                BreakDuration = TimeSpan.FromSeconds(30),
+            })
+            .AddTimeout(attemptTimeout);
+    }
+}
