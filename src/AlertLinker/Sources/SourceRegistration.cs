@@ -16,8 +16,6 @@ public static partial class SourceRegistration
         services.AddSourceOptions<OpsgenieOptions>(OpsgenieOptions.SectionName, OpsgenieParser.SourceName)
             .Validate(o => o.HeaderIsConsistent, $"{OpsgenieOptions.SectionName}:HeaderName and HeaderValue must be set together.");
         services.AddSourceOptions<PagerDutyOptions>(PagerDutyOptions.SectionName, PagerDutyParser.SourceName)
-            .Validate(o => o.SigningSecrets.All(s => !string.IsNullOrWhiteSpace(s)),
-                $"{PagerDutyOptions.SectionName}:SigningSecrets holds an empty entry; remove it or set the secret.")
             .Validate(o => o.ApiUrl.Scheme is "http" or "https",
                 $"{PagerDutyOptions.SectionName}:ApiUrl must be an absolute http(s) URL.");
         services.AddPagerDutyRestApi();

@@ -18,6 +18,9 @@ internal static class OpsgenieParser
     /// <summary>Labels taken from tags and details beyond this many are dropped.</summary>
     public const int MaxDerivedLabels = 200;
 
+    /// <summary>More tags or details than this on one alert is not an alert any more.</summary>
+    public const int MaxTagsOrDetails = 2000;
+
     public static bool TryParse(
         byte[] body,
         OpsgenieOptions options,
@@ -42,6 +45,12 @@ internal static class OpsgenieParser
         if (string.IsNullOrWhiteSpace(raw.AlertId))
         {
             error = "$.alert.alertId is missing.";
+            return false;
+        }
+
+        if (raw.Tags?.Count > MaxTagsOrDetails || raw.Details?.Count > MaxTagsOrDetails || raw.Teams?.Count > MaxTagsOrDetails)
+        {
+            error = $"$.alert has more than {MaxTagsOrDetails} tags, teams or details; that many are not accepted.";
             return false;
         }
 

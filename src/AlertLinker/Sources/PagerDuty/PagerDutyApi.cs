@@ -43,9 +43,9 @@ public static class PagerDutyApi
         if (problem is not null)
             return problem;
 
-        if (!settings.AllowAnonymous && settings.SigningSecrets.Count > 0)
+        if (!settings.AllowAnonymous && settings.EffectiveSigningSecrets is { Count: > 0 } secrets)
         {
-            var check = PagerDutySignature.Verify(body, request.Headers[PagerDutySignature.HeaderName].ToString(), settings.SigningSecrets);
+            var check = PagerDutySignature.Verify(body, request.Headers[PagerDutySignature.HeaderName].ToString(), secrets);
             switch (check)
             {
                 case SignatureCheck.Missing:

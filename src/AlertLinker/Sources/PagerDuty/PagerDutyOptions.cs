@@ -32,10 +32,13 @@ public sealed class PagerDutyOptions : WebhookSourceOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:00:04")]
     public TimeSpan DetailsBudget { get; set; } = TimeSpan.FromSeconds(2.5);
 
+    /// <summary>The configured secrets without empty entries (an unset environment variable binds as one).</summary>
+    public IReadOnlyList<string> EffectiveSigningSecrets => SigningSecrets.Where(s => !string.IsNullOrWhiteSpace(s)).ToList();
+
     public bool FetchesDetails => !string.IsNullOrEmpty(ApiToken);
 
     /// <summary>Signing secrets count as credentials; Bearer/Basic (via the subscription's custom headers) may be added.</summary>
-    public override bool HasCredentials => base.HasCredentials || SigningSecrets.Count > 0;
+    public override bool HasCredentials => base.HasCredentials || SigningSecrets.Any(s => !string.IsNullOrWhiteSpace(s));
 
     public override string CredentialKeys => "SigningSecrets (the V3 subscription's secret)";
 }
