@@ -21,6 +21,13 @@ internal static class WebhookJson
         try
         {
             value = JsonSerializer.Deserialize<T>(body, Options);
+            // The reader only checks the UTF-8 of what it decodes: a broken byte in a skipped, unknown property passes it.
+            if (value is not null && !System.Text.Unicode.Utf8.IsValid(body))
+            {
+                value = null;
+                error = $"The body is not valid UTF-8 (byte {FirstInvalidUtf8(body) + 1}).";
+                return false;
+            }
             if (value is null)
             {
                 error = "The body is JSON null; a JSON object is expected.";
@@ -61,6 +68,12 @@ internal static class WebhookJson
             error = Describe(ex, path);
             return false;
         }
+    }
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> body)
+    {
+        System.Text.Unicode.Utf8.ToUtf16(body, new char[body.Length], out var read, out _, replaceInvalidSequences: false);
+        return read;
     }
 
     private static string Describe(JsonException ex, string root = "$")

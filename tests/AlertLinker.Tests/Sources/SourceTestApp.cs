@@ -112,6 +112,6 @@ public static class SourceTestApp
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(status == response.StatusCode, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains(detail, text);
+        Assert.True(text.Contains(detail, StringComparison.Ordinal), $"'{detail}' not in {text}");
     }
 }

@@ -64,6 +64,11 @@ internal static class AlertmanagerParser
             alerts.Add(alert);
         }
 
+        if (NullValueIn(payload.CommonLabels) is { } nullCommon)
+        {
+            error = $"$.commonLabels.{Shorten(nullCommon)} is null; label values are strings.";
+            return false;
+        }
         if (!TryParseStatus(payload.Status, "$.status", out var groupStatus, out error, allowMissing: true))
             return false;
         groupStatus ??= alerts.All(a => a.Status == AlertStatus.Resolved) ? AlertStatus.Resolved : AlertStatus.Firing;
@@ -108,6 +113,17 @@ internal static class AlertmanagerParser
         if (raw.Labels.Count > MaxLabelsPerAlert)
         {
             error = $"{path}.labels has {raw.Labels.Count} labels; at most {MaxLabelsPerAlert} are accepted.";
+            return false;
+        }
+        // JSON null is a valid dictionary value to the deserializer, but a label is a string (found by the fuzz test: a 500).
+        if (NullValueIn(raw.Labels) is { } nullLabel)
+        {
+            error = $"{path}.labels.{Shorten(nullLabel)} is null; label values are strings.";
+            return false;
+        }
+        if (NullValueIn(raw.Annotations) is { } nullAnnotation)
+        {
+            error = $"{path}.annotations.{Shorten(nullAnnotation)} is null; annotation values are strings.";
             return false;
         }
         if (raw.StartsAt is not { } startsAt || startsAt == default)
@@ -156,6 +172,9 @@ internal static class AlertmanagerParser
         var canonical = string.Join('\n', labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Key + "=" + l.Value));
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))[..16];
     }
+
+    private static string? NullValueIn(Dictionary<string, string>? map) =>
+        map?.FirstOrDefault(entry => entry.Value is null).Key;
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
