@@ -14,6 +14,21 @@ internal static class WebhookJson
         ReadCommentHandling = JsonCommentHandling.Disallow,
     };
 
+    /// <summary>Earliest instant an alert may carry: nothing we alert on predates Unix time.</summary>
+    public static readonly DateTimeOffset EarliestInstant = DateTimeOffset.UnixEpoch;
+
+    /// <summary>How far past our clock a sender's clock may run before a timestamp is nonsense.</summary>
+    public static readonly TimeSpan MaxClockAhead = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Null when <paramref name="instant"/> is a plausible alert time, else the problem for <paramref name="path"/>.
+    /// Year-1 or year-9999 times would overflow the window arithmetic downstream (found by the fuzz test).
+    /// </summary>
+    public static string? ImplausibleInstant(DateTimeOffset instant, DateTimeOffset receivedAt, string path) =>
+        instant < EarliestInstant || instant > receivedAt + MaxClockAhead
+            ? $"{path} is {instant.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}; it must lie between 1970 and a week from now."
+            : null;
+
     /// <summary>Parses the body; on failure <paramref name="error"/> names where and what, without .NET type names.</summary>
     public static bool TryDeserialize<T>(byte[] body, [NotNullWhen(true)] out T? value, [NotNullWhen(false)] out string? error)
         where T : class
@@ -26,6 +41,13 @@ internal static class WebhookJson
             {
                 value = null;
                 error = $"The body is not valid UTF-8 (byte {FirstInvalidUtf8(body) + 1}).";
+                return false;
+            }
+            // Strings kept as JsonElement (values, details) are decoded later, where "\ud800" would throw (found by the fuzz test: a 500).
+            if (value is not null && UnpairedSurrogateAt(body) is { } at)
+            {
+                value = null;
+                error = $"The body has an escaped string that is not valid UTF-16 (an unpaired surrogate) at byte {at + 1}.";
                 return false;
             }
             if (value is null)
@@ -68,6 +90,27 @@ internal static class WebhookJson
             error = Describe(ex, path);
             return false;
         }
+    }
+
+    /// <summary>Where an escaped string or property name decodes to invalid UTF-16, or null. Only bodies with \u escapes are read twice.</summary>
+    private static long? UnpairedSurrogateAt(byte[] body)
+    {
+        if (body.AsSpan().IndexOf("\\u"u8) < 0)
+            return null;
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = Options.MaxDepth });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+                    _ = reader.GetString();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return reader.TokenStartIndex;
+        }
+        return null;
     }
 
     private static int FirstInvalidUtf8(ReadOnlySpan<byte> body)

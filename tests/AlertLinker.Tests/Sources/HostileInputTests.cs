@@ -206,4 +206,12 @@ public sealed class HostileInputTests
     [InlineData("grafana", """{"version":"1","alerts":[{"status":"firing","labels":{"a":"b"},"annotations":{"summary":null},"startsAt":"2026-11-23T18:00:00Z"}]}""", "$.alerts[0].annotations.summary")]
     public async Task ANullLabelOrAnnotationValueIs400(string source, string body, string detail) =>
         await AssertRefusedAsync(source, Encoding.UTF8.GetBytes(body), HttpStatusCode.BadRequest, detail);
+
+    [Theory]
+    [InlineData("alertmanager", """{"version":"4","alerts":[{"status":"firing","labels":{"a":"b"},"startsAt":"0001-01-01T00:00:01Z"}]}""", "$.alerts[0].startsAt is 0001-01-01")]
+    [InlineData("grafana", """{"version":"1","alerts":[{"status":"resolved","labels":{"a":"b"},"startsAt":"2026-11-23T18:00:00Z","endsAt":"9999-12-31T23:59:59Z"}]}""", "$.alerts[0].endsAt is 9999-12-31")]
+    [InlineData("opsgenie", """{"action":"Create","alert":{"alertId":"a1","createdAt":9223372036854775807}}""", "$.alert.createdAt is 2262-")]
+    [InlineData("pagerduty", """{"event":{"id":"e1","event_type":"incident.triggered","resource_type":"incident","occurred_at":"0001-01-01T00:00:00+14:00","data":{"type":"incident","id":"P1"}}}""", "$.event.occurred_at")]
+    public async Task ATimestampOutsideAnyPlausibleAlertIs400(string source, string body, string detail) =>
+        await AssertRefusedAsync(source, System.Text.Encoding.UTF8.GetBytes(body), HttpStatusCode.BadRequest, detail);
 }

@@ -18,9 +18,13 @@ public sealed class RecordingAlertStore : IAlertStore
 {
     private readonly ConcurrentDictionary<string, byte> keys = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<AlertNotification> stored = new();
+    private readonly ConcurrentQueue<AlertNotification> received = new();
     private long nextId;
 
     public IReadOnlyList<AlertNotification> Stored => stored.ToList();
+
+    /// <summary>Everything a source handed over, duplicates included.</summary>
+    public IReadOnlyList<AlertNotification> Received => received.ToList();
 
     /// <summary>Every call, duplicates included.</summary>
     public int Calls;
@@ -28,6 +32,7 @@ public sealed class RecordingAlertStore : IAlertStore
     public Task<AcceptResult> AcceptAsync(AlertNotification notification, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref Calls);
+        received.Enqueue(notification);
         lock (keys)
         {
             var all = notification.DedupeKeys().ToList();

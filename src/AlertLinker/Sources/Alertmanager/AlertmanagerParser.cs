@@ -59,7 +59,7 @@ internal static class AlertmanagerParser
         var alerts = new List<Alert>(rawAlerts.Count);
         for (var i = 0; i < rawAlerts.Count; i++)
         {
-            if (!TryNormalizeAlert(rawAlerts[i], $"$.alerts[{i}]", out var alert, out error))
+            if (!TryNormalizeAlert(rawAlerts[i], $"$.alerts[{i}]", receivedAt, out var alert, out error))
                 return false;
             alerts.Add(alert);
         }
@@ -94,6 +94,7 @@ internal static class AlertmanagerParser
     private static bool TryNormalizeAlert(
         AlertmanagerAlert raw,
         string path,
+        DateTimeOffset receivedAt,
         [NotNullWhen(true)] out Alert? alert,
         [NotNullWhen(false)] out string? error)
     {
@@ -132,6 +133,19 @@ internal static class AlertmanagerParser
             return false;
         }
 
+        // Zero endsAt means "still firing"; any other must be a real time, like startsAt.
+        var endsAt = raw.EndsAt is { Year: > 1 } end ? end : (DateTimeOffset?)null;
+        if (WebhookJson.ImplausibleInstant(startsAt, receivedAt, path + ".startsAt") is { } badStart)
+        {
+            error = badStart;
+            return false;
+        }
+        if (endsAt is { } e && WebhookJson.ImplausibleInstant(e, receivedAt, path + ".endsAt") is { } badEnd)
+        {
+            error = badEnd;
+            return false;
+        }
+
         var labels = raw.Labels;
         alert = new Alert
         {
@@ -142,7 +156,7 @@ internal static class AlertmanagerParser
             Annotations = raw.Annotations ?? [],
             StartsAt = startsAt,
             // Alertmanager sends the zero time while an alert fires.
-            EndsAt = raw.EndsAt is { Year: > 1 } endsAt ? endsAt : null,
+            EndsAt = endsAt,
             GeneratorUrl = NullIfEmpty(raw.GeneratorUrl),
         };
         error = null;

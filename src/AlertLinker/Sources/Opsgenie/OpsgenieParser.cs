@@ -77,6 +77,14 @@ internal static class OpsgenieParser
             || !TryInstant(raw.UpdatedAt, "$.alert.updatedAt", out var updatedAt, out error)
             || !TryInstant(raw.InsertedAt, "$.alert.insertedAt", out var insertedAt, out error))
             return false;
+        foreach (var (instant, path) in new[] { (createdAt, "$.alert.createdAt"), (updatedAt, "$.alert.updatedAt"), (insertedAt, "$.alert.insertedAt") })
+        {
+            if (instant is { } t && WebhookJson.ImplausibleInstant(t, receivedAt, path) is { } implausible)
+            {
+                error = implausible;
+                return false;
+            }
+        }
 
         var alertId = raw.AlertId.Length <= 100 ? raw.AlertId : raw.AlertId[..100];
         var name = !string.IsNullOrWhiteSpace(raw.Message) ? raw.Message.Trim()

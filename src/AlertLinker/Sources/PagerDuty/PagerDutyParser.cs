@@ -76,6 +76,17 @@ internal static class PagerDutyParser
         if (!WebhookJson.TryConvert<PagerDutyEventData>(dataElement, "$.event.data", out var data, out error))
             return false;
 
+        if (ev.OccurredAt is { } occurred && WebhookJson.ImplausibleInstant(occurred, receivedAt, "$.event.occurred_at") is { } badOccurred)
+        {
+            error = badOccurred;
+            return false;
+        }
+        if (data.CreatedAt is { } created && WebhookJson.ImplausibleInstant(created, receivedAt, "$.event.data.created_at") is { } badCreated)
+        {
+            error = badCreated;
+            return false;
+        }
+
         var context = new EventContext(ev, eventType, Shorten(deliveryId, 200), receivedAt);
         return data.Type switch
         {
