@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Json;
+using Refit;
 
 namespace AlertLinker.Backends;
 
@@ -31,6 +33,24 @@ internal static class BackendHttp
             }
         }
         return new Uri(builder.ToString());
+    }
+
+    /// <summary>
+    /// Sends through Refit and rethrows what really happened: Refit wraps transport failures in
+    /// ApiRequestException, which would hide a Polly TimeoutRejectedException (a timeout) or an HttpRequestException
+    /// (connection refused) from the enricher that tells those apart. Cancellation passes through untouched.
+    /// </summary>
+    public static async Task<HttpResponseMessage> SendAsync(Func<Task<HttpResponseMessage>> send)
+    {
+        try
+        {
+            return await send().ConfigureAwait(false);
+        }
+        catch (ApiRequestException e) when (e.InnerException is not null)
+        {
+            ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+            throw;
+        }
     }
 
     public static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);

@@ -130,30 +130,29 @@ internal sealed partial class JaegerBackend(
             _ => "/api/traces",
         };
 
-        using var response = searchApi switch
+        using var response = await BackendHttp.SendAsync(() => searchApi switch
         {
-            SearchApi.V3Summaries => await api.FindTraceSummariesAsync(service, operation,
+            SearchApi.V3Summaries => api.FindTraceSummariesAsync(service, operation,
                 BackendTime.ToRfc3339(alert.Window.Start), BackendTime.ToRfc3339(alert.Window.End),
-                minDuration, options.SearchLimit, tags, cancellationToken).ConfigureAwait(false),
-            SearchApi.V3Traces => await api.FindTracesV3Async(service, operation,
+                minDuration, options.SearchLimit, tags, cancellationToken),
+            SearchApi.V3Traces => api.FindTracesV3Async(service, operation,
                 BackendTime.ToRfc3339(alert.Window.Start), BackendTime.ToRfc3339(alert.Window.End),
-                minDuration, options.SearchLimit, tags, cancellationToken).ConfigureAwait(false),
-            _ => await api.FindTracesV1Async(service, operation,
+                minDuration, options.SearchLimit, tags, cancellationToken),
+            _ => api.FindTracesV1Async(service, operation,
                 BackendTime.ToUnixMicroseconds(alert.Window.Start), BackendTime.ToUnixMicroseconds(alert.Window.End),
-                options.SearchLimit, minDuration, tags, cancellationToken).ConfigureAwait(false),
-        };
+                options.SearchLimit, minDuration, tags, cancellationToken),
+        }).ConfigureAwait(false);
         var body = await BackendHttp.ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
 
         if (!BackendHttp.IsSuccess(response.StatusCode))
         {
+            // api_v3 answers an empty search with 404 in its own error envelope; a server without the route
+            // answers 404 with a plain "404 page not found" (or an HTML page), or 405 for a method-only route.
+            if (response.StatusCode == HttpStatusCode.NotFound && searchApi != SearchApi.V1 && JaegerParsing.IsV3EmptySearch(body))
+                return [];
+            // 501: the route exists but this Jaeger's storage cannot serve the query; the next API may.
             if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed or HttpStatusCode.NotImplemented)
-            {
-                // api_v3 answers an empty search with 404 in its own error envelope; a server without the route
-                // answers 404 with a plain "404 page not found" (or an HTML page).
-                if (searchApi != SearchApi.V1 && JaegerParsing.IsV3ErrorEnvelope(body))
-                    return [];
                 return null;
-            }
             throw BackendHttp.Unexpected(name, route, response, body);
         }
 

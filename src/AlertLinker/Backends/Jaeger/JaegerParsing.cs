@@ -138,11 +138,13 @@ internal static class JaegerParsing
     }
 
     /// <summary>
-    /// Whether a non-success api_v3 answer came from Jaeger's api_v3 handler itself (its error envelope
-    /// <c>{"error":{"httpCode":404,"message":"No traces found"}}</c>), rather than from a server without the route.
+    /// Whether a 404 from api_v3 is its answer to a search that found nothing (its error envelope
+    /// <c>{"error":{"httpCode":404,"message":"No traces found"}}</c>) rather than a server without the route.
     /// </summary>
-    public static bool IsV3ErrorEnvelope(string body)
+    public static bool IsV3EmptySearch(string body)
     {
+        if (body.Contains("No traces found", StringComparison.OrdinalIgnoreCase))
+            return true;
         try
         {
             using var document = JsonDocument.Parse(body);

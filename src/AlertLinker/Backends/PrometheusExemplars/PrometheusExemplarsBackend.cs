@@ -59,11 +59,12 @@ internal sealed partial class PrometheusExemplarsBackend : ITraceBackend
         if (string.IsNullOrWhiteSpace(alert.Expression))
             return [];
 
-        using var response = await api.QueryExemplarsAsync(
-            alert.Expression,
+        var expression = alert.Expression;
+        using var response = await BackendHttp.SendAsync(() => api.QueryExemplarsAsync(
+            expression,
             BackendTime.ToUnixSecondsFloor(alert.Window.Start),
             BackendTime.ToUnixSecondsCeiling(alert.Window.End),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken)).ConfigureAwait(false);
         var body = await BackendHttp.ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
 
         ExemplarsAnswer answer;

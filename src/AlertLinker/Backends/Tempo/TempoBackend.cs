@@ -68,14 +68,14 @@ internal sealed partial class TempoBackend(
 
     private async Task<IReadOnlyList<TraceSummary>> SearchAsync(string query, AlertWindow window, bool errorSearch, CancellationToken cancellationToken)
     {
-        using var response = await api.SearchAsync(
+        using var response = await BackendHttp.SendAsync(() => api.SearchAsync(
             query,
             BackendTime.ToUnixSecondsFloor(window.Start),
             BackendTime.ToUnixSecondsCeiling(window.End),
             options.SearchLimit,
             options.SpansPerSpanSet,
             string.IsNullOrEmpty(options.Tenant) ? null : options.Tenant,
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken)).ConfigureAwait(false);
         var body = await BackendHttp.ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
         if (!BackendHttp.IsSuccess(response.StatusCode))
             throw BackendHttp.Unexpected(name, "/api/search", response, body);
