@@ -103,6 +103,29 @@ public sealed class JaegerBackendTests : IDisposable
     }
 
     [Fact]
+    public async Task AUiPageAnsweringAnUnknownRouteCountsAsAMissingApi()
+    {
+        Serve(Summaries, 200, "<!doctype html><html><head><title>Jaeger UI</title></head></html>", "text/html");
+        Serve(V3Traces, 200, SharedFixtures.Read("backends/jaeger/v3_FindTraces.json"));
+        using var host = Host();
+
+        Assert.Single(await host.Backend("jaeger").FindExemplarsAsync(Checkout, CancellationToken.None));
+        Assert.Equal(2, server.RequestsTo(V3Traces).Count);
+    }
+
+    [Fact]
+    public async Task AnApiUrlWithABasePathKeepsIt()
+    {
+        Serve("/jaeger" + Summaries, 200, SharedFixtures.Read("backends/jaeger/v3_FindTraceSummaries.json"));
+        using var host = new BackendTestHost(BackendTestHost.Settings("jaeger",
+            ("Type", "Jaeger"), ("ApiUrl", server.LoopbackUrl() + "jaeger"), ("AttemptTimeout", "00:00:30")));
+
+        var trace = Assert.Single(await host.Backend("jaeger").FindExemplarsAsync(Checkout, CancellationToken.None));
+
+        Assert.Equal(new Uri(server.LoopbackUrl() + "jaeger/trace/00000000000000000000000000000001"), trace.Link);
+    }
+
+    [Fact]
     public async Task AnEmptyV3SearchIsNoExemplarsNotAMissingApi()
     {
         Serve(Summaries, 404, NoTracesFound, "text/plain; charset=utf-8");
