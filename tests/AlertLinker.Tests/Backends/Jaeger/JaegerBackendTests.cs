@@ -202,7 +202,7 @@ public sealed class JaegerBackendTests : IDisposable
     public async Task CancellationDuringTheSearchIsNotSwallowed()
     {
         server.Given(Request.Create().WithPath(Summaries).UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(3))
+            .RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(1))
                 .WithBody(SharedFixtures.Read("backends/jaeger/v3_FindTraceSummaries.json")));
         using var host = Host(("AttemptTimeout", "00:00:10"));
         using var budget = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
@@ -224,7 +224,7 @@ public sealed class JaegerBackendTests : IDisposable
     public async Task ASlowJaegerHitsTheAttemptTimeout()
     {
         server.Given(Request.Create().WithPath(V1Traces).UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(3)).WithBody("{}"));
+            .RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(1)).WithBody("{}"));
         using var host = Host(("Api", "V1"), ("AttemptTimeout", "00:00:00.150"));
 
         await Assert.ThrowsAsync<TimeoutRejectedException>(() =>

@@ -148,7 +148,7 @@ public sealed class PrometheusExemplarsBackendTests : IDisposable
     public async Task CancellationIsNotSwallowed()
     {
         server.Given(Request.Create().WithPath(QueryExemplars).UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(3)).WithBody("""{"status":"success","data":[]}"""));
+            .RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(1)).WithBody("""{"status":"success","data":[]}"""));
         using var host = Host();
         using var budget = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 

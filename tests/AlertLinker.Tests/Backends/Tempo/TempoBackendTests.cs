@@ -118,7 +118,7 @@ public sealed class TempoBackendTests : IDisposable
     public async Task CancellationIsNotSwallowed()
     {
         server.Given(Request.Create().WithPath(Search).UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(3)).WithBody("{\"traces\":[]}"));
+            .RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(1)).WithBody("{\"traces\":[]}"));
         using var host = Host(extra: [("AttemptTimeout", "00:00:10")]);
         using var budget = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
