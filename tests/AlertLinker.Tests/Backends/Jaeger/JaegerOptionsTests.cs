@@ -1,4 +1,3 @@
-using AlertLinker.Backends;
 using AlertLinker.Backends.Jaeger;
 using Microsoft.Extensions.Options;
 
