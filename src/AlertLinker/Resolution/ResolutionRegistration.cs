@@ -2,6 +2,14 @@ namespace AlertLinker.Resolution;
 
 public static class ResolutionRegistration
 {
-    // SKELETON
-    public static IServiceCollection AddAlertResolution(this IServiceCollection services) => services;
+    public static IServiceCollection AddAlertResolution(this IServiceCollection services)
+    {
+        services.AddOptions<ServiceOptions>()
+            .BindConfiguration(ServiceOptions.SectionName)
+            .Validate(o => o.LabelPrecedence.All(l => !string.IsNullOrWhiteSpace(l)),
+                $"{ServiceOptions.SectionName}:LabelPrecedence holds an empty label name.")
+            .ValidateOnStart();
+        services.AddSingleton<AlertResolver>();
+        return services;
+    }
 }

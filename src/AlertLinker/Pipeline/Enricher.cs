@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using AlertLinker.Backends;
+using AlertLinker.Resolution;
+using Microsoft.Extensions.Options;
+
+namespace AlertLinker.Pipeline;
+
+/// <summary>
+/// Asks every configured backend about one alert, in parallel, under one time budget. A backend that fails or is
+/// slow loses its own exemplars and gets a note; its links (pure) are always there.
+/// </summary>
+public sealed partial class Enricher(
+    BackendDirectory backends,
+    IOptions<EnrichmentOptions> options,
+    TimeProvider time,
+    ILogger<Enricher> logger)
+{
+    public async Task<IReadOnlyList<BackendSection>> EnrichAsync(ResolvedAlert alert, CancellationToken cancellationToken)
+    {
+        using var budget = new CancellationTokenSource(options.Value.Budget, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
+        var sections = await Task.WhenAll(backends.All.Select(b => EnrichOneAsync(b, alert, linked.Token, cancellationToken)));
+        return sections;
+    }
+
+    private async Task<BackendSection> EnrichOneAsync(
+        ITraceBackend backend, ResolvedAlert alert, CancellationToken budgeted, CancellationToken caller)
+    {
+        IReadOnlyList<BackendLink> links;
+        try
+        {
+            links = backend.BuildLinks(alert);
+        }
+        catch (Exception ex)
+        {
+            LogLinksFailed(ex, backend.Name);
+            links = [];
+        }
+
+        var started = time.GetTimestamp();
+        try
+        {
+            // Yield first so a backend that blocks synchronously cannot hold up the others.
+            await Task.Yield();
+            var exemplars = await backend.FindExemplarsAsync(alert, budgeted);
+            return new BackendSection(backend.Name, backend.Type, links, exemplars,
+                exemplars.Count > 0 ? BackendOutcome.Found : BackendOutcome.NothingFound,
+                exemplars.Count > 0 ? null : NothingFoundNote(backend, alert));
+        }
+        catch (OperationCanceledException) when (!caller.IsCancellationRequested)
+        {
+            var elapsed = time.GetElapsedTime(started);
+            LogTimedOut(backend.Name, elapsed.TotalMilliseconds);
+            return new BackendSection(backend.Name, backend.Type, links, [], BackendOutcome.TimedOut,
+                $"{backend.Name} did not answer within {options.Value.Budget.TotalSeconds:0.#} s; links only.");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFailed(ex, backend.Name, ex.GetType().Name);
+            return new BackendSection(backend.Name, backend.Type, links, [], BackendOutcome.Failed,
+                $"{backend.Name} search failed ({Describe(ex)}); links only.");
+        }
+    }
+
+    private static string NothingFoundNote(ITraceBackend backend, ResolvedAlert alert)
+    {
+        var window = $"{alert.Window.Start.UtcDateTime:HH:mm}–{alert.Window.End.UtcDateTime:HH:mm} UTC";
+        if (backend.Type == "PrometheusExemplars")
+        {
+            return alert.Expression is null
+                ? "The alert carries no PromQL expression, so there are no exemplars to look up."
+                : $"No exemplars with a trace id for the alert's expression in {window}.";
+        }
+        return alert.Service is null
+            ? "No service label on the alert, so no trace search ran (see AlertLinker:Services:LabelPrecedence)."
+            : $"No traces found for {alert.Service} in {window}; sampling or retention may have dropped them.";
+    }
+
+    /// <summary>A short, secret-free reason: the exception type and HTTP status, never a URL with credentials.</summary>
+    private static string Describe(Exception ex) => ex switch
+    {
+        Refit.ApiException api => $"HTTP {(int)api.StatusCode}",
+        HttpRequestException { StatusCode: { } status } => $"HTTP {(int)status}",
+        HttpRequestException => "connection failed",
+        Polly.CircuitBreaker.BrokenCircuitException => "circuit open after repeated failures",
+        Polly.Timeout.TimeoutRejectedException => "request timed out",
+        _ => ex.GetType().Name,
+    };
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Backend {Backend} timed out after {ElapsedMs:0} ms; its section has links only")]
+    private partial void LogTimedOut(string backend, double elapsedMs);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Backend {Backend} search failed ({ErrorType}); its section has links only")]
+    private partial void LogFailed(Exception exception, string backend, string errorType);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Backend {Backend} could not build its links")]
+    private partial void LogLinksFailed(Exception exception, string backend);
+}

@@ -1,0 +1,53 @@
+using AlertLinker.Alerts;
+using AlertLinker.Backends;
+using AlertLinker.Resolution;
+using AlertLinker.Runbooks;
+
+namespace AlertLinker.Pipeline;
+
+/// <summary>The pipeline for one stored notification: resolve → enrich → render runbooks → deliver.</summary>
+public sealed class NotificationProcessor(
+    AlertResolver resolver,
+    Enricher enricher,
+    IRunbookRenderer runbooks,
+    IAlertSink sink,
+    TimeProvider time) : INotificationProcessor
+{
+    /// <summary>Alerts of one notification enriched at once; more wait their turn (each costs one query per backend).</summary>
+    private const int Parallelism = 4;
+
+    public async Task<DeliveryResult> ProcessAsync(AlertNotification notification, CancellationToken cancellationToken)
+    {
+        var enriched = await EnrichAsync(notification, cancellationToken);
+        return await sink.DeliverAsync(enriched, cancellationToken);
+    }
+
+    public async Task<EnrichedNotification> EnrichAsync(AlertNotification notification, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var resolved = notification.Alerts.Select(a => resolver.Resolve(a, now)).ToList();
+
+        // Alerts of one group that share service, operation, window and expression share one set of backend queries.
+        var sections = new Dictionary<SearchKey, IReadOnlyList<BackendSection>>();
+        var distinct = resolved.Select(SearchKey.Of).Distinct().ToList();
+        await Parallel.ForEachAsync(distinct, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            async (key, ct) =>
+            {
+                var result = await enricher.EnrichAsync(resolved.First(r => SearchKey.Of(r) == key), ct);
+                lock (sections)
+                    sections[key] = result;
+            });
+
+        var alerts = resolved.Select(r =>
+        {
+            var backends = sections[SearchKey.Of(r)];
+            return new EnrichedAlert(r, backends, runbooks.Render(r, backends));
+        }).ToList();
+        return new EnrichedNotification(notification, alerts);
+    }
+
+    private sealed record SearchKey(string? Service, string? Operation, AlertWindow Window, string? Expression)
+    {
+        public static SearchKey Of(ResolvedAlert alert) => new(alert.Service, alert.Operation, alert.Window, alert.Expression);
+    }
+}

@@ -1,0 +1,26 @@
+namespace AlertLinker.Resolution;
+
+/// <summary><c>AlertLinker:Services</c>: how an alert's labels name its service and operation.</summary>
+public sealed class ServiceOptions
+{
+    public const string SectionName = "AlertLinker:Services";
+
+    public static readonly IReadOnlyList<string> DefaultLabelPrecedence =
+        ["service", "service_name", "service.name", "job", "app_kubernetes_io_name", "app"];
+
+    public static readonly IReadOnlyList<string> DefaultOperationLabels =
+        ["operation", "route", "http_route", "endpoint", "handler", "span_name"];
+
+    /// <summary>Labels that may name the service, first match wins. Empty = the defaults.</summary>
+    public List<string> LabelPrecedence { get; set; } = [];
+
+    /// <summary>Raw label value → the service name the tracing backends know ("checkout-svc" → "checkout"). Case-insensitive.</summary>
+    public Dictionary<string, string> Aliases { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Labels that may name the operation/route, first match wins. Empty = the defaults.</summary>
+    public List<string> OperationLabels { get; set; } = [];
+
+    public IReadOnlyList<string> EffectiveLabelPrecedence => LabelPrecedence.Count > 0 ? LabelPrecedence : DefaultLabelPrecedence;
+
+    public IReadOnlyList<string> EffectiveOperationLabels => OperationLabels.Count > 0 ? OperationLabels : DefaultOperationLabels;
+}

@@ -1,0 +1,45 @@
+using System.Buffers;
+using Microsoft.Net.Http.Headers;
+
+namespace AlertLinker.Sources;
+
+/// <summary>Reads a webhook body as raw bytes (signatures are computed over them), enforcing size and content type.</summary>
+internal static class WebhookBody
+{
+    /// <summary>The body, or the problem to answer with (413, 415, 400).</summary>
+    public static async Task<(byte[]? Body, IResult? Problem)> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (!IsJson(request.ContentType))
+            return (null, SourceProblems.UnsupportedMediaType(request.ContentType!));
+        if (request.ContentLength > maxBytes)
+            return (null, SourceProblems.TooLarge(maxBytes));
+
+        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var length ? (int)length : 16 * 1024);
+        var stream = request.Body;
+        while (true)
+        {
+            var memory = buffer.GetMemory(8192);
+            var read = await stream.ReadAsync(memory, cancellationToken);
+            if (read == 0)
+                break;
+            buffer.Advance(read);
+            if (buffer.WrittenCount > maxBytes)
+                return (null, SourceProblems.TooLarge(maxBytes));
+        }
+        if (buffer.WrittenCount == 0)
+            return (null, SourceProblems.BadRequest("The request body is empty; a JSON webhook payload is expected."));
+        return (buffer.WrittenSpan.ToArray(), null);
+    }
+
+    /// <summary>JSON or no content type at all (some senders omit it); anything else is refused with 415.</summary>
+    private static bool IsJson(string? contentType)
+    {
+        if (string.IsNullOrWhiteSpace(contentType))
+            return true;
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var media))
+            return false;
+        var type = media.MediaType.Value ?? "";
+        return type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,36 @@
+using AlertLinker.Alerts;
+using AlertLinker.Storage;
+
+namespace AlertLinker.Sources;
+
+/// <summary>The 202 a source answers once its alerts are stored.</summary>
+/// <param name="NotificationId">The stored notification, or null when every alert was a duplicate.</param>
+public sealed record WebhookAccepted(long? NotificationId, int Accepted, int Duplicates);
+
+/// <summary>The one way every source hands its normalized alerts to the durable store.</summary>
+internal sealed partial class WebhookIntake(IAlertStore store, ILogger<WebhookIntake> logger)
+{
+    public async Task<IResult> AcceptAsync(AlertNotification notification, CancellationToken cancellationToken)
+    {
+        AcceptResult result;
+        try
+        {
+            result = await store.AcceptAsync(notification, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogStoreFailed(ex, notification.Source, notification.Alerts.Count);
+            return SourceProblems.StoreUnavailable();
+        }
+        LogAccepted(notification.Source, notification.GroupKey, notification.Status, result.Accepted, result.Duplicates, result.NotificationId);
+        return TypedResults.Accepted((string?)null, new WebhookAccepted(result.NotificationId, result.Accepted, result.Duplicates));
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information,
+        Message = "Accepted {Source} notification {GroupKey} ({Status}): {Accepted} new, {Duplicates} duplicate alerts, stored as {NotificationId}")]
+    private partial void LogAccepted(string source, string groupKey, AlertStatus status, int accepted, int duplicates, long? notificationId);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Error,
+        Message = "Could not store a {Source} notification with {AlertCount} alerts; answered 503 so the sender retries")]
+    private partial void LogStoreFailed(Exception exception, string source, int alertCount);
+}

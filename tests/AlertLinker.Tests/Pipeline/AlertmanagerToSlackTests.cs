@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Http.Headers;
+using AlertLinker.Tests.TestSupport;
+using WireMock.Server;
+
+namespace AlertLinker.Tests.Pipeline;
+
+/// <summary>The whole pipeline in-process: a real Alertmanager capture in, a Slack message out, backends stood in by WireMock.</summary>
+public sealed class AlertmanagerToSlackTests : IAsyncLifetime
+{
+    private const string Capture = "webhooks/alertmanager/am-0.25.0-captured-firing-bearer-truncated.json";
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    private readonly WireMockServer slack = StandIns.Slack();
+    private readonly WireMockServer jaeger = StandIns.Jaeger();
+    private readonly WireMockServer tempo = StandIns.Tempo();
+    private readonly WireMockServer prometheus = StandIns.Prometheus();
+    private AlertLinkerApp app = null!;
+
+    public Task InitializeAsync()
+    {
+        app = new AlertLinkerApp(new Dictionary<string, string?>
+        {
+            ["AlertLinker:Slack:ApiUrl"] = slack.Url + "/",
+            ["AlertLinker:Slack:BotToken"] = "xoxb-test-token",
+            ["AlertLinker:Slack:Channel"] = "C1H9RESGL",
+            ["AlertLinker:Backends:jaeger:Type"] = "Jaeger",
+            ["AlertLinker:Backends:jaeger:ApiUrl"] = jaeger.Url,
+            ["AlertLinker:Backends:jaeger:UiUrl"] = "http://jaeger-ui.test/",
+            ["AlertLinker:Backends:tempo:Type"] = "Tempo",
+            ["AlertLinker:Backends:tempo:ApiUrl"] = tempo.Url,
+            ["AlertLinker:Backends:tempo:UiUrl"] = "http://grafana.test/",
+            ["AlertLinker:Backends:tempo:DatasourceUid"] = "tempo-uid",
+            ["AlertLinker:Backends:exemplars:Type"] = "PrometheusExemplars",
+            ["AlertLinker:Backends:exemplars:ApiUrl"] = prometheus.Url,
+            ["AlertLinker:Backends:exemplars:TraceBackend"] = "jaeger",
+        });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await app.DisposeAsync();
+        foreach (var server in new[] { slack, jaeger, tempo, prometheus })
+            server.Stop();
+    }
+
+    private async Task<HttpResponseMessage> PostCaptureAsync()
+    {
+        using var client = app.CreateAuthorizedClient();
+        var content = new ByteArrayContent(SharedFixtures.ReadBytes(Capture));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return await client.PostAsync("/webhooks/alertmanager", content);
+    }
+
+    [Fact]
+    public async Task AnAlertReachesSlackWithLinksForItsServiceAndWindowAndTheExemplarTraces()
+    {
+        Assert.Equal(HttpStatusCode.Accepted, (await PostCaptureAsync()).StatusCode);
+
+        await Eventually.UntilAsync(() => StandIns.SlackMessages(slack).Count > 0, Wait, "a Slack message");
+        var message = Assert.Single(StandIns.SlackMessages(slack));
+        var text = StandIns.AllText(message);
+
+        Assert.Equal("C1H9RESGL", message.GetProperty("channel").GetString());
+        Assert.Contains("HighRequestLatency", text);
+        // The alert's job label is "api"; it started 18:16:23Z: the window starts 15 min earlier (µs in Jaeger links).
+        Assert.Contains("http://jaeger-ui.test/search?service=api", text);
+        Assert.Contains("start=" + new DateTimeOffset(2026, 11, 23, 18, 1, 23, TimeSpan.Zero).ToUnixTimeMilliseconds() * 1000, text);
+        Assert.Contains("http://grafana.test/explore?", text);
+        // Exemplars: Jaeger's search, Tempo's search, and Prometheus exemplars linked into Jaeger's trace view.
+        Assert.Contains("00000000000000000000000000000001", text);
+        Assert.Contains("5b8efff798038103d269b633813fc700", text);
+        Assert.Contains("http://jaeger-ui.test/trace/hCtjygkIHwAN9vs4", text);
+        Assert.Contains("Bearer xoxb-test-token", slack.LogEntries.Single().RequestMessage.Headers!["Authorization"].Single());
+    }
+
+    [Fact]
+    public async Task AnAlertmanagerRetryOfTheSameNotificationIsNotDeliveredTwice()
+    {
+        await PostCaptureAsync();
+        await Eventually.UntilAsync(() => StandIns.SlackMessages(slack).Count > 0, Wait, "the first Slack message");
+
+        var retry = await PostCaptureAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Single(StandIns.SlackMessages(slack));
+    }
+}

@@ -1,0 +1,102 @@
+using AlertLinker.Alerts;
+using AlertLinker.Backends;
+using AlertLinker.Pipeline;
+using AlertLinker.Resolution;
+using AlertLinker.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AlertLinker.Tests.Pipeline;
+
+public sealed class EnricherTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 23, 14, 2, 0, TimeSpan.Zero);
+
+    private readonly FakeTimeProvider time = new(Start.AddMinutes(10));
+
+    private static ResolvedAlert Alert(string? service = "inventory") => new(
+        new Alert { Fingerprint = "f", Status = AlertStatus.Firing, Name = "Slow", StartsAt = Start },
+        service, null, new AlertWindow(Start.AddMinutes(-15), Start.AddMinutes(20)), null);
+
+    private Enricher EnricherOver(params ITraceBackend[] backends)
+    {
+        var services = new ServiceCollection();
+        foreach (var backend in backends)
+            services.AddSingleton(backend);
+        var directory = new BackendDirectory(services.BuildServiceProvider());
+        return new Enricher(directory, Options.Create(new EnrichmentOptions { Budget = TimeSpan.FromSeconds(5) }), time, NullLogger<Enricher>.Instance);
+    }
+
+    [Fact]
+    public async Task EachBackendContributesItsLinksAndExemplars()
+    {
+        var sections = await EnricherOver(FakeTraceBackend.Answering("jaeger", "abc", "def")).EnrichAsync(Alert(), CancellationToken.None);
+
+        var section = Assert.Single(sections);
+        Assert.Equal(BackendOutcome.Found, section.Outcome);
+        Assert.Equal(["abc", "def"], section.Exemplars.Select(e => e.TraceId));
+        Assert.Single(section.Links);
+        Assert.Null(section.Note);
+    }
+
+    [Fact]
+    public async Task ASlowBackendLosesOnlyItsOwnExemplarsWhenTheBudgetRunsOut()
+    {
+        var enricher = EnricherOver(FakeTraceBackend.Hanging("tempo"), FakeTraceBackend.Answering("jaeger", "abc"));
+
+        var pending = enricher.EnrichAsync(Alert(), CancellationToken.None);
+        await Task.Delay(50);
+        Assert.False(pending.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(5));
+        var sections = await pending.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var tempo = Assert.Single(sections, s => s.Backend == "tempo");
+        Assert.Equal(BackendOutcome.TimedOut, tempo.Outcome);
+        Assert.NotEmpty(tempo.Links);
+        Assert.Contains("did not answer within 5 s", tempo.Note);
+        Assert.Equal(BackendOutcome.Found, Assert.Single(sections, s => s.Backend == "jaeger").Outcome);
+    }
+
+    [Fact]
+    public async Task AFailingBackendGetsANoteWithoutSecretsAndKeepsItsLinks()
+    {
+        var failing = FakeTraceBackend.Failing("jaeger", new HttpRequestException("refused http://user:secret@jaeger/"));
+
+        var section = Assert.Single(await EnricherOver(failing).EnrichAsync(Alert(), CancellationToken.None));
+
+        Assert.Equal(BackendOutcome.Failed, section.Outcome);
+        Assert.Contains("connection failed", section.Note);
+        Assert.DoesNotContain("secret", section.Note);
+        Assert.NotEmpty(section.Links);
+    }
+
+    [Fact]
+    public async Task AnEmptySearchSaysHonestlyThatNoTracesWereFoundInTheWindow()
+    {
+        var section = Assert.Single(await EnricherOver(FakeTraceBackend.Answering("jaeger")).EnrichAsync(Alert(), CancellationToken.None));
+
+        Assert.Equal(BackendOutcome.NothingFound, section.Outcome);
+        Assert.Equal("No traces found for inventory in 13:47–14:22 UTC; sampling or retention may have dropped them.", section.Note);
+    }
+
+    [Fact]
+    public async Task WithoutAServiceTheNoteSaysNoServiceLabelWasFound()
+    {
+        var section = Assert.Single(await EnricherOver(FakeTraceBackend.Answering("jaeger")).EnrichAsync(Alert(service: null), CancellationToken.None));
+
+        Assert.Contains("No service label", section.Note);
+    }
+
+    [Fact]
+    public async Task CancellationByTheCallerIsNotDressedUpAsATimeout()
+    {
+        using var cancel = new CancellationTokenSource();
+        var pending = EnricherOver(FakeTraceBackend.Hanging("tempo")).EnrichAsync(Alert(), cancel.Token);
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
+    }
+}

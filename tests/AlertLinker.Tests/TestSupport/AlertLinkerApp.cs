@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AlertLinker.Tests.TestSupport;
+
+/// <summary>
+/// The service in-process, on a temp SQLite file and the repo's runbook templates; no Slack configured (dry run)
+/// unless a test sets it. Tests add configuration and swap services per instance.
+/// </summary>
+public sealed class AlertLinkerApp : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> settings;
+    private readonly Action<IServiceCollection>? configureServices;
+
+    public AlertLinkerApp(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
+    {
+        DataDirectory = Directory.CreateTempSubdirectory("alertlinker-test-").FullName;
+        this.settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["AlertLinker:Storage:Path"] = Path.Combine(DataDirectory, "alertlinker.db"),
+            ["AlertLinker:Runbooks:Directory"] = Path.Combine(SharedFixtures.FindRepoRoot(), "templates", "runbooks"),
+            ["AlertLinker:Sources:Alertmanager:BearerToken"] = BearerToken,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            this.settings[key] = value;
+        this.configureServices = configureServices;
+    }
+
+    public const string BearerToken = "test-token-alertmanager";
+
+    public string DataDirectory { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        // UseSetting reaches builder.Configuration before Program registers services (backends are read from it there).
+        foreach (var (key, value) in settings)
+            builder.UseSetting(key, value);
+        if (configureServices is not null)
+            builder.ConfigureServices(configureServices);
+    }
+
+    public HttpClient CreateAuthorizedClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", BearerToken);
+        return client;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open on a slow shutdown: the temp folder is cleaned by the OS.
+        }
+    }
+}
