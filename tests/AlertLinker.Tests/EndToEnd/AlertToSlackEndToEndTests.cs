@@ -59,7 +59,7 @@ public sealed partial class AlertToSlackEndToEndTests(ITestOutputHelper output)
             $"elapsed {clock.Elapsed.TotalSeconds:0.0} s, {target.Scrapes} scrapes",
             stack.Describe(), service.Describe(), StandIns.Describe("slack", slack), StandIns.Describe("jaeger", jaeger));
 
-        var message = await Eventually.GetAsync<ILogEntry>(
+        var message = await BoundedWait.GetAsync<ILogEntry>(
             $"a Slack chat.postMessage about {PrometheusStack.AlertName}",
             Overall - clock.Elapsed,
             _ => Task.FromResult(StandIns.SlackPosts(slack)

@@ -43,6 +43,8 @@ public sealed class CrashSafetyEndToEndTests(ITestOutputHelper output)
             ["Slack:BotToken"] = "xoxb-e2e-not-a-real-token",
             ["Slack:Channel"] = "C0E2ETEST",
             ["Slack:ApiUrl"] = StandIns.SlackApiUrl(slack).AbsoluteUri,
+            // Retry soon after the failed attempt, so the restarted service's delivery is quick to observe.
+            ["Delivery:InitialBackoff"] = "00:00:01",
         };
         var body = SharedFixtures.ReadBytes(Capture);
 
@@ -54,7 +56,7 @@ public sealed class CrashSafetyEndToEndTests(ITestOutputHelper output)
                 $"expected 202, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}\n{first.Describe()}");
 
             // Wait for a failed delivery attempt, so the kill hits a notification the worker already holds as pending-with-retry.
-            await Eventually.UntilAsync("a (failing) delivery attempt to Slack", TimeSpan.FromSeconds(30),
+            await BoundedWait.UntilAsync("a (failing) delivery attempt to Slack", TimeSpan.FromSeconds(30),
                 _ => Task.FromResult(StandIns.SlackPosts(slack).Count > 0),
                 () => first.Describe() + "\n" + StandIns.Describe("slack", slack), ct);
             first.KillHard();
@@ -68,7 +70,7 @@ public sealed class CrashSafetyEndToEndTests(ITestOutputHelper output)
         await using var second = await AlertLinkerProcess.StartAsync("alertlinker-2", settings, ct);
         string Diagnostics() => second.Describe() + "\n" + StandIns.Describe("slack", slack);
 
-        await Eventually.UntilAsync($"delivery of {AlertName} after the restart", DeliveryTimeout,
+        await BoundedWait.UntilAsync($"delivery of {AlertName} after the restart", DeliveryTimeout,
             _ => Task.FromResult(StandIns.SlackPosts(slack).Any(e => StandIns.StatusOf(e) == 200)),
             Diagnostics, ct);
         output.WriteLine($"delivered after {clock.Elapsed.TotalSeconds:0.0} s");

@@ -116,7 +116,7 @@ internal sealed class ManagedProcess : IAsyncDisposable
             {
                 last = ex.Message;
             }
-            await Task.Delay(Eventually.PollInterval, cancellationToken);
+            await Task.Delay(BoundedWait.PollInterval, cancellationToken);
         }
         throw new TimeoutException($"{Name} was not ready at {url} within {timeout.TotalSeconds:0.#} s (last: {last}).\n{Describe()}");
     }

@@ -6,7 +6,7 @@ namespace AlertLinker.Tests.EndToEnd.Harness;
 /// Bounded polling for end-to-end tests. Real processes run on real time, so these waits use the wall clock
 /// (unit tests use FakeTimeProvider instead); every wait has a deadline and says what it waited for.
 /// </summary>
-internal static class Eventually
+internal static class BoundedWait
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
