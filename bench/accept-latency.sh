@@ -19,7 +19,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 url="${ALERTLINKER_URL:-http://127.0.0.1:8080}"
-token="${ALERTLINKER_TOKEN:?set ALERTLINKER_TOKEN to the service's Sources:Alertmanager:BearerToken}"
+token="${ALERTLINKER_TOKEN:?set ALERTLINKER_TOKEN to the Sources:Alertmanager:BearerToken of the service}"
 duration="${DURATION:-30}"
 connections="${CONNECTIONS:-16}"
 threads="${THREADS:-2}"
