@@ -8,7 +8,12 @@ using AlertLinker.Sources;
 using AlertLinker.Sources.Alertmanager;
 using AlertLinker.Storage;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    // appsettings*.json ship next to the binary; `dotnet run --project` from the repo root must find them.
+    ContentRootPath = AppContext.BaseDirectory,
+});
 
 builder.Services.AddOperability();
 builder.Services.AddSources();

@@ -23,6 +23,10 @@ public interface ITraceBackend
     /// <summary>A link to one trace in this backend's UI, or null where the backend has no trace view.</summary>
     Uri? BuildTraceLink(string traceId, AlertWindow window);
 
+    /// <summary>The full trace for analysis, or null where the backend has no trace API or the trace is gone.</summary>
+    Task<Trace?> GetTraceAsync(string traceId, AlertWindow window, CancellationToken cancellationToken) =>
+        Task.FromResult<Trace?>(null);
+
     /// <summary>Concrete exemplar traces (slowest, errored) of the alert's window. An empty list means none found.</summary>
     Task<IReadOnlyList<TraceSummary>> FindExemplarsAsync(ResolvedAlert alert, CancellationToken cancellationToken);
 }

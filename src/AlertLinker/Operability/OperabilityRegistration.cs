@@ -2,6 +2,7 @@ using AlertLinker.Runbooks;
 using AlertLinker.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Prometheus;
 
 namespace AlertLinker.Operability;
 
@@ -10,6 +11,8 @@ public static class OperabilityRegistration
     public static IServiceCollection AddOperability(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<AlertLinkerMetrics>();
         services.AddProblemDetails();
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
@@ -36,6 +39,7 @@ public static class OperabilityRegistration
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapOpenApi();
+        app.MapMetrics("/metrics");
         app.UseSwaggerUI(options =>
         {
             options.SwaggerEndpoint("/openapi/v1.json", "AlertLinker v1");

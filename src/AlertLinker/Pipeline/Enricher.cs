@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AlertLinker.Backends;
+using AlertLinker.Operability;
 using AlertLinker.Resolution;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,7 @@ public sealed partial class Enricher(
     BackendDirectory backends,
     IOptions<EnrichmentOptions> options,
     TimeProvider time,
+    AlertLinkerMetrics metrics,
     ILogger<Enricher> logger)
 {
     public async Task<IReadOnlyList<BackendSection>> EnrichAsync(ResolvedAlert alert, CancellationToken cancellationToken)
@@ -26,6 +28,15 @@ public sealed partial class Enricher(
     private async Task<BackendSection> EnrichOneAsync(
         ITraceBackend backend, ResolvedAlert alert, CancellationToken budgeted, CancellationToken caller)
     {
+        var started = time.GetTimestamp();
+        var section = await SearchAsync(backend, alert, budgeted, caller);
+        metrics.BackendSearch(backend.Name, section.Outcome, time.GetElapsedTime(started));
+        return section;
+    }
+
+    private async Task<BackendSection> SearchAsync(
+        ITraceBackend backend, ResolvedAlert alert, CancellationToken budgeted, CancellationToken caller)
+    {
         IReadOnlyList<BackendLink> links;
         try
         {
@@ -37,7 +48,6 @@ public sealed partial class Enricher(
             links = [];
         }
 
-        var started = time.GetTimestamp();
         try
         {
             // Yield first so a backend that blocks synchronously cannot hold up the others.
@@ -49,8 +59,7 @@ public sealed partial class Enricher(
         }
         catch (OperationCanceledException) when (!caller.IsCancellationRequested)
         {
-            var elapsed = time.GetElapsedTime(started);
-            LogTimedOut(backend.Name, elapsed.TotalMilliseconds);
+            LogTimedOut(backend.Name, options.Value.Budget.TotalMilliseconds);
             return new BackendSection(backend.Name, backend.Type, links, [], BackendOutcome.TimedOut,
                 $"{backend.Name} did not answer within {options.Value.Budget.TotalSeconds:0.#} s; links only.");
         }
@@ -87,8 +96,8 @@ public sealed partial class Enricher(
         _ => ex.GetType().Name,
     };
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Backend {Backend} timed out after {ElapsedMs:0} ms; its section has links only")]
-    private partial void LogTimedOut(string backend, double elapsedMs);
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Backend {Backend} did not answer within the {BudgetMs:0} ms budget; its section has links only")]
+    private partial void LogTimedOut(string backend, double budgetMs);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Backend {Backend} search failed ({ErrorType}); its section has links only")]
     private partial void LogFailed(Exception exception, string backend, string errorType);

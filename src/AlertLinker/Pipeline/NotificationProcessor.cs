@@ -1,5 +1,6 @@
 using AlertLinker.Alerts;
 using AlertLinker.Backends;
+using AlertLinker.Operability;
 using AlertLinker.Resolution;
 using AlertLinker.Runbooks;
 
@@ -11,6 +12,7 @@ public sealed class NotificationProcessor(
     Enricher enricher,
     IRunbookRenderer runbooks,
     IAlertSink sink,
+    AlertLinkerMetrics metrics,
     TimeProvider time) : INotificationProcessor
 {
     /// <summary>Alerts of one notification enriched at once; more wait their turn (each costs one query per backend).</summary>
@@ -19,7 +21,9 @@ public sealed class NotificationProcessor(
     public async Task<DeliveryResult> ProcessAsync(AlertNotification notification, CancellationToken cancellationToken)
     {
         var enriched = await EnrichAsync(notification, cancellationToken);
-        return await sink.DeliverAsync(enriched, cancellationToken);
+        var result = await sink.DeliverAsync(enriched, cancellationToken);
+        metrics.Delivery(notification.Source, result.Delivered ? "delivered" : result.Retryable ? "retry" : "failed");
+        return result;
     }
 
     public async Task<EnrichedNotification> EnrichAsync(AlertNotification notification, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using AlertLinker.Alerts;
+using AlertLinker.Operability;
 using AlertLinker.Storage;
 
 namespace AlertLinker.Sources;
@@ -8,7 +9,7 @@ namespace AlertLinker.Sources;
 public sealed record WebhookAccepted(long? NotificationId, int Accepted, int Duplicates);
 
 /// <summary>The one way every source hands its normalized alerts to the durable store.</summary>
-internal sealed partial class WebhookIntake(IAlertStore store, ILogger<WebhookIntake> logger)
+internal sealed partial class WebhookIntake(IAlertStore store, AlertLinkerMetrics metrics, ILogger<WebhookIntake> logger)
 {
     public async Task<IResult> AcceptAsync(AlertNotification notification, CancellationToken cancellationToken)
     {
@@ -20,8 +21,11 @@ internal sealed partial class WebhookIntake(IAlertStore store, ILogger<WebhookIn
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogStoreFailed(ex, notification.Source, notification.Alerts.Count);
+            metrics.AlertsReceived(notification.Source, "store_failed", notification.Alerts.Count);
             return SourceProblems.StoreUnavailable();
         }
+        metrics.AlertsReceived(notification.Source, "accepted", result.Accepted);
+        metrics.AlertsReceived(notification.Source, "duplicate", result.Duplicates);
         LogAccepted(notification.Source, notification.GroupKey, notification.Status, result.Accepted, result.Duplicates, result.NotificationId);
         return TypedResults.Accepted((string?)null, new WebhookAccepted(result.NotificationId, result.Accepted, result.Duplicates));
     }

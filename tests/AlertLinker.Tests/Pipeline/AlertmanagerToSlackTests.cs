@@ -73,6 +73,29 @@ public sealed class AlertmanagerToSlackTests : IAsyncLifetime
         Assert.Contains("5b8efff798038103d269b633813fc700", text);
         Assert.Contains("http://jaeger-ui.test/trace/hCtjygkIHwAN9vs4", text);
         Assert.Contains("Bearer xoxb-test-token", slack.LogEntries.Single().RequestMessage.Headers!["Authorization"].Single());
+        Assert.DoesNotContain(app.Logs, line => line.Contains("xoxb-test-token") || line.Contains(AlertLinkerApp.BearerToken));
+    }
+
+    [Fact]
+    public async Task WithoutSlackConfiguredTheRenderedMessageGoesToTheLog()
+    {
+        await using var dryRun = new AlertLinkerApp(new Dictionary<string, string?>
+        {
+            ["AlertLinker:Backends:jaeger:Type"] = "Jaeger",
+            ["AlertLinker:Backends:jaeger:ApiUrl"] = jaeger.Url,
+            ["AlertLinker:Backends:jaeger:UiUrl"] = "http://jaeger-ui.test/",
+        });
+        using var client = dryRun.CreateAuthorizedClient();
+        var content = new ByteArrayContent(SharedFixtures.ReadBytes(Capture));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync("/webhooks/alertmanager", content)).StatusCode);
+
+        var logged = await Eventually.UntilAsync(
+            () => dryRun.Logs.FirstOrDefault(l => l.Contains("HighRequestLatency") && l.Contains("jaeger-ui.test/search?service=api")),
+            Wait, "the dry-run message in the log");
+        Assert.Contains("00000000000000000000000000000001", logged);
+        Assert.Empty(slack.LogEntries);
     }
 
     [Fact]

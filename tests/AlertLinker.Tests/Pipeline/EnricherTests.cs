@@ -1,11 +1,14 @@
 using AlertLinker.Alerts;
+using System.Diagnostics.Metrics;
 using AlertLinker.Backends;
+using AlertLinker.Operability;
 using AlertLinker.Pipeline;
 using AlertLinker.Resolution;
 using AlertLinker.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AlertLinker.Tests.Pipeline;
@@ -15,6 +18,7 @@ public sealed class EnricherTests
     private static readonly DateTimeOffset Start = new(2026, 11, 23, 14, 2, 0, TimeSpan.Zero);
 
     private readonly FakeTimeProvider time = new(Start.AddMinutes(10));
+    private readonly (AlertLinkerMetrics Metrics, IMeterFactory Factory) metrics = TestMetrics.Create();
 
     private static ResolvedAlert Alert(string? service = "inventory") => new(
         new Alert { Fingerprint = "f", Status = AlertStatus.Firing, Name = "Slow", StartsAt = Start },
@@ -26,7 +30,7 @@ public sealed class EnricherTests
         foreach (var backend in backends)
             services.AddSingleton(backend);
         var directory = new BackendDirectory(services.BuildServiceProvider());
-        return new Enricher(directory, Options.Create(new EnrichmentOptions { Budget = TimeSpan.FromSeconds(5) }), time, NullLogger<Enricher>.Instance);
+        return new Enricher(directory, Options.Create(new EnrichmentOptions { Budget = TimeSpan.FromSeconds(5) }), time, metrics.Metrics, NullLogger<Enricher>.Instance);
     }
 
     [Fact]
@@ -45,6 +49,7 @@ public sealed class EnricherTests
     public async Task ASlowBackendLosesOnlyItsOwnExemplarsWhenTheBudgetRunsOut()
     {
         var enricher = EnricherOver(FakeTraceBackend.Hanging("tempo"), FakeTraceBackend.Answering("jaeger", "abc"));
+        using var searches = new MetricCollector<long>(metrics.Factory, AlertLinkerMetrics.MeterName, "alertlinker_backend_searches");
 
         var pending = enricher.EnrichAsync(Alert(), CancellationToken.None);
         await Task.Delay(50);
@@ -57,6 +62,7 @@ public sealed class EnricherTests
         Assert.NotEmpty(tempo.Links);
         Assert.Contains("did not answer within 5 s", tempo.Note);
         Assert.Equal(BackendOutcome.Found, Assert.Single(sections, s => s.Backend == "jaeger").Outcome);
+        Assert.Contains(searches.GetMeasurementSnapshot(), m => Equals(m.Tags["backend"], "tempo") && Equals(m.Tags["outcome"], "TimedOut"));
     }
 
     [Fact]

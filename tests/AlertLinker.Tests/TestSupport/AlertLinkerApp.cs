@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace AlertLinker.Tests.TestSupport;
 
@@ -37,9 +39,16 @@ public sealed class AlertLinkerApp : WebApplicationFactory<Program>
         // UseSetting reaches builder.Configuration before Program registers services (backends are read from it there).
         foreach (var (key, value) in settings)
             builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging => logging.AddFakeLogging(options => options.CollectRecordsForDisabledLogLevels = false));
         if (configureServices is not null)
             builder.ConfigureServices(configureServices);
     }
+
+    /// <summary>Every log line the service wrote so far, formatted, with exceptions.</summary>
+    public IReadOnlyList<string> Logs =>
+        Services.GetFakeLogCollector().GetSnapshot()
+            .Select(r => $"{r.Level} {r.Category}: {r.Message} {r.Exception}")
+            .ToList();
 
     public HttpClient CreateAuthorizedClient()
     {

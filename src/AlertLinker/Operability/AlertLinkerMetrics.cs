@@ -1,0 +1,42 @@
+using System.Diagnostics.Metrics;
+using AlertLinker.Backends;
+
+namespace AlertLinker.Operability;
+
+/// <summary>
+/// The service's own metrics (System.Diagnostics.Metrics), exported at <c>/metrics</c> together with ASP.NET Core's
+/// request metrics. Watch alertlinker_deliveries_total{outcome="failed"} and backend timeouts.
+/// </summary>
+public sealed class AlertLinkerMetrics
+{
+    public const string MeterName = "AlertLinker";
+
+    private readonly Counter<long> alertsReceived;
+    private readonly Counter<long> deliveries;
+    private readonly Counter<long> backendSearches;
+    private readonly Histogram<double> backendDuration;
+
+    public AlertLinkerMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        alertsReceived = meter.CreateCounter<long>("alertlinker_alerts_received", description: "Alerts received by source and outcome (accepted, duplicate, store_failed).");
+        deliveries = meter.CreateCounter<long>("alertlinker_deliveries", description: "Delivery attempts of notifications by outcome (delivered, retry, failed).");
+        backendSearches = meter.CreateCounter<long>("alertlinker_backend_searches", description: "Exemplar searches by backend and outcome.");
+        backendDuration = meter.CreateHistogram<double>("alertlinker_backend_search_duration", unit: "s", description: "Duration of exemplar searches by backend.");
+    }
+
+    public void AlertsReceived(string source, string outcome, int count)
+    {
+        if (count > 0)
+            alertsReceived.Add(count, new("source", source), new("outcome", outcome));
+    }
+
+    public void Delivery(string source, string outcome) =>
+        deliveries.Add(1, new("source", source), new("outcome", outcome));
+
+    public void BackendSearch(string backend, BackendOutcome outcome, TimeSpan elapsed)
+    {
+        backendSearches.Add(1, new("backend", backend), new("outcome", outcome.ToString()));
+        backendDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("backend", backend));
+    }
+}
