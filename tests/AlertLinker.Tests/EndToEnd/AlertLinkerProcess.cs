@@ -10,7 +10,8 @@ namespace AlertLinker.Tests.EndToEnd;
 /// </summary>
 internal sealed class AlertLinkerProcess : IAsyncDisposable
 {
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    // Generous: a cold `dotnet` start on a loaded 2-core machine has taken over 10 s here.
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(45);
 
     private readonly ManagedProcess process;
 
