@@ -26,7 +26,10 @@ internal sealed partial class DeliveryWorker(
 
     private readonly DeliveryOptions _options = options.Value;
 
-    /// <summary>Test seam: called each time the worker starts waiting (its poll timer is already armed).</summary>
+    /// <summary>
+    /// Test seam: called each time the worker really starts waiting — no wake-up pending, poll timer armed — so a
+    /// test can advance a fake clock or accept the next notification without racing the loop.
+    /// </summary>
     internal Action? Idle { get; set; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -55,7 +58,8 @@ internal sealed partial class DeliveryWorker(
                 continue;
 
             var wait = signal.WaitAsync(_options.PollInterval, time, stoppingToken);
-            Idle?.Invoke();
+            if (!wait.IsCompleted)
+                Idle?.Invoke();
             try
             {
                 await wait.ConfigureAwait(false);

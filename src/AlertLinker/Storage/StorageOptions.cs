@@ -16,8 +16,7 @@ public sealed class StorageOptions : IValidatableObject
     /// How long a dedupe key is remembered after it was first seen. At least 48 h: PagerDuty retries a webhook
     /// for up to 48 h, and a retry arriving after its key was pruned would be delivered a second time.
     /// </summary>
-    [Range(typeof(TimeSpan), "2.00:00:00", "365.00:00:00",
-        ErrorMessage = "DedupeRetention must be between 48 hours and 365 days (PagerDuty retries webhooks for up to 48 h)")]
+    /// <remarks>Checked in <see cref="Validate"/>: the generated validator drops a [Range] ErrorMessage, and the reason matters here.</remarks>
     public TimeSpan DedupeRetention { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>How long delivered notifications are kept (for inspection) before they are pruned.</summary>
@@ -39,8 +38,17 @@ public sealed class StorageOptions : IValidatableObject
     /// <summary>The absolute path of the database file.</summary>
     public string FullPath => System.IO.Path.GetFullPath(Path);
 
+    /// <summary>PagerDuty retries a webhook for up to 48 h.</summary>
+    internal static readonly TimeSpan MinimumDedupeRetention = TimeSpan.FromHours(48);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (DedupeRetention < MinimumDedupeRetention || DedupeRetention > TimeSpan.FromDays(365))
+            yield return new ValidationResult(
+                $"DedupeRetention is {DedupeRetention}; it must be between 48 hours and 365 days, because PagerDuty " +
+                "retries a webhook for up to 48 h and a retry whose key was already pruned would be delivered twice",
+                [nameof(DedupeRetention)]);
+
         if (string.IsNullOrWhiteSpace(Path))
             yield break; // [Required] reports it.
 
