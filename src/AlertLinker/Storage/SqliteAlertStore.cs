@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using AlertLinker.Alerts;
@@ -16,8 +17,9 @@ namespace AlertLinker.Storage;
 /// <para>
 /// Concurrency: one long-lived connection behind an async gate. SQLite admits one writer at a time anyway; queueing
 /// in-process on a <see cref="SemaphoreSlim"/> is fair and cheap, whereas several connections would contend on the
-/// file lock and back off with sleeps. Microsoft.Data.Sqlite's async methods are synchronous underneath, so inside
-/// the gate the synchronous calls are used and say so.
+/// file lock and back off with sleeps. Accepts that arrive together are committed together (group commit), so a
+/// burst costs one fsync, not one per webhook. Microsoft.Data.Sqlite's async methods are synchronous underneath, so
+/// inside the gate the synchronous calls are used.
 /// </para>
 /// <para>Times are stored as unix milliseconds (INTEGER) so that "due" and "older than" are plain comparisons.</para>
 /// </summary>
@@ -60,8 +62,12 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
 
     internal static int LatestSchemaVersion => Migrations.Length;
 
+    /// <summary>Most accepts committed in one transaction; bounds how long one commit holds the write lock.</summary>
+    private const int MaxAcceptBatch = 256;
+
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ConcurrentQueue<QueuedAccept> _accepts = new();
     private readonly StorageOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<SqliteAlertStore> _logger;
@@ -119,13 +125,39 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
 
     public async Task<AcceptResult> AcceptAsync(AlertNotification notification, CancellationToken cancellationToken)
     {
-        // Everything that does not need the database happens before taking the gate.
-        var keys = notification.DedupeKeys().Distinct(StringComparer.Ordinal).ToList();
-        var payload = JsonSerializer.Serialize(notification, StorageJsonContext.Default.AlertNotification);
+        cancellationToken.ThrowIfCancellationRequested();
+        // Everything that does not need the database happens before queueing.
+        var accept = new QueuedAccept(
+            notification,
+            notification.DedupeKeys().Distinct(StringComparer.Ordinal).ToList(),
+            JsonSerializer.Serialize(notification, StorageJsonContext.Default.AlertNotification));
+        _accepts.Enqueue(accept);
 
-        long? id = null;
-        var fresh = 0;
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Group commit: whoever holds the gate commits every queued accept in one transaction, one fsync for all.
+        // Under a burst of webhooks that turns N fsyncs in a row into one, so the 202 latency stays flat.
+        // Not cancellable once queued: another caller may already be committing this accept, and storing an alert
+        // whose sender hung up is harmless (its retry is a duplicate).
+        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            if (!accept.Result.Task.IsCompleted)
+                CommitQueuedAccepts();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        return await accept.Result.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Commits every queued accept in one transaction. Runs inside the gate.</summary>
+    private void CommitQueuedAccepts()
+    {
+        var batch = new List<QueuedAccept>();
+        while (batch.Count < MaxAcceptBatch && _accepts.TryDequeue(out var queued))
+            batch.Add(queued);
+
+        var results = new AcceptResult[batch.Count];
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -133,35 +165,46 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
             // BEGIN IMMEDIATE (the default of BeginTransaction): take the write lock up front, no upgrade deadlocks.
             using var transaction = _connection.BeginTransaction();
             _insertKey.Transaction = transaction;
+            _insertNotification.Transaction = transaction;
             _insertKey.Parameters["$now"].Value = now;
-            foreach (var key in keys)
+            for (var i = 0; i < batch.Count; i++)
             {
-                _insertKey.Parameters["$key"].Value = key;
-                fresh += _insertKey.ExecuteNonQuery();
-            }
+                var (notification, keys, payload) = (batch[i].Notification, batch[i].Keys, batch[i].Payload);
+                var fresh = 0;
+                foreach (var key in keys)
+                {
+                    _insertKey.Parameters["$key"].Value = key;
+                    fresh += _insertKey.ExecuteNonQuery();
+                }
 
-            if (fresh > 0)
-            {
-                _insertNotification.Transaction = transaction;
-                _insertNotification.Parameters["$source"].Value = notification.Source;
-                _insertNotification.Parameters["$group_key"].Value = notification.GroupKey;
-                _insertNotification.Parameters["$status"].Value = notification.Status.ToString();
-                _insertNotification.Parameters["$payload"].Value = payload;
-                _insertNotification.Parameters["$received_at"].Value = notification.ReceivedAt.ToUnixTimeMilliseconds();
-                _insertNotification.Parameters["$now"].Value = now;
-                id = (long)_insertNotification.ExecuteScalar()!;
-                transaction.Commit();
+                long? id = null;
+                if (fresh > 0)
+                {
+                    _insertNotification.Parameters["$source"].Value = notification.Source;
+                    _insertNotification.Parameters["$group_key"].Value = notification.GroupKey;
+                    _insertNotification.Parameters["$status"].Value = notification.Status.ToString();
+                    _insertNotification.Parameters["$payload"].Value = payload;
+                    _insertNotification.Parameters["$received_at"].Value = notification.ReceivedAt.ToUnixTimeMilliseconds();
+                    _insertNotification.Parameters["$now"].Value = now;
+                    id = (long)_insertNotification.ExecuteScalar()!;
+                }
+                // else: every key was seen before; nothing of this notification is written.
+                results[i] = new AcceptResult(id, fresh, keys.Count - fresh);
             }
-            // else: nothing was written; disposing the transaction rolls it back.
+            transaction.Commit();
         }
-        finally
+        catch (Exception e)
         {
-            _gate.Release();
+            // Nothing of the batch is stored (the transaction rolled back): every caller hears it and answers 5xx.
+            foreach (var accept in batch)
+                accept.Result.TrySetException(e);
+            return;
         }
 
-        if (id is not null)
+        for (var i = 0; i < batch.Count; i++)
+            batch[i].Result.TrySetResult(results[i]);
+        if (results.Any(r => r.NotificationId is not null))
             _signal?.Notify();
-        return new AcceptResult(id, fresh, keys.Count - fresh);
     }
 
     public async Task<IReadOnlyList<StoredNotification>> GetDueAsync(int max, CancellationToken cancellationToken)
@@ -526,6 +569,13 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Notification {Id} cannot be read back ({Error}); marked failed")]
     private static partial void LogUnreadable(ILogger logger, long id, string error);
+}
+
+/// <summary>An accept waiting for the next group commit.</summary>
+internal sealed record QueuedAccept(AlertNotification Notification, IReadOnlyList<string> Keys, string Payload)
+{
+    // Continuations run asynchronously: completing 200 callers must not run their request pipelines inside the gate.
+    public TaskCompletionSource<AcceptResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
 internal sealed record PruneResult(int DedupeKeys, int DeliveredNotifications, int FailedNotifications);

@@ -306,15 +306,29 @@ public sealed class SqliteAlertStoreTests : IDisposable
     {
         var time = TestNotifications.Clock();
         using var store = _db.Open(time);
-        for (var i = 0; i < 1200; i++)
+        // Bulk rows straight into the file: 1200 accepts through the store would mean 2400 fsyncs.
+        using (var raw = new SqliteConnection($"Data Source={_db.Path};Pooling=False"))
         {
-            var id = (await store.AcceptAsync(TestNotifications.Create(groupKey: $"g{i}"), CancellationToken.None)).NotificationId!.Value;
-            await store.MarkDeliveredAsync(id, CancellationToken.None);
+            raw.Open();
+            using var transaction = raw.BeginTransaction();
+            using var command = raw.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1200)
+                INSERT INTO dedupe_keys (key, seen_at) SELECT 'key-' || i, $now FROM n;
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1200)
+                INSERT INTO notifications (source, group_key, status, payload, received_at, state, attempts, delivered_at)
+                SELECT 'alertmanager', 'g' || i, 'Firing', '{}', $now, 'delivered', 1, $now FROM n;
+                """;
+            command.Parameters.AddWithValue("$now", time.GetUtcNow().ToUnixTimeMilliseconds());
+            command.ExecuteNonQuery();
+            transaction.Commit();
         }
 
         time.Advance(TimeSpan.FromDays(8));
 
         Assert.Equal(new PruneResult(1200, 1200, 0), await store.PruneAsync(CancellationToken.None));
+        Assert.Equal(new PruneResult(0, 0, 0), await store.PruneAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -405,6 +419,45 @@ public sealed class SqliteAlertStoreTests : IDisposable
         Assert.Contains("AlertLinker:Storage:Path", error.Message);
         Assert.Contains("cannot create the folder", error.Message);
         Assert.Contains(Path.Combine(blocker, "sub"), error.Message);
+    }
+
+    [Fact]
+    public async Task AcceptThatCannotBeWrittenThrowsSoTheEndpointAnswers5xx()
+    {
+        var store = _db.Open(TestNotifications.Clock());
+        store.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.AcceptAsync(TestNotifications.Create(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task FailedAcceptThrowsAndLeavesNoDedupeKeysBehind()
+    {
+        using (_db.Open(TestNotifications.Clock()))
+        {
+        }
+        using var store = _db.Open(TestNotifications.Clock());
+        using (var raw = new SqliteConnection($"Data Source={_db.Path};Pooling=False"))
+        {
+            raw.Open();
+            using var command = raw.CreateCommand();
+            // A trigger that aborts every insert stands in for a full or failing disk.
+            command.CommandText = "CREATE TRIGGER fail_insert BEFORE INSERT ON notifications BEGIN SELECT RAISE(ABORT, 'disk full'); END";
+            command.ExecuteNonQuery();
+        }
+
+        var error = await Assert.ThrowsAsync<SqliteException>(() => store.AcceptAsync(TestNotifications.Create(), CancellationToken.None));
+
+        Assert.Contains("disk full", error.Message);
+        using (var raw = new SqliteConnection($"Data Source={_db.Path};Pooling=False"))
+        {
+            raw.Open();
+            using var command = raw.CreateCommand();
+            command.CommandText = "DROP TRIGGER fail_insert";
+            command.ExecuteNonQuery();
+        }
+        // The dedupe keys of the failed accept were rolled back with it: the sender's retry is stored.
+        Assert.NotNull((await store.AcceptAsync(TestNotifications.Create(), CancellationToken.None)).NotificationId);
     }
 
     [Fact]
