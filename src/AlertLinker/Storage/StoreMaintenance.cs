@@ -3,34 +3,54 @@ using Microsoft.Extensions.Options;
 namespace AlertLinker.Storage;
 
 /// <summary>Prunes old dedupe keys and finished notifications every PruneInterval, away from the accept path.</summary>
-internal sealed partial class StoreMaintenance(
-    SqliteAlertStore store,
-    IOptions<StorageOptions> options,
-    TimeProvider time,
-    ILogger<StoreMaintenance> logger) : BackgroundService
+internal sealed partial class StoreMaintenance : BackgroundService
 {
+    private readonly SqliteAlertStore _store;
+    private readonly ILogger<StoreMaintenance> _logger;
+
+    // Created with the service, not in ExecuteAsync: the interval counts from start-up, and a test's fake clock can
+    // be advanced as soon as the service exists.
+    private readonly PeriodicTimer _timer;
+
+    public StoreMaintenance(SqliteAlertStore store, IOptions<StorageOptions> options, TimeProvider time, ILogger<StoreMaintenance> logger)
+    {
+        _store = store;
+        _logger = logger;
+        _timer = new PeriodicTimer(options.Value.PruneInterval, time);
+    }
+
+    /// <summary>Test seam: called after each prune pass with its result (null when it failed).</summary>
+    internal Action<PruneResult?>? Pruned { get; set; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.PruneInterval, time);
         try
         {
-            // First prune one interval after start: start-up stays fast, and a restart loop cannot turn into a prune loop.
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            // First prune one interval after start: start-up stays fast, and a crash loop cannot become a prune loop.
+            while (await _timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
+                PruneResult? result = null;
                 try
                 {
-                    await store.PruneAsync(stoppingToken).ConfigureAwait(false);
+                    result = await _store.PruneAsync(stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    LogPruneFailed(logger, e);
+                    LogPruneFailed(_logger, e);
                 }
+                Pruned?.Invoke(result);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down.
         }
+    }
+
+    public override void Dispose()
+    {
+        _timer.Dispose();
+        base.Dispose();
     }
 
     [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Pruning the alert store failed; trying again next interval")]
