@@ -39,7 +39,7 @@ public sealed class DeliveryOptions : IValidatableObject
     {
         if (MaxBackoff < InitialBackoff)
             yield return new ValidationResult(
-                $"MaxBackoff ({MaxBackoff}) must not be shorter than InitialBackoff ({InitialBackoff})",
+                $"{SectionName}:MaxBackoff ({MaxBackoff}) must not be shorter than {SectionName}:InitialBackoff ({InitialBackoff})",
                 [nameof(MaxBackoff), nameof(InitialBackoff)]);
     }
 }

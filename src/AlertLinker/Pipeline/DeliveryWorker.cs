@@ -105,8 +105,10 @@ internal sealed partial class DeliveryWorker(
         }
         catch (Exception e)
         {
-            LogProcessorThrew(logger, e, stored.Id, attempt);
+            // Not the exception object: its message (and inner ones) may carry a webhook URL, which is a credential.
+            // The redacted message and the stack trace say where it broke without that.
             result = DeliveryResult.Retry($"{e.GetType().Name}: {e.Message}");
+            LogProcessorThrew(logger, stored.Id, attempt, Describe(result.Error), e.StackTrace);
         }
 
         // Recording the outcome is not cancelled: once the sink has delivered, the store must hear about it,
@@ -198,8 +200,9 @@ internal sealed partial class DeliveryWorker(
         Message = "Delivery of notification {Id} failed permanently on attempt {Attempt}; it stays in the store as failed: {Error}")]
     private static partial void LogFailedPermanently(ILogger logger, long id, int attempt, string error);
 
-    [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "Processing notification {Id} threw on attempt {Attempt}; counted as a retryable failure")]
-    private static partial void LogProcessorThrew(ILogger logger, Exception exception, long id, int attempt);
+    [LoggerMessage(EventId = 2106, Level = LogLevel.Warning,
+        Message = "Processing notification {Id} threw on attempt {Attempt}; counted as a retryable failure: {Error}\n{StackTrace}")]
+    private static partial void LogProcessorThrew(ILogger logger, long id, int attempt, string error, string? stackTrace);
 
     [LoggerMessage(EventId = 2107, Level = LogLevel.Error, Message = "Delivery worker could not read the store; trying again in {PollInterval}")]
     private static partial void LogStoreFailed(ILogger logger, Exception exception, TimeSpan pollInterval);

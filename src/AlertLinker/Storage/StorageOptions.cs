@@ -45,7 +45,7 @@ public sealed class StorageOptions : IValidatableObject
     {
         if (DedupeRetention < MinimumDedupeRetention || DedupeRetention > TimeSpan.FromDays(365))
             yield return new ValidationResult(
-                $"DedupeRetention is {DedupeRetention}; it must be between 48 hours and 365 days, because PagerDuty " +
+                $"{SectionName}:DedupeRetention is {DedupeRetention}; it must be between 48 hours and 365 days, because PagerDuty " +
                 "retries a webhook for up to 48 h and a retry whose key was already pruned would be delivered twice",
                 [nameof(DedupeRetention)]);
 
@@ -60,11 +60,11 @@ public sealed class StorageOptions : IValidatableObject
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
         {
-            problem = $"Path '{Path}' is not a valid file path ({e.Message})";
+            problem = $"{SectionName}:Path '{Path}' is not a valid file path ({e.Message})";
         }
 
         if (problem is null && (Directory.Exists(fullPath) || Path.EndsWith('/') || Path.EndsWith('\\')))
-            problem = $"Path '{Path}' is a folder; it must name the database file, e.g. '{System.IO.Path.Combine(Path, "alertlinker.db")}'";
+            problem = $"{SectionName}:Path '{Path}' is a folder; it must name the database file, e.g. '{System.IO.Path.Combine(Path, "alertlinker.db")}'";
 
         if (problem is not null)
             yield return new ValidationResult(problem, [nameof(Path)]);

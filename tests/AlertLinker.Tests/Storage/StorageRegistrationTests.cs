@@ -68,6 +68,7 @@ public sealed class StorageRegistrationTests : IDisposable
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
+        Assert.Contains("AlertLinker:Storage:DedupeRetention", error.Message);
         Assert.Contains("48 hours", error.Message);
         Assert.False(File.Exists(_db.Path)); // validation runs before anything touches the disk
     }
@@ -79,6 +80,7 @@ public sealed class StorageRegistrationTests : IDisposable
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
+        Assert.Contains("AlertLinker:Storage:Path", error.Message);
         Assert.Contains("is a folder", error.Message);
     }
 
