@@ -12,7 +12,8 @@ namespace AlertLinker.Storage;
 /// <para>
 /// Durability: <c>synchronous=FULL</c>. In WAL mode NORMAL keeps the file consistent but may lose the last commits
 /// on power loss or an OS crash; a 202 tells the sender "you may forget this alert", so every accept is fsynced
-/// before we answer. The price is one fsync per accept (see the measured figures in the storage notes).
+/// before we answer. The price is one fsync per commit: measured here (2-core VM, busy) about 4 ms p50 for a lone
+/// accept against 0.2 ms with NORMAL; group commit (below) shares that fsync among concurrent accepts.
 /// </para>
 /// <para>
 /// Concurrency: one long-lived connection behind an async gate. SQLite admits one writer at a time anyway; queueing
