@@ -140,14 +140,14 @@ internal sealed partial class RunbookFunctions(
         context.PushOutput();
         try
         {
-            partial.Render(context);
+            // What the partial wrote went through the escaping writer already: it is mrkdwn, not text.
+            return new SlackMarkup(partial.Render(context) ?? "");
         }
         finally
         {
+            context.PopOutput();
             includeDepth--;
         }
-        // What the partial wrote went through the escaping writer already: it is mrkdwn, not text.
-        return new SlackMarkup(context.PopOutput().ToString() ?? "");
     }
 
     private static Dictionary<string, string> Attributes(ScriptObject? attributes)

@@ -90,8 +90,9 @@ internal sealed partial class ScribanRunbookRenderer : IRunbookRenderer
         context.PushGlobal(globals);
         try
         {
-            runbook.Template.Render(context);
-            return new RenderedRunbook(runbook.Name, runbook.Title, Tidy(context.RootOutput.ToString() ?? ""));
+            // Render hands back what was written and empties the output; RootOutput is only for the cut case.
+            var text = runbook.Template.Render(context);
+            return new RenderedRunbook(runbook.Name, runbook.Title, Tidy(text ?? ""));
         }
         catch (ScriptAbortException) when (timeout.IsCancellationRequested)
         {
@@ -138,14 +139,15 @@ internal sealed partial class ScribanRunbookRenderer : IRunbookRenderer
         var newline = text.LastIndexOf('\n');
         if (newline > text.Length / 2)
             text = text[..newline];
-        var amp = text.LastIndexOf('&');
-        if (amp >= 0 && text.IndexOf(';', amp) < 0)
-            text = text[..amp];
+        text = HalfEntity().Replace(text, "");
         var open = text.LastIndexOf('<');
         if (open >= 0 && text.IndexOf('>', open) < 0)
             text = text[..open];
         return text;
     }
+
+    [GeneratedRegex("&(?:a|am|amp|l|lt|g|gt)?$")]
+    private static partial Regex HalfEntity();
 
     [GeneratedRegex(@"\n{3,}")]
     private static partial Regex BlankLines();
