@@ -8,10 +8,13 @@ public sealed class RunbookOptions
 {
     public const string SectionName = "AlertLinker:Runbooks";
     public const string DefaultDirectory = "templates/runbooks";
+    public const int ParentLevels = 2;
 
     /// <summary>
-    /// The template folder. A relative path is looked up in the current directory first (<c>dotnet run</c> from the
-    /// repo root), then beside the binary (templates are copied to the build and publish output).
+    /// The template folder. A relative path is looked up in the current directory, then in up to
+    /// <see cref="ParentLevels"/> folders above it (<c>dotnet run --project src/AlertLinker</c> runs in the project
+    /// folder, two below the repo's templates/), then beside the binary (templates are copied to the build and
+    /// publish output).
     /// </summary>
     [Required]
     public string Directory { get; set; } = DefaultDirectory;
@@ -40,12 +43,19 @@ public sealed class RunbookOptions
     {
         var candidates = Path.IsPathRooted(configured)
             ? [configured]
-            : new[] { Path.Combine(currentDirectory, configured), Path.Combine(baseDirectory, configured) }
-                .Select(Path.GetFullPath)
+            : Ancestors(currentDirectory).Append(baseDirectory)
+                .Select(dir => Path.GetFullPath(Path.Combine(dir, configured)))
                 .Distinct(StringComparer.Ordinal)
                 .ToArray();
         tried = candidates;
         return candidates.FirstOrDefault(System.IO.Directory.Exists);
+    }
+
+    private static IEnumerable<string> Ancestors(string directory)
+    {
+        var current = new DirectoryInfo(directory);
+        for (var level = 0; level <= ParentLevels && current is not null; level++, current = current.Parent)
+            yield return current.FullName;
     }
 }
 

@@ -59,13 +59,14 @@ public class RunbookRegistrationTests
     [Fact]
     public void TheDefaultFolderIsFoundBesideTheBinaryWhenTheCurrentDirectoryHasNone()
     {
-        var elsewhere = Path.GetTempPath();
+        using var elsewhere = new RunbookFolder();
+        var deep = Directory.CreateDirectory(Path.Combine(elsewhere.Path, "a", "b", "c")).FullName;
 
-        var found = RunbookOptions.ResolveDirectory(RunbookOptions.DefaultDirectory, elsewhere, AppContext.BaseDirectory, out var tried);
+        var found = RunbookOptions.ResolveDirectory(RunbookOptions.DefaultDirectory, deep, AppContext.BaseDirectory, out var tried);
 
         Assert.Equal(Path.Combine(AppContext.BaseDirectory, "templates", "runbooks"), found);
         Assert.True(File.Exists(Path.Combine(found!, "database-saturation.sbn")));
-        Assert.Equal(2, tried.Count);
+        Assert.Equal(4, tried.Count);
     }
 
     [Fact]
@@ -77,6 +78,16 @@ public class RunbookRegistrationTests
         var found = RunbookOptions.ResolveDirectory(RunbookOptions.DefaultDirectory, folder.Path, AppContext.BaseDirectory, out _);
 
         Assert.Equal(Path.Combine(folder.Path, "templates", "runbooks"), found);
+    }
+
+    [Fact]
+    public void DotnetRunFromTheProjectFolderFindsTheReposTemplates()
+    {
+        var repo = Tests.TestSupport.SharedFixtures.FindRepoRoot();
+
+        var found = RunbookOptions.ResolveDirectory(RunbookOptions.DefaultDirectory, Path.Combine(repo, "src", "AlertLinker"), AppContext.BaseDirectory, out _);
+
+        Assert.Equal(Path.Combine(repo, "templates", "runbooks"), found);
     }
 
     [Fact]
