@@ -21,8 +21,10 @@ internal sealed class RunbookTemplateContext : TemplateContext
         LimitToString = options.MaxOutputChars;
         CancellationToken = cancellationToken;
         RegexTimeOut = TimeSpan.FromMilliseconds(100);
-        // Templates see ScriptObjects only; this closes reflection on anything else that slips in.
-        MemberFilter = _ => false;
+        // Templates see ScriptObjects only; this closes reflection on anything else that slips in. The one .NET
+        // type left is the key/value pair of `for x in labels` (x.key, x.value).
+        MemberFilter = member => member.DeclaringType is { IsGenericType: true } type
+            && type.GetGenericTypeDefinition() == typeof(KeyValuePair<,>);
         TemplateLoader = null;
         NewLine = "\n";
         StrictVariables = false;
