@@ -35,6 +35,9 @@ public sealed class RunbookOptions
     [Range(5, 200)]
     public int RecursiveLimit { get; set; } = 50;
 
+    /// <summary>Reload the templates when their files change. A change that breaks a template keeps the previous set (and logs why).</summary>
+    public bool ReloadOnChange { get; set; } = true;
+
     /// <summary>The folder the templates are read from, or null with the places that were tried.</summary>
     public string? ResolveDirectory(out IReadOnlyList<string> tried) =>
         ResolveDirectory(Directory, System.IO.Directory.GetCurrentDirectory(), AppContext.BaseDirectory, out tried);

@@ -19,7 +19,9 @@ public static class RunbookRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RunbookOptions>, RunbookTemplatesValidator>());
         services.TryAddSingleton<RunbookCatalog>();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IRunbookRenderer, ScribanRunbookRenderer>();
+        services.TryAddSingleton<ScribanRunbookRenderer>();
+        services.TryAddSingleton<IRunbookRenderer>(sp => sp.GetRequiredService<ScribanRunbookRenderer>());
+        services.AddHostedService<RunbookReloader>();
         return services;
     }
 }

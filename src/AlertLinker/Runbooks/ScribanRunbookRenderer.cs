@@ -16,7 +16,7 @@ internal sealed partial class ScribanRunbookRenderer : IRunbookRenderer
 {
     private const string CutMarker = "\n…";
 
-    private readonly RunbookLibrary library;
+    private volatile RunbookLibrary library;
     private readonly RunbookOptions options;
     private readonly BackendDirectory backends;
     private readonly TimeProvider time;
@@ -49,17 +49,25 @@ internal sealed partial class ScribanRunbookRenderer : IRunbookRenderer
 
     public bool IsReady => true;
 
-    internal IReadOnlyList<RunbookTemplate> Runbooks => library.Runbooks;
+    internal RunbookLibrary Library => library;
+
+    /// <summary>Puts a freshly loaded folder in place; renders already running finish with the old one.</summary>
+    internal void Swap(RunbookLibrary next)
+    {
+        library = next;
+        LogLoaded(logger, next.Runbooks.Count, next.Partials.Count, next.Directory);
+    }
 
     public IReadOnlyList<RenderedRunbook> Render(ResolvedAlert alert, IReadOnlyList<BackendSection> backendSections)
     {
         var labels = MatchLabels(alert);
+        var current = library;
         var result = new List<RenderedRunbook>();
-        foreach (var runbook in library.Runbooks)
+        foreach (var runbook in current.Runbooks)
         {
             if (!runbook.Matches(labels))
                 continue;
-            var rendered = RenderOne(runbook, alert, backendSections);
+            var rendered = RenderOne(current, runbook, alert, backendSections);
             if (rendered.Error is not null)
                 LogRenderFailed(logger, runbook.Path, alert.Alert.Fingerprint, rendered.Error);
             if (rendered.Error is not null || rendered.Text.Length > 0)
@@ -81,12 +89,12 @@ internal sealed partial class ScribanRunbookRenderer : IRunbookRenderer
         return labels;
     }
 
-    private RenderedRunbook RenderOne(RunbookTemplate runbook, ResolvedAlert alert, IReadOnlyList<BackendSection> backendSections)
+    private RenderedRunbook RenderOne(RunbookLibrary current, RunbookTemplate runbook, ResolvedAlert alert, IReadOnlyList<BackendSection> backendSections)
     {
         using var timeout = new CancellationTokenSource(options.RenderTimeout, time);
         var context = new RunbookTemplateContext(options, timeout.Token);
         var globals = RunbookModel.Build(alert, backendSections);
-        new RunbookFunctions(alert, backends.All, library.Partials, options.RecursiveLimit).ImportInto(globals);
+        new RunbookFunctions(alert, backends.All, current.Partials, options.RecursiveLimit).ImportInto(globals);
         context.PushGlobal(globals);
         try
         {
