@@ -114,12 +114,15 @@ internal sealed partial class ScribanRunbookRenderer : IRunbookRenderer
         }
         catch (ScriptRuntimeException e)
         {
-            return Failed(runbook, $"{runbook.Path}:{e.Span.Start.Line + 1}:{e.Span.Start.Column + 1}: {e.OriginalMessage}");
+            // The file name only: the note goes to Slack, the server's paths do not. The span names a partial when
+            // the error is inside one.
+            var file = Path.GetFileName(string.IsNullOrEmpty(e.Span.FileName) ? runbook.Path : e.Span.FileName);
+            return Failed(runbook, $"{file}:{e.Span.Start.Line + 1}:{e.Span.Start.Column + 1}: {e.OriginalMessage}");
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Helpers throw plain exceptions (a bad duration…); Scriban does not always wrap them.
-            return Failed(runbook, $"{runbook.Path}: {e.Message}");
+            return Failed(runbook, $"{Path.GetFileName(runbook.Path)}: {e.Message}");
         }
     }
 

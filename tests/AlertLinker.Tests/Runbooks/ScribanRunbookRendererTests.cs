@@ -142,7 +142,7 @@ public class ScribanRunbookRendererTests
 
         Assert.Equal("", rendered.Text);
         Assert.NotNull(rendered.Error);
-        Assert.Matches(@"Runbook 'Test' could not be rendered: .*loop\.sbn:7:4: .*iteration limit `1000`", rendered.Error);
+        Assert.Matches(@"^Runbook 'Test' could not be rendered: loop\.sbn:7:4: .*iteration limit `1000`", rendered.Error);
     }
 
     [Fact]
@@ -250,6 +250,19 @@ public class ScribanRunbookRendererTests
         Assert.Equal("Links for inventory-service: <https://wiki.example.com/|wiki> &lt;!here&gt;", rendered[0].Text);
         Assert.All(rendered.Skip(1), r => Assert.Contains("no partial", r.Error, StringComparison.Ordinal));
         Assert.DoesNotContain(rendered, r => r.Text.Contains("SECRET", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AnErrorInsideAPartialNamesThePartial()
+    {
+        using var folder = new RunbookFolder(
+            ("uses.sbn", RunbookFolder.Runbook("{{ include \"_bad\" }}")),
+            ("_bad.sbn", "line 1\n{{ while true }}{{ end }}"));
+        var renderer = RunbookTestData.Renderer(folder.Load());
+
+        var rendered = Assert.Single(renderer.Render(RunbookTestData.Alert(), []));
+
+        Assert.Contains("could not be rendered: _bad.sbn:2:", rendered.Error, StringComparison.Ordinal);
     }
 
     [Fact]
