@@ -8,6 +8,10 @@ using AlertLinker.Sources;
 using AlertLinker.Sources.Alertmanager;
 using AlertLinker.Storage;
 
+// `AlertLinker templates check [DIR]`: the same template validation as start-up, offline, for template authors' CI.
+if (args is ["templates", "check", ..])
+    return RunbookTemplateCheck.Run(args.ElementAtOrDefault(2), Console.Out);
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
     Args = args,
@@ -31,6 +35,7 @@ app.MapAlertmanagerWebhook();
 app.MapOperability();
 
 app.Run();
+return 0;
 
 /// <summary>Entry point; public for WebApplicationFactory.</summary>
 public partial class Program;
