@@ -22,7 +22,7 @@ public static class SlackRegistration
         services.TryAddSingleton<SlackMessageBuilder>();
 
         // The sink is a singleton holding its client, so connections are recycled by the handler, not by the factory.
-        services.AddRefitClient<ISlackApi>(new RefitSettings(new SystemTextJsonContentSerializer(SlackJson.Options)))
+        services.AddRefitGeneratedClient<ISlackApi>(new RefitSettings(new SystemTextJsonContentSerializer(SlackJson.Options)))
             .ConfigureHttpClient((sp, client) =>
             {
                 var options = sp.GetRequiredService<IOptions<SlackOptions>>().Value;

@@ -58,6 +58,9 @@ internal sealed class SlackSink(
         try
         {
             using var response = await api.PostMessageAsync(request, options.BotToken!, cancellationToken);
+            // Refit reports a failure before any response (network, timeout) here, not as an exception.
+            if (response.HasRequestError(out var requestError))
+                return TransportFailure("Slack API", requestError.InnerException ?? requestError);
             // A 200 whose body is not Slack JSON (a proxy's page) leaves Content null: FromApi retries it.
             var body = response.IsSuccessStatusCode ? response.Content : null;
             if (response.StatusCode is not { } status)
