@@ -30,6 +30,8 @@ internal sealed class SlackMessageBuilder
     private const int MaxFallbackLength = 600;
     private const int MinRunbookLength = 200;
     private const int MaxRunbooksPerAlert = 5;
+    private const int MaxListReserve = 2500;
+    private const int MaxDetailedAlerts = 5;
 
     // Kept free for the "…and N more" section and the footer.
     private const int ReservedBlocks = 2;
@@ -53,10 +55,14 @@ internal sealed class SlackMessageBuilder
         var rendered = 0;
         var commonLabels = notification.CommonLabels;
         // Detailed alerts while they fit; a divider separates alerts only when there are several.
-        for (; rendered < alerts.Count; rendered++)
+        // In a storm only the first alert gets its details: the rest read better as many short lines than a few long ones.
+        var detailed = alerts.Count > MaxDetailedAlerts ? 1 : alerts.Count;
+        for (; rendered < detailed; rendered++)
         {
-            var blocks = AlertBlocks(alerts[rendered], notification.Status, commonLabels, alerts.Count > 1, message.CharsLeft, cuts);
-            if (!message.TryAdd(blocks))
+            // Leave room to list the alerts after this one.
+            var keep = Math.Min((alerts.Count - rendered - 1) * 150, MaxListReserve);
+            var blocks = AlertBlocks(alerts[rendered], notification.Status, commonLabels, alerts.Count > 1, message.CharsLeft - keep, cuts);
+            if (!message.TryAdd(blocks, keep))
                 break;
         }
 
@@ -444,11 +450,11 @@ internal sealed class SlackMessageBuilder
             CharsLeft -= Length(block);
         }
 
-        /// <summary>Adds all or nothing.</summary>
-        public bool TryAdd(IReadOnlyList<SlackBlock> group)
+        /// <summary>Adds all or nothing, leaving at least <paramref name="keepChars"/> for what comes after.</summary>
+        public bool TryAdd(IReadOnlyList<SlackBlock> group, int keepChars = 0)
         {
             var length = group.Sum(Length);
-            if (group.Count > BlocksLeft || length > CharsLeft)
+            if (group.Count > BlocksLeft || length > CharsLeft - keepChars)
                 return false;
             foreach (var block in group)
                 Add(block);

@@ -169,6 +169,7 @@ public sealed partial class SlackMessageBuilderTests(ITestOutputHelper output)
     public void HostileTextCaptureComesOutHarmless()
     {
         var message = builder.Build(Hostile());
+        output.WriteLine(SlackPreview.Render(message));
 
         var texts = message.TextObjects().Select(t => t.Text).Append(message.Text).ToList();
         Assert.NotEmpty(texts);
@@ -232,11 +233,15 @@ public sealed partial class SlackMessageBuilderTests(ITestOutputHelper output)
         }).ToList();
 
         var message = builder.Build(Notification(alerts, truncated: 5));
+        output.WriteLine($"{message.Blocks.Count} blocks, {message.TextObjects().Sum(t => t.Text.Length)} chars; cuts: {string.Join("; ", message.Cuts.Distinct())}");
 
         AssertWithinLimits(message);
         var more = message.TextObjects().Single(t => t.Text.StartsWith("…and ", StringComparison.Ordinal)).Text;
         Assert.Matches(@"^…and \d+ more alerts; 5 more not sent by alertmanager \(max_alerts\)$", more);
         Assert.Contains(message.Cuts, c => c.EndsWith("alerts left out", StringComparison.Ordinal));
+        // The first alert in full, then a list of the next ones.
+        Assert.Contains(message.TextObjects(), t => t.Text.StartsWith("*Alert0*", StringComparison.Ordinal));
+        Assert.True(message.TextObjects().Sum(t => t.Text.Split('\n').Count(l => l.StartsWith("• Alert", StringComparison.Ordinal))) >= 10);
         Assert.Equal("🔥 FIRING (305): Alert0 +299 more", Assert.IsType<HeaderBlock>(message.Blocks[0]).Text.Text);
     }
 
