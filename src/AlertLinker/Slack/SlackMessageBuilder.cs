@@ -88,7 +88,8 @@ internal sealed class SlackMessageBuilder
             }
             if (pending.Length > 0)
                 message.Add(new SectionBlock(TextObject.Mrkdwn(pending.ToString())));
-            cuts.Add($"{listed - rendered} alerts shown one line each");
+            if (listed > rendered)
+                cuts.Add($"{listed - rendered} alerts shown one line each");
             rendered = listed;
         }
 

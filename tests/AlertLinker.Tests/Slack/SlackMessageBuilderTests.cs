@@ -32,6 +32,19 @@ public sealed partial class SlackMessageBuilderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ResolvedAlertInAFiringGroupIsMarkedAndComesLast()
+    {
+        var message = builder.Build(Notification(
+            Enriched(Alert("DiskFull", AlertStatus.Resolved, "fp1")), Enriched(Alert("DiskFull", fingerprint: "fp2"))));
+
+        var titles = message.TextObjects().Where(t => t.Text.StartsWith('*') && t.Text.Contains("DiskFull", StringComparison.Ordinal))
+            .Select(t => t.Text.Split('\n')[0]).ToList();
+        Assert.Equal(["*DiskFull*", "*✅ DiskFull* (resolved)"], titles);
+        Assert.Equal("🔥 FIRING (2): DiskFull", Assert.IsType<HeaderBlock>(message.Blocks[0]).Text.Text);
+        Assert.Contains("*Alerts*\n1 firing, 1 resolved", message.TextObjects().Select(t => t.Text));
+    }
+
+    [Fact]
     public void FieldsShowServiceSeverityAndTheWindowInUtc()
     {
         var message = builder.Build(Notification(Enriched(Alert())));
