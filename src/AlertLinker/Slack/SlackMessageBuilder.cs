@@ -23,7 +23,7 @@ internal sealed class SlackMessageBuilder
     private const int MaxLabelsLength = 300;
     private const int MaxSummaryLength = 500;
     private const int MaxDescriptionLength = 1000;
-    private const int MaxTracesLength = 2000;
+    private const int MinTracesLength = 600;
     private const int MaxNotesLength = 600;
     private const int MaxSourcesLength = 600;
     private const int MaxCompactLineLength = 250;
@@ -57,11 +57,12 @@ internal sealed class SlackMessageBuilder
         // Detailed alerts while they fit; a divider separates alerts only when there are several.
         // In a storm only the first alert gets its details: the rest read better as many short lines than a few long ones.
         var detailed = alerts.Count > MaxDetailedAlerts ? 1 : alerts.Count;
+        var shownBackends = new HashSet<object>(ReferenceEqualityComparer.Instance);
         for (; rendered < detailed; rendered++)
         {
             // Leave room to list the alerts after this one.
             var keep = Math.Min((alerts.Count - rendered - 1) * 150, MaxListReserve);
-            var blocks = AlertBlocks(alerts[rendered], notification.Status, commonLabels, alerts.Count > 1, message.CharsLeft - keep, cuts);
+            var blocks = AlertBlocks(alerts[rendered], notification.Status, commonLabels, alerts.Count > 1, message.CharsLeft - keep, shownBackends, cuts);
             if (!message.TryAdd(blocks, keep))
                 break;
         }
@@ -184,7 +185,7 @@ internal sealed class SlackMessageBuilder
 
     private static List<SlackBlock> AlertBlocks(
         EnrichedAlert enriched, AlertStatus groupStatus, IReadOnlyDictionary<string, string> commonLabels,
-        bool several, int charsLeft, List<string> cuts)
+        bool several, int charsLeft, HashSet<object> shownBackends, List<string> cuts)
     {
         var alert = enriched.Alert;
         var blocks = new List<SlackBlock>();
@@ -208,9 +209,20 @@ internal sealed class SlackMessageBuilder
             text.Append('\n').Append(Fit(description, MaxDescriptionLength, "description", cuts));
         blocks.Add(new SectionBlock(TextObject.Mrkdwn(text.ToString())));
 
-        if (Traces(enriched.Backends, cuts) is { } traces)
-            blocks.Add(new SectionBlock(TextObject.Mrkdwn(traces)));
-        if (Notes(enriched.Backends, enriched.Runbooks, cuts) is { } notes)
+        // Alerts of a group that share service and window share one set of backend results (the enricher coalesces
+        // them): show it once.
+        var sameAsAbove = enriched.Backends.Count > 0 && !shownBackends.Add(enriched.Backends);
+        if (sameAsAbove)
+        {
+            blocks.Add(new ContextBlock([TextObject.Mrkdwn("↑ Same trace links and exemplars as the alert above")]));
+        }
+        else
+        {
+            var room = charsLeft - text.Length - MaxNotesLength - MaxSourcesLength - MinRunbookLength;
+            foreach (var traces in Traces(enriched.Backends, room, cuts))
+                blocks.Add(new SectionBlock(TextObject.Mrkdwn(traces)));
+        }
+        if (Notes(sameAsAbove ? [] : enriched.Backends, enriched.Runbooks, cuts) is { } notes)
             blocks.Add(new ContextBlock([TextObject.Mrkdwn(notes)]));
 
         // Runbooks take what the message has left.
@@ -254,20 +266,38 @@ internal sealed class SlackMessageBuilder
     private static string? Annotation(Alert alert, string name) =>
         alert.Annotations.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
 
-    /// <summary>One line per backend with its links, then its exemplar traces; whole lines are dropped past the cap.</summary>
-    private static string? Traces(IReadOnlyList<BackendSection> backends, List<string> cuts)
+    /// <summary>
+    /// One section per backend, so that every backend keeps its links: a line with its links, then its exemplar
+    /// traces. The room is shared evenly; whole links and lines are dropped past a backend's share.
+    /// </summary>
+    private static List<string> Traces(IReadOnlyList<BackendSection> backends, int room, List<string> cuts)
     {
-        var lines = new List<string>();
-        foreach (var backend in backends)
+        var shown = backends.Where(b => b.Links.Count > 0 || b.Exemplars.Count > 0).ToList();
+        var sections = new List<string>();
+        if (shown.Count == 0)
+            return sections;
+        var share = Math.Clamp(room / shown.Count, MinTracesLength, SlackText.MaxTextLength);
+        foreach (var backend in shown)
         {
+            var head = new StringBuilder($"*{SlackText.EscapeWithin(SlackText.SingleLine(backend.Backend), 60).Text}*");
             var links = backend.Links.Select(link => SlackText.Link(link.Url, link.Title, 80)).OfType<string>().ToList();
-            if (links.Count == 0 && backend.Exemplars.Count == 0)
-                continue;
-            var head = $"*{SlackText.EscapeWithin(SlackText.SingleLine(backend.Backend), 60).Text}*";
-            lines.Add(links.Count > 0 ? head + ": " + string.Join(Separator, links) : head);
-            lines.AddRange(backend.Exemplars.Select(Exemplar));
+            for (var i = 0; i < links.Count; i++)
+            {
+                // A link is all or nothing; the first one may overrun the share (never the text limit): a backend
+                // without its link is worth less than a shorter runbook.
+                var separator = i == 0 ? ": " : Separator;
+                var limit = i == 0 ? SlackText.MaxTextLength - 40 : share - 40;
+                if (head.Length + separator.Length + links[i].Length > limit)
+                {
+                    head.Append(CultureInfo.InvariantCulture, $" (+{links.Count - i} more links)");
+                    cuts.Add($"{links.Count - i} links of {backend.Backend}");
+                    break;
+                }
+                head.Append(separator).Append(links[i]);
+            }
+            sections.Add(JoinLines([head.ToString(), .. backend.Exemplars.Select(Exemplar)], Math.Max(share, head.Length + 40), "trace lines", cuts));
         }
-        return lines.Count == 0 ? null : JoinLines(lines, MaxTracesLength, "trace lines", cuts);
+        return sections;
     }
 
     /// <summary>"• 4bf92f35… · 812 ms · checkout: GET /checkout · ❗ error" — the id is short in the label, full in the link.</summary>

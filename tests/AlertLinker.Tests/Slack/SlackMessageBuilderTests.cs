@@ -105,6 +105,34 @@ public sealed partial class SlackMessageBuilderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void EveryBackendKeepsItsLinkEvenWhenLinksAreLong()
+    {
+        var longUrl = "http://grafana:3000/explore?schemaVersion=1&panes=" + new string('p', 1500);
+        var backends = Enumerable.Range(0, 4).Select(i => new BackendSection($"backend{i}", "Tempo",
+            [new BackendLink("Slow traces", new Uri(longUrl + i)), new BackendLink("Errors", new Uri(longUrl + i + "e"))],
+            [new TraceSummary(new string('a', 32), "checkout", "GET /", null, TimeSpan.FromSeconds(1), false, new Uri("http://jaeger/trace/a"))],
+            BackendOutcome.Found, null)).ToList();
+
+        var message = builder.Build(Notification(Enriched(Alert(), backends)));
+
+        AssertWithinLimits(message);
+        var text = AllText(message);
+        Assert.All(Enumerable.Range(0, 4), i => Assert.Contains($"*backend{i}*: <{longUrl.Replace("&", "&amp;", StringComparison.Ordinal)}{i}|Slow traces>", text));
+    }
+
+    [Fact]
+    public void AlertsSharingBackendResultsShowThemOnce()
+    {
+        var shared = new[] { Jaeger() };
+        var message = builder.Build(Notification(
+            Enriched(Alert(fingerprint: "fp1"), shared), Enriched(Alert(fingerprint: "fp2"), shared)));
+
+        var text = AllText(message);
+        Assert.Single(Regex.Matches(text, "4bf92f35…"));
+        Assert.Contains("↑ Same trace links and exemplars as the alert above", text);
+    }
+
+    [Fact]
     public void RunbookMrkdwnIsKeptAsWrittenUnderItsTitle()
     {
         var text = AllText(builder.Build(Notification(Enriched(Alert()))));
