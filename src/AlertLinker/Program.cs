@@ -11,7 +11,16 @@ using AlertLinker.Sources.Opsgenie;
 using AlertLinker.Sources.PagerDuty;
 using AlertLinker.Storage;
 
-var builder = WebApplication.CreateBuilder(args);
+// `AlertLinker templates check [DIR]`: the same template validation as start-up, offline, for template authors' CI.
+if (args is ["templates", "check", ..])
+    return RunbookTemplateCheck.Run(args.ElementAtOrDefault(2), Console.Out);
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    // appsettings*.json ship next to the binary; `dotnet run --project` from the repo root must find them.
+    ContentRootPath = AppContext.BaseDirectory,
+});
 
 builder.Services.AddOperability();
 builder.Services.AddSources();
@@ -32,6 +41,7 @@ app.MapOpsgenieWebhook();
 app.MapOperability();
 
 app.Run();
+return 0;
 
 /// <summary>Entry point; public for WebApplicationFactory.</summary>
 public partial class Program;

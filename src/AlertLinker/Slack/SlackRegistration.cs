@@ -1,7 +1,77 @@
+using AlertLinker.Pipeline;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Refit;
+
 namespace AlertLinker.Slack;
 
 public static class SlackRegistration
 {
-    // SKELETON: the Slack sink (bot token, incoming webhook, dry run) registers here as IAlertSink.
-    public static IServiceCollection AddSlack(this IServiceCollection services) => services;
+    /// <summary>
+    /// The Slack sink as <see cref="IAlertSink"/>: options from <c>AlertLinker:Slack</c> checked at start-up, the Web API
+    /// client (Refit) and the incoming-webhook client, each with a timeout and no retries of their own (the delivery
+    /// worker retries by <see cref="DeliveryResult"/>), and a start-up log line naming the mode.
+    /// </summary>
+    public static IServiceCollection AddSlack(this IServiceCollection services)
+    {
+        services.AddOptions<SlackOptions>()
+            .BindConfiguration(SlackOptions.SectionName)
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SlackMessageBuilder>();
+
+        // The sink is a singleton holding its client, so connections are recycled by the handler, not by the factory.
+        services.AddRefitGeneratedClient<ISlackApi>(new RefitSettings(new SystemTextJsonContentSerializer(SlackJson.Options)))
+            .ConfigureHttpClient((sp, client) =>
+            {
+                var options = sp.GetRequiredService<IOptions<SlackOptions>>().Value;
+                client.BaseAddress = WithTrailingSlash(options.ApiUrl);
+                client.Timeout = options.Timeout;
+            })
+            .ConfigurePrimaryHttpMessageHandler(NewHandler)
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+
+        services.AddHttpClient(SlackSink.WebhookClientName)
+            .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<SlackOptions>>().Value.Timeout)
+            .ConfigurePrimaryHttpMessageHandler(NewHandler)
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            // The default HttpClient logging writes the request URI; the webhook's path is its secret.
+            .RemoveAllLoggers();
+
+        services.AddSingleton<IAlertSink, SlackSink>();
+        services.AddHostedService<SlackModeLog>();
+        return services;
+    }
+
+    private static SocketsHttpHandler NewHandler() => new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+
+    private static Uri WithTrailingSlash(Uri uri) =>
+        uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
+}
+
+/// <summary>Says at start-up how messages will leave, so a missing token shows in the first lines of the log.</summary>
+internal sealed class SlackModeLog(IOptions<SlackOptions> options, ILogger<SlackModeLog> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var slack = options.Value;
+        switch (slack.Mode)
+        {
+            case SlackMode.BotToken:
+                SlackLog.BotMode(logger, slack.Channel!, slack.ApiUrl);
+                break;
+            case SlackMode.IncomingWebhook:
+                SlackLog.WebhookMode(logger);
+                break;
+            default:
+                SlackLog.DryRunMode(logger);
+                break;
+        }
+        if (slack.Mode != SlackMode.BotToken && !string.IsNullOrWhiteSpace(slack.Channel))
+            SlackLog.ChannelIgnored(logger);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

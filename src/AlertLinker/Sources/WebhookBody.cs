@@ -1,7 +1,5 @@
 using System.Buffers;
-using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Net.Http.Headers;
-using Microsoft.OpenApi;
 
 namespace AlertLinker.Sources;
 
@@ -44,20 +42,4 @@ internal static class WebhookBody
         return type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
     }
-
-    /// <summary>
-    /// Documents <typeparamref name="T"/> as the JSON request body in OpenAPI only. <c>Accepts&lt;T&gt;()</c> would also make
-    /// routing answer a bare 415 before the handler runs (no detail, and no body at all without a Content-Type),
-    /// where <see cref="ReadAsync"/> answers with a problem that names the content type.
-    /// </summary>
-    public static RouteHandlerBuilder DocumentsJsonBody<T>(this RouteHandlerBuilder builder) =>
-        builder.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
-        {
-            var schema = await context.GetOrCreateSchemaAsync(typeof(T), null, cancellationToken);
-            operation.RequestBody = new OpenApiRequestBody
-            {
-                Required = true,
-                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
-            };
-        });
 }

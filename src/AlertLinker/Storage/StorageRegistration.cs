@@ -1,7 +1,35 @@
+using AlertLinker.Pipeline;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
 namespace AlertLinker.Storage;
 
 public static class StorageRegistration
 {
-    // SKELETON: the SQLite store and the delivery worker register here.
-    public static IServiceCollection AddAlertStore(this IServiceCollection services) => services;
+    /// <summary>
+    /// The SQLite store (<c>AlertLinker:Storage</c>), the wake-up signal, the delivery worker (<c>AlertLinker:Delivery</c>)
+    /// and the pruning service. Needs an <see cref="INotificationProcessor"/> registered elsewhere.
+    /// <para>
+    /// Start-up order: options are validated first (ValidateOnStart); then the hosted services are built, and building
+    /// the delivery worker opens the store, which creates the folder and the schema — so the first webhook pays nothing,
+    /// and an unusable path stops start-up with a message naming the setting.
+    /// </para>
+    /// </summary>
+    public static IServiceCollection AddAlertStore(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>());
+
+        services.TryAddSingleton<DeliverySignal>();
+        services.TryAddSingleton<SqliteAlertStore>();
+        services.TryAddSingleton<IAlertStore>(sp => sp.GetRequiredService<SqliteAlertStore>());
+
+        services.AddHostedService<DeliveryWorker>();
+        services.AddHostedService<StoreMaintenance>();
+        return services;
+    }
 }

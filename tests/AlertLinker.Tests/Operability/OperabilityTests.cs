@@ -24,8 +24,9 @@ public sealed class OperabilityTests
         var document = await client.GetStringAsync("/openapi/v1.json");
 
         Assert.Contains("\"/webhooks/alertmanager\"", document);
-        Assert.Contains("AlertmanagerPayload", document);
-        Assert.Contains("generatorURL", document);
+        Assert.Contains("\"requestBody\"", document);
+        Assert.Contains("\"generatorURL\"", document);
+        Assert.Contains("\"truncatedAlerts\"", document);
     }
 
     [Fact]

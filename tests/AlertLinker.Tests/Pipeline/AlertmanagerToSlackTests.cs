@@ -99,6 +99,32 @@ public sealed class AlertmanagerToSlackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AMatchingRunbookIsRenderedIntoTheMessageWithConcreteQueriesForTheAlertsServiceAndWindow()
+    {
+        const string payload = """
+            {"receiver":"slack","status":"firing","version":"4","groupKey":"{}:{alertname=\"PostgresConnectionPoolSaturated\"}",
+             "truncatedAlerts":0,"groupLabels":{},"commonLabels":{},"commonAnnotations":{},"externalURL":"http://am.test",
+             "alerts":[{"status":"firing","labels":{"alertname":"PostgresConnectionPoolSaturated","service":"inventory","severity":"critical"},
+               "annotations":{"summary":"pool at 100%"},"startsAt":"2026-11-23T14:02:00Z","endsAt":"0001-01-01T00:00:00Z",
+               "generatorURL":"","fingerprint":"0123456789abcdef"}]}
+            """;
+        using var client = app.CreateAuthorizedClient();
+        var content = new StringContent(payload, System.Text.Encoding.UTF8, "application/json");
+
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync("/webhooks/alertmanager", content)).StatusCode);
+
+        await Eventually.UntilAsync(() => StandIns.SlackMessages(slack).Count > 0, Wait, "a Slack message");
+        var text = StandIns.AllText(Assert.Single(StandIns.SlackMessages(slack)));
+        Assert.Contains("Database saturation", text);
+        // The runbook's "db.system = postgresql" search, as a Jaeger search link (tags JSON) and as TraceQL, for this service and window.
+        var start = new DateTimeOffset(2026, 11, 23, 13, 47, 0, TimeSpan.Zero).ToUnixTimeMilliseconds() * 1000;
+        Assert.Contains($"http://jaeger-ui.test/search?service=inventory&start={start}", text);
+        Assert.Contains(Uri.EscapeDataString("{\"db.system\":\"postgresql\"}"), text);
+        Assert.Contains("resource.service.name = \"inventory\"", text);
+        Assert.Contains(".db.system = \"postgresql\"", text);
+    }
+
+    [Fact]
     public async Task AnAlertmanagerRetryOfTheSameNotificationIsNotDeliveredTwice()
     {
         await PostCaptureAsync();

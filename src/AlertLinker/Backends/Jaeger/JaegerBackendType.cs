@@ -1,10 +1,20 @@
+using AlertLinker.Pipeline;
+using Microsoft.Extensions.Options;
+
 namespace AlertLinker.Backends.Jaeger;
 
-// SKELETON: replaced by the real registration.
 internal sealed class JaegerBackendType : IBackendType
 {
-    public string Type => "Jaeger";
+    public const string TypeName = "Jaeger";
+
+    public string Type => TypeName;
 
     public void Register(IServiceCollection services, string name, IConfigurationSection section) =>
-        throw new NotImplementedException("Jaeger backend is not built yet");
+        BackendRegistration.AddBackend<JaegerOptions, IJaegerApi>(services, name, section, (sp, options, api) =>
+            new JaegerBackend(
+                name,
+                api,
+                options,
+                sp.GetRequiredService<IOptions<EnrichmentOptions>>(),
+                sp.GetRequiredService<ILogger<JaegerBackend>>()));
 }

@@ -1,10 +1,21 @@
+using AlertLinker.Pipeline;
+using Microsoft.Extensions.Options;
+
 namespace AlertLinker.Backends.PrometheusExemplars;
 
-// SKELETON: replaced by the real registration.
 internal sealed class PrometheusExemplarsBackendType : IBackendType
 {
-    public string Type => "PrometheusExemplars";
+    public const string TypeName = "PrometheusExemplars";
+
+    public string Type => TypeName;
 
     public void Register(IServiceCollection services, string name, IConfigurationSection section) =>
-        throw new NotImplementedException("PrometheusExemplars backend is not built yet");
+        BackendRegistration.AddBackend<PrometheusExemplarsOptions, IPrometheusApi>(services, name, section, (sp, options, api) =>
+            new PrometheusExemplarsBackend(
+                name,
+                api,
+                options,
+                sp.GetRequiredService<BackendDirectory>(),
+                sp.GetRequiredService<IOptions<EnrichmentOptions>>(),
+                sp.GetRequiredService<ILogger<PrometheusExemplarsBackend>>()));
 }

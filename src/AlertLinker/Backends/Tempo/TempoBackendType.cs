@@ -1,10 +1,20 @@
+using AlertLinker.Pipeline;
+using Microsoft.Extensions.Options;
+
 namespace AlertLinker.Backends.Tempo;
 
-// SKELETON: replaced by the real registration.
 internal sealed class TempoBackendType : IBackendType
 {
-    public string Type => "Tempo";
+    public const string TypeName = "Tempo";
+
+    public string Type => TypeName;
 
     public void Register(IServiceCollection services, string name, IConfigurationSection section) =>
-        throw new NotImplementedException("Tempo backend is not built yet");
+        BackendRegistration.AddBackend<TempoOptions, ITempoApi>(services, name, section, (sp, options, api) =>
+            new TempoBackend(
+                name,
+                api,
+                options,
+                sp.GetRequiredService<IOptions<EnrichmentOptions>>(),
+                sp.GetRequiredService<ILogger<TempoBackend>>()));
 }

@@ -12,7 +12,7 @@ public static class AlertmanagerApi
             .WithSummary("Receives an Alertmanager webhook (version 4).")
             .WithDescription("Stores the alerts durably and answers 202; delivery to Slack happens in the background. " +
                 "Repeated deliveries (retries, HA peers) are acknowledged and not delivered again.")
-            .DocumentsJsonBody<AlertmanagerPayload>()
+            .DocumentsWebhookBody<AlertmanagerPayload>()
             .Produces<WebhookAccepted>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

@@ -11,7 +11,7 @@ public static class GrafanaApi
             .WithSummary("Receives a Grafana Alerting webhook contact point notification (version 1).")
             .WithDescription("Bearer or Basic auth, and the contact point's HMAC signature when a signing secret is configured. " +
                 "Stores the alerts with their values and dashboard/panel/silence/image links and answers 202; repeated deliveries are not delivered again.")
-            .DocumentsJsonBody<GrafanaPayload>()
+            .DocumentsWebhookBody<GrafanaPayload>()
             .Produces<WebhookAccepted>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

@@ -12,7 +12,7 @@ public static class OpsgenieApi
             .WithDescription("Create, Acknowledge, UnAcknowledge and Close are stored as state changes and AddNote as a thread note (202); " +
                 "other actions (Escalate, tags, teams, owners, custom actions) are recorded and answered 200. " +
                 "Authenticated by a Bearer token, Basic auth or a configured header.")
-            .DocumentsJsonBody<OpsgeniePayload>()
+            .DocumentsWebhookBody<OpsgeniePayload>()
             .Produces<WebhookAccepted>(StatusCodes.Status202Accepted)
             .Produces<WebhookIgnored>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -12,7 +12,7 @@ public static class PagerDutyApi
             .WithDescription("Verifies X-PagerDuty-Signature over the raw body, stores the incident's state or note and answers 202. " +
                 "pagey.ping and events that change nothing answer 200. Retries (same event id) are acknowledged and not delivered again. " +
                 "V2 bodies (messages[]) are refused with 400.")
-            .DocumentsJsonBody<PagerDutyWebhook>()
+            .DocumentsWebhookBody<PagerDutyWebhook>()
             .Produces<WebhookAccepted>(StatusCodes.Status202Accepted)
             .Produces<WebhookIgnored>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -1,0 +1,46 @@
+using Refit;
+
+namespace AlertLinker.Backends.Jaeger;
+
+/// <summary>
+/// Jaeger's search APIs. Raw responses on purpose: which API a Jaeger serves is told by the status and the body
+/// of a 404 (a missing route versus api_v3's "No traces found"), which typed Refit results would hide.
+/// </summary>
+internal interface IJaegerApi
+{
+    /// <summary>api_v3 trace summaries (Jaeger v2.19+): one small record per trace, the best fit for exemplars.</summary>
+    [Get("/api/v3/trace-summaries")]
+    Task<HttpResponseMessage> FindTraceSummariesAsync(
+        [AliasAs("query.service_name")] string serviceName,
+        [AliasAs("query.operation_name")] string? operationName,
+        [AliasAs("query.start_time_min")] string startTimeMin,
+        [AliasAs("query.start_time_max")] string startTimeMax,
+        [AliasAs("query.duration_min")] string? durationMin,
+        [AliasAs("query.num_traces")] int numTraces,
+        [AliasAs("query.attributes")] string? attributes,
+        CancellationToken cancellationToken);
+
+    /// <summary>api_v3 trace search: whole traces as OTLP JSON with hex ids.</summary>
+    [Get("/api/v3/traces")]
+    Task<HttpResponseMessage> FindTracesV3Async(
+        [AliasAs("query.service_name")] string serviceName,
+        [AliasAs("query.operation_name")] string? operationName,
+        [AliasAs("query.start_time_min")] string startTimeMin,
+        [AliasAs("query.start_time_max")] string startTimeMax,
+        [AliasAs("query.duration_min")] string? durationMin,
+        [AliasAs("query.num_traces")] int numTraces,
+        [AliasAs("query.attributes")] string? attributes,
+        CancellationToken cancellationToken);
+
+    /// <summary>The v1 JSON API search (times in µs, tags as a JSON map). Removed from Jaeger after v2.20.</summary>
+    [Get("/api/traces")]
+    Task<HttpResponseMessage> FindTracesV1Async(
+        string service,
+        string? operation,
+        long start,
+        long end,
+        int limit,
+        string? minDuration,
+        string? tags,
+        CancellationToken cancellationToken);
+}

@@ -1,0 +1,32 @@
+namespace AlertLinker.Backends.PrometheusExemplars;
+
+/// <summary>
+/// <c>AlertLinker:Backends:&lt;name&gt;</c> with <c>Type = PrometheusExemplars</c>: ApiUrl is Prometheus
+/// (started with <c>--enable-feature=exemplar-storage</c>), UiUrl where graph links open (defaults to ApiUrl).
+/// </summary>
+public sealed class PrometheusExemplarsOptions : BackendOptions
+{
+    /// <summary>Where the trace id sits in exemplar labels: OTLP writes trace_id, Tempo span metrics traceID.</summary>
+    public static readonly IReadOnlyList<string> DefaultTraceIdLabels = ["trace_id", "traceID", "traceId"];
+
+    /// <summary>Name of the backend (another <c>AlertLinker:Backends</c> entry) whose trace view exemplar links open.</summary>
+    public string? TraceBackend { get; set; }
+
+    /// <summary>Exemplar label names holding the trace id, matched case-insensitively; null or empty for the defaults.</summary>
+    // An array left null rather than a pre-filled list: the configuration binder appends to existing lists.
+    public string[]? TraceIdLabels { get; set; }
+
+    public IReadOnlyList<string> EffectiveTraceIdLabels =>
+        TraceIdLabels is { Length: > 0 } labels ? labels : DefaultTraceIdLabels;
+
+    public override IEnumerable<string> Validate()
+    {
+        foreach (var message in base.Validate())
+            yield return message;
+        if (string.IsNullOrWhiteSpace(TraceBackend))
+            yield return "TraceBackend is required: the name of the backend entry (e.g. \"tempo\" for AlertLinker:Backends:tempo) "
+                + "whose trace view the exemplar trace ids link to";
+        if (TraceIdLabels?.Any(string.IsNullOrWhiteSpace) == true)
+            yield return "TraceIdLabels must not contain empty names (leave it out for the defaults trace_id, traceID, traceId)";
+    }
+}

@@ -1,0 +1,174 @@
+using System.Text.RegularExpressions;
+using AlertLinker.Backends;
+using AlertLinker.Resolution;
+using Microsoft.Extensions.Options;
+using Scriban.Runtime;
+using Scriban.Syntax;
+
+namespace AlertLinker.Runbooks;
+
+/// <summary>
+/// Renders the runbooks whose matchers fit an alert, in their order. Each render runs in its own sandbox
+/// (<see cref="RunbookTemplateContext"/>) under loop, recursion, time and size limits; a template that fails
+/// becomes a <see cref="RenderedRunbook"/> with <see cref="RenderedRunbook.Error"/> set, never an exception.
+/// </summary>
+internal sealed partial class ScribanRunbookRenderer : IRunbookRenderer
+{
+    private const string CutMarker = "\n…";
+
+    private volatile RunbookLibrary library;
+    private readonly RunbookOptions options;
+    private readonly BackendDirectory backends;
+    private readonly TimeProvider time;
+    private readonly ILogger<ScribanRunbookRenderer> logger;
+
+    public ScribanRunbookRenderer(
+        IOptions<RunbookOptions> options,
+        RunbookCatalog catalog,
+        BackendDirectory backends,
+        TimeProvider time,
+        ILogger<ScribanRunbookRenderer> logger)
+        : this(LoadValidated(options.Value, catalog), options.Value, backends, time, logger)
+    {
+    }
+
+    internal ScribanRunbookRenderer(
+        RunbookLibrary library,
+        RunbookOptions options,
+        BackendDirectory backends,
+        TimeProvider time,
+        ILogger<ScribanRunbookRenderer> logger)
+    {
+        this.library = library;
+        this.options = options;
+        this.backends = backends;
+        this.time = time;
+        this.logger = logger;
+        LogLoaded(logger, library.Runbooks.Count, library.Partials.Count, library.Directory);
+    }
+
+    public bool IsReady => true;
+
+    internal RunbookLibrary Library => library;
+
+    /// <summary>Puts a freshly loaded folder in place; renders already running finish with the old one.</summary>
+    internal void Swap(RunbookLibrary next)
+    {
+        library = next;
+        LogLoaded(logger, next.Runbooks.Count, next.Partials.Count, next.Directory);
+    }
+
+    public IReadOnlyList<RenderedRunbook> Render(ResolvedAlert alert, IReadOnlyList<BackendSection> backendSections)
+    {
+        var labels = MatchLabels(alert);
+        var current = library;
+        var result = new List<RenderedRunbook>();
+        foreach (var runbook in current.Runbooks)
+        {
+            if (!runbook.Matches(labels))
+                continue;
+            var rendered = RenderOne(current, runbook, alert, backendSections);
+            if (rendered.Error is not null)
+                LogRenderFailed(logger, runbook.Path, alert.Alert.Fingerprint, rendered.Error);
+            if (rendered.Error is not null || rendered.Text.Length > 0)
+                result.Add(rendered);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The labels matchers see: the alert's labels, plus <c>alertname</c> (the alert's name, for sources without
+    /// that label) and <c>service</c> as resolved (aliases applied), so <c>service="checkout"</c> means the service.
+    /// </summary>
+    internal static IReadOnlyDictionary<string, string> MatchLabels(ResolvedAlert alert)
+    {
+        var labels = new Dictionary<string, string>(alert.Alert.Labels, StringComparer.Ordinal);
+        labels.TryAdd("alertname", alert.Alert.Name);
+        if (!string.IsNullOrEmpty(alert.Service))
+            labels["service"] = alert.Service;
+        return labels;
+    }
+
+    private RenderedRunbook RenderOne(RunbookLibrary current, RunbookTemplate runbook, ResolvedAlert alert, IReadOnlyList<BackendSection> backendSections)
+    {
+        using var timeout = new CancellationTokenSource(options.RenderTimeout, time);
+        var context = new RunbookTemplateContext(options, timeout.Token);
+        var globals = RunbookModel.Build(alert, backendSections);
+        new RunbookFunctions(alert, backends.All, current.Partials, options.RecursiveLimit).ImportInto(globals);
+        context.PushGlobal(globals);
+        try
+        {
+            // Render hands back what was written and empties the output; RootOutput is only for the cut case.
+            var text = runbook.Template.Render(context);
+            return new RenderedRunbook(runbook.Name, runbook.Title, Tidy(text ?? ""));
+        }
+        catch (ScriptAbortException) when (timeout.IsCancellationRequested)
+        {
+            return Failed(runbook, $"took longer than {options.RenderTimeout.TotalMilliseconds:0} ms to render and was stopped");
+        }
+        catch (ScriptRuntimeException e) when (e.OriginalMessage.Contains("OutputLimit", StringComparison.Ordinal))
+        {
+            var partial = Cut(context.RootOutput.ToString() ?? "");
+            return new RenderedRunbook(runbook.Name, runbook.Title, Tidy(partial) + CutMarker,
+                $"output cut at {options.MaxOutputChars} characters (AlertLinker:Runbooks:MaxOutputChars)");
+        }
+        catch (ScriptRuntimeException e)
+        {
+            // The file name only: the note goes to Slack, the server's paths do not. The span names a partial when
+            // the error is inside one.
+            var file = Path.GetFileName(string.IsNullOrEmpty(e.Span.FileName) ? runbook.Path : e.Span.FileName);
+            return Failed(runbook, $"{file}:{e.Span.Start.Line + 1}:{e.Span.Start.Column + 1}: {e.OriginalMessage}");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Helpers throw plain exceptions (a bad duration…); Scriban does not always wrap them.
+            return Failed(runbook, $"{Path.GetFileName(runbook.Path)}: {e.Message}");
+        }
+    }
+
+    private static RenderedRunbook Failed(RunbookTemplate runbook, string reason) =>
+        new(runbook.Name, runbook.Title, "", $"Runbook '{runbook.Title}' could not be rendered: {reason}");
+
+    private static RunbookLibrary LoadValidated(RunbookOptions options, RunbookCatalog catalog)
+    {
+        // options.Value ran the validators: the folder exists and every template parsed.
+        var directory = options.ResolveDirectory(out _)
+            ?? throw new OptionsValidationException(RunbookOptions.SectionName, typeof(RunbookOptions), ["runbook folder not found"]);
+        var (library, errors) = catalog.Load(directory);
+        return errors.Count == 0
+            ? library
+            : throw new OptionsValidationException(RunbookOptions.SectionName, typeof(RunbookOptions), errors);
+    }
+
+    /// <summary>Templates leave blank lines where their tags were; keep at most one, and no edges.</summary>
+    private static string Tidy(string text) =>
+        BlankLines().Replace(TrailingSpace().Replace(text, ""), "\n\n").Trim();
+
+    /// <summary>Cuts what a runaway template wrote at a line end, never inside an entity or an open link.</summary>
+    private static string Cut(string text)
+    {
+        var newline = text.LastIndexOf('\n');
+        if (newline > text.Length / 2)
+            text = text[..newline];
+        text = HalfEntity().Replace(text, "");
+        var open = text.LastIndexOf('<');
+        if (open >= 0 && text.IndexOf('>', open) < 0)
+            text = text[..open];
+        return text;
+    }
+
+    [GeneratedRegex("&(?:a|am|amp|l|lt|g|gt)?$")]
+    private static partial Regex HalfEntity();
+
+    [GeneratedRegex(@"\n{3,}")]
+    private static partial Regex BlankLines();
+
+    [GeneratedRegex(@"[ \t]+(?=\n)")]
+    private static partial Regex TrailingSpace();
+
+    [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "Loaded {Runbooks} runbook templates and {Partials} partials from {Directory}")]
+    private static partial void LogLoaded(ILogger logger, int runbooks, int partials, string directory);
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Runbook {Runbook} failed for alert {Fingerprint}: {Reason}")]
+    private static partial void LogRenderFailed(ILogger logger, string runbook, string fingerprint, string reason);
+}

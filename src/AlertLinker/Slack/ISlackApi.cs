@@ -1,0 +1,51 @@
+using Refit;
+
+namespace AlertLinker.Slack;
+
+/// <summary>The Slack Web API methods we call (base address: <see cref="SlackOptions.ApiUrl"/>).</summary>
+internal interface ISlackApi
+{
+    /// <summary>https://docs.slack.dev/reference/methods/chat.postMessage</summary>
+    [Post("/chat.postMessage")]
+    Task<IApiResponse<SlackApiResponse>> PostMessageAsync(
+        [Body] SlackPostMessageRequest request,
+        [Authorize("Bearer")] string token,
+        CancellationToken cancellationToken);
+
+    /// <summary>https://docs.slack.dev/reference/methods/chat.update — for updating a group's message on resolve (issue 5).</summary>
+    [Post("/chat.update")]
+    Task<IApiResponse<SlackApiResponse>> UpdateMessageAsync(
+        [Body] SlackUpdateMessageRequest request,
+        [Authorize("Bearer")] string token,
+        CancellationToken cancellationToken);
+}
+
+/// <summary>chat.postMessage body. Unfurls off: a trace link preview would bury the alert.</summary>
+internal sealed record SlackPostMessageRequest(
+    string Channel,
+    string Text,
+    IReadOnlyList<SlackBlock> Blocks,
+    string? ThreadTs = null,
+    bool UnfurlLinks = false,
+    bool UnfurlMedia = false);
+
+/// <summary>chat.update body: channel ID + ts of the original message; text and blocks are sent together.</summary>
+internal sealed record SlackUpdateMessageRequest(string Channel, string Ts, string Text, IReadOnlyList<SlackBlock> Blocks);
+
+/// <summary>Incoming webhook body.</summary>
+internal sealed record SlackWebhookRequest(
+    string Text,
+    IReadOnlyList<SlackBlock> Blocks,
+    bool UnfurlLinks = false,
+    bool UnfurlMedia = false);
+
+/// <summary>Web API answer: <c>{ok:true, channel, ts}</c> or HTTP 200 <c>{ok:false, error}</c>, maybe with warnings.</summary>
+internal sealed record SlackApiResponse(
+    bool Ok,
+    string? Error = null,
+    string? Channel = null,
+    string? Ts = null,
+    string? Warning = null,
+    SlackResponseMetadata? ResponseMetadata = null);
+
+internal sealed record SlackResponseMetadata(IReadOnlyList<string>? Warnings = null, IReadOnlyList<string>? Messages = null);

@@ -1,0 +1,38 @@
+namespace AlertLinker.Slack;
+
+/// <summary>Slack's log lines (event ids 7000–7099: pipeline step 7, deliver). None carries a token or the webhook URL.</summary>
+internal static partial class SlackLog
+{
+    [LoggerMessage(7000, LogLevel.Information, "Slack delivery: bot token mode, posting to channel {Channel} through {ApiUrl}")]
+    public static partial void BotMode(ILogger logger, string channel, Uri apiUrl);
+
+    [LoggerMessage(7001, LogLevel.Information, "Slack delivery: incoming webhook mode (messages cannot be updated or threaded)")]
+    public static partial void WebhookMode(ILogger logger);
+
+    [LoggerMessage(7002, LogLevel.Information, "Slack delivery: dry run, no AlertLinker:Slack:BotToken or :WebhookUrl set; rendered messages go to this log")]
+    public static partial void DryRunMode(ILogger logger);
+
+    [LoggerMessage(7003, LogLevel.Warning, "AlertLinker:Slack:Channel is set but has no effect without BotToken")]
+    public static partial void ChannelIgnored(ILogger logger);
+
+    [LoggerMessage(7010, LogLevel.Information, "Slack dry run for group {GroupKey}: {Text}\n{Blocks}")]
+    public static partial void DryRun(ILogger logger, string groupKey, string text, string blocks);
+
+    [LoggerMessage(7011, LogLevel.Information, "Slack message for group {GroupKey} posted to {Channel} as {Ts}")]
+    public static partial void Posted(ILogger logger, string groupKey, string? channel, string? ts);
+
+    [LoggerMessage(7012, LogLevel.Information, "Slack message for group {GroupKey} posted through the incoming webhook")]
+    public static partial void PostedByWebhook(ILogger logger, string groupKey);
+
+    [LoggerMessage(7013, LogLevel.Information, "Slack message for group {GroupKey} was shortened to fit Slack's limits: {Cuts}")]
+    public static partial void Shortened(ILogger logger, string groupKey, string cuts);
+
+    [LoggerMessage(7014, LogLevel.Warning, "Slack accepted the message for group {GroupKey} with warnings: {Warnings}")]
+    public static partial void Warnings(ILogger logger, string groupKey, string warnings);
+
+    [LoggerMessage(7020, LogLevel.Warning, "Slack delivery for group {GroupKey} failed, will retry: {Error}")]
+    public static partial void RetryableFailure(ILogger logger, string groupKey, string error);
+
+    [LoggerMessage(7021, LogLevel.Error, "Slack delivery for group {GroupKey} failed and will not be retried: {Error}")]
+    public static partial void PermanentFailure(ILogger logger, string groupKey, string error);
+}

@@ -1,0 +1,504 @@
+using System.Globalization;
+using System.Text;
+using AlertLinker.Alerts;
+using AlertLinker.Backends;
+using AlertLinker.Pipeline;
+using AlertLinker.Runbooks;
+
+namespace AlertLinker.Slack;
+
+/// <summary>
+/// Turns an enriched notification (one alert group) into one Slack message. Pure: the same input gives the same
+/// message, so a later notification of the group renders the replacement for chat.update.
+/// </summary>
+/// <remarks>
+/// Layout: header, a fields section (service, severity, window, alert count), then per alert its text, trace links
+/// and exemplars, backend notes, runbooks and source links; alerts that no longer fit the limits are listed one line
+/// each, then counted ("…and N more alerts"). All untrusted text goes through <see cref="SlackText"/>.
+/// </remarks>
+internal sealed class SlackMessageBuilder
+{
+    // Per-piece caps, chosen so that one fully detailed alert always fits the message budget.
+    private const int MaxAlertTitleLength = 200;
+    private const int MaxLabelsLength = 300;
+    private const int MaxSummaryLength = 500;
+    private const int MaxDescriptionLength = 1000;
+    private const int MinTracesLength = 600;
+    private const int MaxNotesLength = 600;
+    private const int MaxSourcesLength = 600;
+    private const int MaxCompactLineLength = 250;
+    private const int MaxFallbackLength = 600;
+    private const int MinRunbookLength = 200;
+    private const int MaxRunbooksPerAlert = 5;
+    private const int MaxListReserve = 2500;
+    private const int MaxDetailedAlerts = 5;
+
+    // Kept free for the "…and N more" section and the footer.
+    private const int ReservedBlocks = 2;
+    private const int ReservedChars = 600;
+
+    private const string Separator = " · ";
+
+    public SlackMessage Build(EnrichedNotification enriched)
+    {
+        var notification = enriched.Notification;
+        var alerts = enriched.Alerts
+            .OrderBy(a => a.Alert.Status == AlertStatus.Resolved ? 1 : 0) // firing first; stable otherwise
+            .ToList();
+        var cuts = new List<string>();
+        var message = new Budget(SlackText.MaxBlocks - ReservedBlocks, SlackText.MaxTotalTextLength - ReservedChars);
+
+        var title = Title(enriched);
+        message.Add(new HeaderBlock(TextObject.Plain(Fit(title, SlackText.MaxHeaderLength, "header", cuts))));
+        message.Add(new SectionBlock(null, Fields(enriched, cuts)));
+
+        var rendered = 0;
+        var commonLabels = notification.CommonLabels;
+        // Detailed alerts while they fit; a divider separates alerts only when there are several.
+        // In a storm only the first alert gets its details: the rest read better as many short lines than a few long ones.
+        var detailed = alerts.Count > MaxDetailedAlerts ? 1 : alerts.Count;
+        var shownBackends = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        for (; rendered < detailed; rendered++)
+        {
+            // Leave room to list the alerts after this one.
+            var keep = Math.Min((alerts.Count - rendered - 1) * 150, MaxListReserve);
+            var blocks = AlertBlocks(alerts[rendered], notification.Status, commonLabels, alerts.Count > 1, message.CharsLeft - keep, shownBackends, cuts);
+            if (!message.TryAdd(blocks, keep))
+                break;
+        }
+
+        // The rest one line each, in as many sections as fit.
+        if (rendered < alerts.Count)
+        {
+            var listed = rendered;
+            var pending = new StringBuilder();
+            for (; listed < alerts.Count; listed++)
+            {
+                var line = CompactLine(alerts[listed], commonLabels);
+                if (pending.Length > 0 && pending.Length + 1 + line.Length > SlackText.MaxTextLength)
+                {
+                    message.Add(new SectionBlock(TextObject.Mrkdwn(pending.ToString())));
+                    pending.Clear();
+                }
+                var needed = pending.Length == 0 ? line.Length : pending.Length + 1 + line.Length;
+                if (message.BlocksLeft < 1 || needed > message.CharsLeft)
+                    break;
+                if (pending.Length > 0)
+                    pending.Append('\n');
+                pending.Append(line);
+            }
+            if (pending.Length > 0)
+                message.Add(new SectionBlock(TextObject.Mrkdwn(pending.ToString())));
+            if (listed > rendered)
+                cuts.Add($"{listed - rendered} alerts shown one line each");
+            rendered = listed;
+        }
+
+        message.Release(ReservedBlocks, ReservedChars);
+        var missing = alerts.Count - rendered;
+        if (missing > 0 || notification.TruncatedAlerts > 0)
+        {
+            var more = new StringBuilder();
+            if (missing > 0)
+            {
+                more.Append(CultureInfo.InvariantCulture, $"…and {missing} more alert{(missing == 1 ? "" : "s")}");
+                cuts.Add($"{missing} alerts left out");
+            }
+            if (notification.TruncatedAlerts > 0)
+            {
+                more.Append(more.Length > 0 ? "; " : "")
+                    .Append(CultureInfo.InvariantCulture, $"{notification.TruncatedAlerts} more not sent by ")
+                    .Append(SlackText.EscapeWithin(SlackText.SingleLine(notification.Source), 40).Text)
+                    .Append(" (max_alerts)");
+            }
+            message.Add(new SectionBlock(TextObject.Mrkdwn(more.ToString())));
+        }
+        message.Add(Footer(notification));
+
+        return new SlackMessage(Fallback(title, enriched, cuts), message.Blocks, cuts);
+    }
+
+    private static string Title(EnrichedNotification enriched)
+    {
+        var notification = enriched.Notification;
+        var names = enriched.Alerts.Select(a => a.Alert.Name).Distinct(StringComparer.Ordinal).ToList();
+        var name = notification.CommonLabels.TryGetValue("alertname", out var common) ? common
+            : names.Count switch
+            {
+                0 => notification.GroupKey,
+                1 => names[0],
+                _ => $"{names[0]} +{names.Count - 1} more",
+            };
+        var count = enriched.Alerts.Count + notification.TruncatedAlerts;
+        var status = StatusWord(notification.Status);
+        return count > 1
+            ? $"{StatusEmoji(notification.Status)} {status} ({count}): {SlackText.SingleLine(name)}"
+            : $"{StatusEmoji(notification.Status)} {status}: {SlackText.SingleLine(name)}";
+    }
+
+    private static IReadOnlyList<TextObject> Fields(EnrichedNotification enriched, List<string> cuts)
+    {
+        var alerts = enriched.Alerts;
+        var fields = new List<TextObject>
+        {
+            Field("Service", Distinct(alerts.Select(a => a.Resolved.Service)) ?? "unknown", cuts),
+            Field("Severity", Distinct(alerts.Select(a => a.Alert.Label("severity"))) ?? "none", cuts),
+        };
+        if (alerts.Count > 0)
+        {
+            var start = alerts.Min(a => a.Resolved.Window.Start);
+            var end = alerts.Max(a => a.Resolved.Window.End);
+            fields.Add(Field("Window", FormatWindow(start, end), cuts));
+        }
+        var firing = alerts.Count(a => a.Alert.Status != AlertStatus.Resolved);
+        var resolved = alerts.Count - firing;
+        fields.Add(Field("Alerts", resolved == 0 ? $"{firing} firing"
+            : firing == 0 ? $"{resolved} resolved"
+            : $"{firing} firing, {resolved} resolved", cuts));
+        return fields;
+    }
+
+    private static TextObject Field(string name, string value, List<string> cuts) =>
+        TextObject.Mrkdwn($"*{name}*\n{Fit(SlackText.SingleLine(value), 300, name.ToLowerInvariant(), cuts)}");
+
+    /// <summary>The single value, or the first few distinct ones; null when there is none.</summary>
+    private static string? Distinct(IEnumerable<string?> values)
+    {
+        var distinct = values.Where(v => !string.IsNullOrWhiteSpace(v)).Distinct(StringComparer.Ordinal).ToList();
+        return distinct.Count switch
+        {
+            0 => null,
+            <= 3 => string.Join(", ", distinct),
+            _ => string.Join(", ", distinct.Take(3)) + $" +{distinct.Count - 3} more",
+        };
+    }
+
+    /// <summary>"14:02–14:22 UTC", with dates when the window crosses midnight.</summary>
+    internal static string FormatWindow(DateTimeOffset start, DateTimeOffset end)
+    {
+        var from = start.UtcDateTime;
+        var to = end.UtcDateTime;
+        return from.Date == to.Date
+            ? string.Create(CultureInfo.InvariantCulture, $"{from:HH:mm}–{to:HH:mm} UTC")
+            : string.Create(CultureInfo.InvariantCulture, $"{from:MMM d HH:mm} – {to:MMM d HH:mm} UTC");
+    }
+
+    private static List<SlackBlock> AlertBlocks(
+        EnrichedAlert enriched, AlertStatus groupStatus, IReadOnlyDictionary<string, string> commonLabels,
+        bool several, int charsLeft, HashSet<object> shownBackends, List<string> cuts)
+    {
+        var alert = enriched.Alert;
+        var blocks = new List<SlackBlock>();
+        if (several)
+            blocks.Add(new DividerBlock());
+
+        // Title, distinguishing labels, summary, description.
+        var text = new StringBuilder();
+        text.Append('*');
+        if (alert.Status != groupStatus)
+            text.Append(StatusEmoji(alert.Status)).Append(' ');
+        text.Append(Fit(SlackText.SingleLine(alert.Name), MaxAlertTitleLength, "alert name", cuts)).Append('*');
+        if (alert.Status != groupStatus)
+            text.Append(" (").Append(StatusWord(alert.Status).ToLowerInvariant()).Append(')');
+        var labels = DistinguishingLabels(alert, commonLabels);
+        if (labels.Length > 0)
+            text.Append('\n').Append(Fit(labels, MaxLabelsLength, "labels", cuts));
+        if (Annotation(alert, "summary") is { } summary)
+            text.Append('\n').Append(Fit(summary, MaxSummaryLength, "summary", cuts));
+        if ((Annotation(alert, "description") ?? Annotation(alert, "message")) is { } description)
+            text.Append('\n').Append(Fit(description, MaxDescriptionLength, "description", cuts));
+        blocks.Add(new SectionBlock(TextObject.Mrkdwn(text.ToString())));
+
+        // Alerts of a group that share service and window share one set of backend results (the enricher coalesces
+        // them): show it once.
+        var sameAsAbove = enriched.Backends.Count > 0 && !shownBackends.Add(enriched.Backends);
+        if (sameAsAbove)
+        {
+            blocks.Add(new ContextBlock([TextObject.Mrkdwn("↑ Same trace links and exemplars as the alert above")]));
+        }
+        else
+        {
+            var room = charsLeft - text.Length - MaxNotesLength - MaxSourcesLength - MinRunbookLength;
+            foreach (var traces in Traces(enriched.Backends, room, cuts))
+                blocks.Add(new SectionBlock(TextObject.Mrkdwn(traces)));
+        }
+        if (Notes(sameAsAbove ? [] : enriched.Backends, enriched.Runbooks, cuts) is { } notes)
+            blocks.Add(new ContextBlock([TextObject.Mrkdwn(notes)]));
+
+        // Runbooks take what the message has left.
+        var left = charsLeft - blocks.Sum(b => b.TextObjects().Sum(t => t.Text.Length)) - MaxSourcesLength;
+        var runbooks = enriched.Runbooks.Where(r => r.Error is null && !string.IsNullOrWhiteSpace(r.Text)).ToList();
+        for (var i = 0; i < runbooks.Count; i++)
+        {
+            var room = Math.Min(SlackText.MaxTextLength, left);
+            if (room < MinRunbookLength || i == MaxRunbooksPerAlert)
+            {
+                cuts.Add($"{runbooks.Count - i} runbooks of {alert.Name} left out");
+                break;
+            }
+            var section = Runbook(runbooks[i], room, cuts);
+            blocks.Add(new SectionBlock(TextObject.Mrkdwn(section)));
+            left -= section.Length;
+        }
+
+        if (Sources(alert) is { } sources)
+            blocks.Add(new ContextBlock([TextObject.Mrkdwn(sources)]));
+        return blocks;
+    }
+
+    /// <summary>"instance=db-1 · pod=x": the labels that tell this alert from the others of its group.</summary>
+    private static string DistinguishingLabels(Alert alert, IReadOnlyDictionary<string, string> commonLabels)
+    {
+        var text = new StringBuilder();
+        foreach (var (name, value) in alert.Labels.OrderBy(l => l.Key, StringComparer.Ordinal))
+        {
+            if (name == "alertname" || (commonLabels.TryGetValue(name, out var common) && common == value))
+                continue;
+            if (text.Length > MaxLabelsLength * 2)
+                break; // enough to be cut to MaxLabelsLength; spares joining a thousand labels
+            if (text.Length > 0)
+                text.Append(Separator);
+            text.Append(name).Append('=').Append(value);
+        }
+        return SlackText.SingleLine(text.ToString());
+    }
+
+    private static string? Annotation(Alert alert, string name) =>
+        alert.Annotations.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
+
+    /// <summary>
+    /// One section per backend, so that every backend keeps its links: a line with its links, then its exemplar
+    /// traces. The room is shared evenly; whole links and lines are dropped past a backend's share.
+    /// </summary>
+    private static List<string> Traces(IReadOnlyList<BackendSection> backends, int room, List<string> cuts)
+    {
+        var shown = backends.Where(b => b.Links.Count > 0 || b.Exemplars.Count > 0).ToList();
+        var sections = new List<string>();
+        if (shown.Count == 0)
+            return sections;
+        var share = Math.Clamp(room / shown.Count, MinTracesLength, SlackText.MaxTextLength);
+        foreach (var backend in shown)
+        {
+            var head = new StringBuilder($"*{SlackText.EscapeWithin(SlackText.SingleLine(backend.Backend), 60).Text}*");
+            var links = backend.Links.Select(link => SlackText.Link(link.Url, link.Title, 80)).OfType<string>().ToList();
+            for (var i = 0; i < links.Count; i++)
+            {
+                // A link is all or nothing; the first one may overrun the share (never the text limit): a backend
+                // without its link is worth less than a shorter runbook.
+                var separator = i == 0 ? ": " : Separator;
+                var limit = i == 0 ? SlackText.MaxTextLength - 40 : share - 40;
+                if (head.Length + separator.Length + links[i].Length > limit)
+                {
+                    head.Append(CultureInfo.InvariantCulture, $" (+{links.Count - i} more links)");
+                    cuts.Add($"{links.Count - i} links of {backend.Backend}");
+                    break;
+                }
+                head.Append(separator).Append(links[i]);
+            }
+            sections.Add(JoinLines([head.ToString(), .. backend.Exemplars.Select(Exemplar)], Math.Max(share, head.Length + 40), "trace lines", cuts));
+        }
+        return sections;
+    }
+
+    /// <summary>"• 4bf92f35… · 812 ms · checkout: GET /checkout · ❗ error" — the id is short in the label, full in the link.</summary>
+    private static string Exemplar(TraceSummary trace)
+    {
+        var id = SlackText.SingleLine(trace.TraceId);
+        var shortId = id.Length > 12 ? id[..8] + SlackText.Ellipsis : id;
+        var line = new StringBuilder("• ");
+        line.Append(SlackText.Link(trace.Link, shortId) ?? $"`{SlackText.EscapeWithin(id, 64).Text}`");
+        if (trace.Duration is { } duration)
+            line.Append(Separator).Append(FormatDuration(duration));
+        var root = (trace.RootService, trace.RootOperation) switch
+        {
+            ({ } service, { } operation) => $"{service}: {operation}",
+            (null, { } operation) => operation,
+            ({ } service, null) => service,
+            _ => null,
+        };
+        if (root is not null)
+            line.Append(Separator).Append(SlackText.EscapeWithin(SlackText.SingleLine(root), 120).Text);
+        if (trace.Error)
+            line.Append(Separator).Append("❗ error");
+        return line.ToString();
+    }
+
+    internal static string FormatDuration(TimeSpan duration) =>
+        duration.TotalMilliseconds < 1 ? string.Create(CultureInfo.InvariantCulture, $"{duration.TotalMicroseconds:0} µs")
+        : duration.TotalSeconds < 1 ? string.Create(CultureInfo.InvariantCulture, $"{duration.TotalMilliseconds:0} ms")
+        : duration.TotalMinutes < 1 ? string.Create(CultureInfo.InvariantCulture, $"{duration.TotalSeconds:0.0} s")
+        : string.Create(CultureInfo.InvariantCulture, $"{(int)duration.TotalMinutes}m {duration.Seconds:00}s");
+
+    /// <summary>What went wrong with a backend or a runbook: the reader should know a section is missing and why.</summary>
+    private static string? Notes(IReadOnlyList<BackendSection> backends, IReadOnlyList<RenderedRunbook> runbooks, List<string> cuts)
+    {
+        var lines = new List<string>();
+        foreach (var backend in backends)
+        {
+            var note = backend.Note ?? backend.Outcome switch
+            {
+                BackendOutcome.TimedOut => "timed out",
+                BackendOutcome.Failed => "failed",
+                BackendOutcome.NothingFound => "no traces found in the window; sampling or retention may have dropped them",
+                _ => null,
+            };
+            if (note is null)
+                continue;
+            var icon = backend.Outcome is BackendOutcome.Failed or BackendOutcome.TimedOut ? "⚠️" : "ℹ️";
+            lines.Add($"{icon} {SlackText.EscapeWithin(SlackText.SingleLine($"{backend.Backend}: {note}"), 300).Text}");
+        }
+        foreach (var runbook in runbooks.Where(r => r.Error is not null))
+        {
+            lines.Add("⚠️ " + SlackText.EscapeWithin(SlackText.SingleLine(
+                $"Runbook {runbook.Title} ({runbook.Name}) could not be rendered: {runbook.Error}"), 300).Text);
+        }
+        return lines.Count == 0 ? null : JoinLines(lines, MaxNotesLength, "notes", cuts);
+    }
+
+    /// <summary>
+    /// Runbook text is mrkdwn from our templates; the renderer escapes the alert values it inserts, so here it is only
+    /// shortened (never inside a link). The title comes from front matter and is escaped like any text.
+    /// </summary>
+    private static string Runbook(RenderedRunbook runbook, int maxLength, List<string> cuts)
+    {
+        var title = $"📖 *{SlackText.EscapeWithin(SlackText.SingleLine(runbook.Title), 150).Text}*\n";
+        var body = SlackText.TruncateMrkdwn(runbook.Text.Trim(), maxLength - title.Length);
+        if (body.Cut)
+            cuts.Add($"runbook {runbook.Name}");
+        return title + body.Text;
+    }
+
+    /// <summary>The source's own links (dashboard, silence…) and the generator URL, http(s) only.</summary>
+    private static string? Sources(Alert alert)
+    {
+        var links = alert.Links.Select(l => (l.Title, Url: l.Url)).ToList();
+        if (SlackText.WebUrl(alert.GeneratorUrl) is { } generator && links.All(l => l.Url != generator))
+            links.Insert(0, ("Source", generator));
+        var rendered = links.Select(l => SlackText.Link(l.Url, l.Title, 60)).OfType<string>().ToList();
+        if (rendered.Count == 0)
+            return null;
+        var text = new StringBuilder();
+        foreach (var link in rendered)
+        {
+            if (text.Length + Separator.Length + link.Length > MaxSourcesLength)
+                break;
+            if (text.Length > 0)
+                text.Append(Separator);
+            text.Append(link);
+        }
+        return text.Length == 0 ? null : text.ToString();
+    }
+
+    private static string CompactLine(EnrichedAlert enriched, IReadOnlyDictionary<string, string> commonLabels)
+    {
+        var alert = enriched.Alert;
+        var raw = new StringBuilder(SlackText.SingleLine(alert.Name));
+        var labels = DistinguishingLabels(alert, commonLabels);
+        if (labels.Length > 0)
+            raw.Append(" (").Append(SlackText.Truncate(labels, 80).Text).Append(')');
+        if (Annotation(alert, "summary") is { } summary)
+            raw.Append(" — ").Append(SlackText.Truncate(SlackText.SingleLine(summary), 120).Text);
+        var icon = alert.Status == AlertStatus.Resolved ? StatusEmoji(AlertStatus.Resolved) + " " : "";
+        return "• " + icon + SlackText.EscapeWithin(raw.ToString(), MaxCompactLineLength).Text;
+    }
+
+    private static SlackBlock Footer(AlertNotification notification)
+    {
+        var text = new StringBuilder("AlertLinker");
+        text.Append(Separator).Append(SlackText.EscapeWithin(SlackText.SingleLine(notification.Source), 40).Text);
+        if (!string.IsNullOrWhiteSpace(notification.Receiver))
+            text.Append(Separator).Append("receiver ").Append(SlackText.EscapeWithin(SlackText.SingleLine(notification.Receiver), 80).Text);
+        if (SlackText.Link(SlackText.WebUrl(notification.ExternalUrl), "Open in " + notification.Source, 60) is { } external)
+            text.Append(Separator).Append(external);
+        return new ContextBlock([TextObject.Mrkdwn(text.ToString())]);
+    }
+
+    /// <summary>Notification text (push, screen readers): title, service and the first summary, escaped like the rest.</summary>
+    private static string Fallback(string title, EnrichedNotification enriched, List<string> cuts)
+    {
+        var raw = new StringBuilder(title);
+        if (Distinct(enriched.Alerts.Select(a => a.Resolved.Service)) is { } service)
+            raw.Append(" — ").Append(service);
+        if (enriched.Alerts.Select(a => Annotation(a.Alert, "summary")).FirstOrDefault(s => s is not null) is { } summary)
+            raw.Append(" — ").Append(summary);
+        return Fit(SlackText.SingleLine(raw.ToString()), MaxFallbackLength, "fallback text", cuts);
+    }
+
+    private static string JoinLines(List<string> lines, int maxLength, string what, List<string> cuts)
+    {
+        var text = new StringBuilder();
+        var taken = 0;
+        foreach (var line in lines)
+        {
+            var fitted = line.Length <= maxLength ? line : SlackText.TruncateMrkdwn(line, maxLength).Text;
+            if (text.Length + fitted.Length + 40 > maxLength && taken > 0)
+                break;
+            if (text.Length > 0)
+                text.Append('\n');
+            text.Append(fitted);
+            taken++;
+        }
+        if (taken < lines.Count)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\n…and {lines.Count - taken} more");
+            cuts.Add($"{lines.Count - taken} {what}");
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Escapes untrusted text within a limit and records the cut. Never empty: Slack rejects empty text objects.</summary>
+    private static string Fit(string raw, int maxLength, string what, List<string> cuts)
+    {
+        var fitted = SlackText.EscapeWithin(raw, maxLength);
+        if (fitted.Cut)
+            cuts.Add(what);
+        return fitted.Text.Length == 0 ? "–" : fitted.Text;
+    }
+
+    private static string StatusEmoji(AlertStatus status) => status switch
+    {
+        AlertStatus.Firing => "🔥",
+        AlertStatus.Acknowledged => "👀",
+        AlertStatus.Resolved => "✅",
+        _ => "❔",
+    };
+
+    private static string StatusWord(AlertStatus status) => status.ToString().ToUpperInvariant();
+
+    /// <summary>The message under construction, counting blocks and text characters against Slack's limits.</summary>
+    private sealed class Budget(int blocks, int chars)
+    {
+        public List<SlackBlock> Blocks { get; } = [];
+
+        public int BlocksLeft { get; private set; } = blocks;
+
+        public int CharsLeft { get; private set; } = chars;
+
+        public void Add(SlackBlock block)
+        {
+            Blocks.Add(block);
+            BlocksLeft--;
+            CharsLeft -= Length(block);
+        }
+
+        /// <summary>Adds all or nothing, leaving at least <paramref name="keepChars"/> for what comes after.</summary>
+        public bool TryAdd(IReadOnlyList<SlackBlock> group, int keepChars = 0)
+        {
+            var length = group.Sum(Length);
+            if (group.Count > BlocksLeft || length > CharsLeft - keepChars)
+                return false;
+            foreach (var block in group)
+                Add(block);
+            return true;
+        }
+
+        /// <summary>Gives back what was held in reserve for the closing blocks.</summary>
+        public void Release(int reservedBlocks, int reservedChars)
+        {
+            BlocksLeft += reservedBlocks;
+            CharsLeft += reservedChars;
+        }
+
+        private static int Length(SlackBlock block) => block.TextObjects().Sum(t => t.Text.Length);
+    }
+}

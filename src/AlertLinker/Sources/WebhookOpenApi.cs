@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace AlertLinker.Sources;
+
+internal static class WebhookOpenApi
+{
+    /// <summary>
+    /// Documents the JSON body of a webhook. Not <c>.Accepts&lt;T&gt;()</c>: that also makes routing answer a wrong
+    /// content type with a bare 415, where the endpoint's own check says what was sent and what to send.
+    /// </summary>
+    public static RouteHandlerBuilder DocumentsWebhookBody<TPayload>(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
+        {
+            var schema = await context.GetOrCreateSchemaAsync(typeof(TPayload), null, cancellationToken);
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
+            };
+        });
+}

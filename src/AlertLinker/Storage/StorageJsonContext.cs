@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+using AlertLinker.Alerts;
+
+namespace AlertLinker.Storage;
+
+/// <summary>
+/// The payload column: an <see cref="AlertNotification"/> as JSON. Source-generated so the accept path does no
+/// reflection; enums as strings so the stored rows stay readable with the sqlite3 shell.
+/// </summary>
+[JsonSourceGenerationOptions(UseStringEnumConverter = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(AlertNotification))]
+internal sealed partial class StorageJsonContext : JsonSerializerContext;

@@ -1,0 +1,63 @@
+using AlertLinker.Alerts;
+using AlertLinker.Backends;
+using AlertLinker.Pipeline;
+using AlertLinker.Resolution;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace AlertLinker.Tests.Backends;
+
+/// <summary>
+/// Builds backends the way the service does (configuration → AddTraceBackends → Refit + resilience pipeline),
+/// so WireMock tests exercise the real wiring.
+/// </summary>
+internal sealed class BackendTestHost : IDisposable
+{
+    private readonly ServiceProvider provider;
+
+    public BackendTestHost(IDictionary<string, string?> settings, int exemplars = 3)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.AddFakeLogging().SetMinimumLevel(LogLevel.Debug));
+        services.Configure<EnrichmentOptions>(o => o.Exemplars = exemplars);
+        services.AddTraceBackends(configuration);
+        provider = services.BuildServiceProvider();
+    }
+
+    public ITraceBackend Backend(string name) =>
+        provider.GetRequiredService<BackendDirectory>().Find(name) ?? throw new InvalidOperationException("no backend " + name);
+
+    public FakeLogCollector Logs => provider.GetRequiredService<FakeLogCollector>();
+
+    public void Dispose() => provider.Dispose();
+
+    /// <summary>Settings for one backend instance under AlertLinker:Backends:&lt;name&gt;.</summary>
+    public static Dictionary<string, string?> Settings(string name, params (string Key, string? Value)[] keys)
+    {
+        var settings = new Dictionary<string, string?>();
+        foreach (var (key, value) in keys)
+            settings[$"{BackendRegistration.SectionName}:{name}:{key}"] = value;
+        return settings;
+    }
+
+    public static ResolvedAlert Alert(string? service, AlertWindow window, string? operation = null, string? expression = null) =>
+        new(new Alert
+            {
+                Fingerprint = "fp",
+                Status = AlertStatus.Firing,
+                Name = "HighLatency",
+                StartsAt = window.Start,
+            },
+            service,
+            operation,
+            window,
+            expression);
+
+    /// <summary>2026-11-23 10:00:00Z … 10:20:00Z.</summary>
+    public static AlertWindow Window { get; } = new(
+        new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero),
+        new DateTimeOffset(2026, 11, 23, 10, 20, 0, TimeSpan.Zero));
+}

@@ -1,0 +1,113 @@
+using AlertLinker.Runbooks;
+using Scriban;
+
+namespace AlertLinker.Tests.Runbooks;
+
+public class RunbookFunctionsTests
+{
+    private static string Render(string body, FakeTraceBackend? backend = null, string? service = "checkout")
+    {
+        using var folder = new RunbookFolder(("t.sbn", RunbookFolder.Runbook(body)));
+        var renderer = RunbookTestData.Renderer(folder.Load(), backends: RunbookTestData.Backends(backend ?? new FakeTraceBackend("jaeger", "Jaeger")));
+        var rendered = Assert.Single(renderer.Render(RunbookTestData.Alert(service: service), []));
+        Assert.Null(rendered.Error);
+        return rendered.Text;
+    }
+
+    [Fact]
+    public void TraceQlEscapesQuotesAndBackslashesAndScopesBareAttributes()
+    {
+        var text = Render("""{{ traceql {"db.statement": "SELECT \"a\\b\"", "span.http.status_code": 500, "resource.k8s.ns": "prod", "error": true} operation: "GET /x" }}""");
+
+        Assert.Equal(
+            "{ resource.service.name = \"checkout\" &amp;&amp; name = \"GET /x\" &amp;&amp; .db.statement = \"SELECT \\\"a\\\\b\\\"\" &amp;&amp; span.http.status_code = 500 &amp;&amp; resource.k8s.ns = \"prod\" &amp;&amp; .error = true }",
+            text);
+    }
+
+    [Theory]
+    [InlineData("min_duration: 250", "duration > 250ms")]
+    [InlineData("min_duration: \"1.5s\"", "duration > 1500ms")]
+    [InlineData("min_duration: \"2s\"", "duration > 2s")]
+    [InlineData("min_duration: \"1m30s\"", "duration > 90s")]
+    [InlineData("min_duration: \"250us\"", "duration > 250us")]
+    [InlineData("errors_only: true", "status = error")]
+    public void TraceQlTakesDurationsAndErrors(string arguments, string expected)
+    {
+        Assert.Equal("{ resource.service.name = \"checkout\" && " + expected + " }", Render("{{ traceql " + arguments + " }}").Replace("&amp;", "&", StringComparison.Ordinal).Replace("&gt;", ">", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TraceQlOfAHostileServiceStaysOneStringLiteral()
+    {
+        Assert.Equal("{ resource.service.name = \"a\\\" || true || \\\"\" }",
+            RunbookFunctions.TraceQlString("a\" || true || \"") is var literal ? "{ resource.service.name = " + literal + " }" : "");
+    }
+
+    [Fact]
+    public void TraceSearchAsksEveryBackendForTheAlertsServiceAndWindow()
+    {
+        var backend = new FakeTraceBackend("jaeger", "Jaeger");
+
+        var text = Render("""{{ for s in trace_search({"db.system": "postgresql"}, min_duration: "100ms", errors_only: true, operation: "SELECT", limit: 5) }}{{ s.backend }}|{{ s.type }}|{{ s.title }}|{{ s.query }}|{{ s.url }}{{ end }}""", backend);
+
+        var search = Assert.Single(backend.Searches);
+        Assert.Equal("checkout", search.Service);
+        Assert.Equal("SELECT", search.Operation);
+        Assert.Equal(new global::AlertLinker.Resolution.AlertWindow(RunbookTestData.Start, RunbookTestData.End), search.Window);
+        Assert.Equal("postgresql", search.Attributes["db.system"]);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), search.MinDuration);
+        Assert.True(search.ErrorsOnly);
+        Assert.Equal(5, search.Limit);
+        Assert.StartsWith("jaeger|Jaeger|Search|Jaeger query: db.system=postgresql|https://jaeger.example.com/search?service=checkout&amp;", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TraceSearchSkipsBackendsThatCannotExpressIt()
+    {
+        Assert.Equal("[0]", Render("[{{ (trace_search {}) | array.size }}]", new FakeTraceBackend("exemplars", "PrometheusExemplars", canSearch: false)));
+    }
+
+    [Fact]
+    public void TraceSearchWithoutAServiceFindsNothingToLink()
+    {
+        var backend = new FakeTraceBackend("jaeger", "Jaeger");
+
+        Assert.Equal("[0]", Render("[{{ (trace_search {}) | array.size }}]", backend, service: null));
+        Assert.Empty(backend.Searches);
+    }
+
+    [Theory]
+    [InlineData("{{ slack_link \"https://x.example.com/a?b=1&c=<2>|3\" \"Docs & <b>\" }}", "<https://x.example.com/a?b=1&amp;c=%3C2%3E%7C3|Docs &amp; &lt;b&gt;>")]
+    [InlineData("{{ slack_link \"ftp://x.example.com\" \"Docs\" }}", "Docs")]
+    [InlineData("{{ slack_link \"not a url\" }}", "not a url")]
+    [InlineData("{{ slack_link \"https://x.example.com/\" (escape \"*a* & b\") }}", "<https://x.example.com/|*a* &amp; b>")]
+    [InlineData("{{ escape \"<!here>\" }}", "&lt;!here&gt;")]
+    [InlineData("{{ duration 1500 }}|{{ duration \"2m\" }}", "1500ms|2m")]
+    public void SlackHelpersBuildOnlyHttpLinksAndEscapeEverythingElse(string body, string expected)
+    {
+        Assert.Equal(expected, Render(body));
+    }
+
+    [Fact]
+    public void TheTemplateContextIsSandboxed()
+    {
+        using var context = new RunbookTemplateContextScope();
+
+        Assert.Equal(1_000, context.Value.LoopLimit);
+        Assert.Equal(50, context.Value.RecursiveLimit);
+        Assert.Equal(6_000, context.Value.OutputLimit);
+        Assert.Null(context.Value.TemplateLoader);
+        Assert.False(context.Value.BuiltinObject.ContainsKey("include"));
+    }
+
+    private sealed class RunbookTemplateContextScope : IDisposable
+    {
+        private readonly CancellationTokenSource cts = new();
+
+        public RunbookTemplateContextScope() => Value = new RunbookTemplateContext(new RunbookOptions(), cts.Token);
+
+        public TemplateContext Value { get; }
+
+        public void Dispose() => cts.Dispose();
+    }
+}

@@ -1,0 +1,367 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using AlertLinker.Alerts;
+using AlertLinker.Backends;
+using AlertLinker.Runbooks;
+using AlertLinker.Slack;
+using Xunit.Abstractions;
+using static AlertLinker.Tests.Slack.SlackTestData;
+
+namespace AlertLinker.Tests.Slack;
+
+public sealed partial class SlackMessageBuilderTests(ITestOutputHelper output)
+{
+    private readonly SlackMessageBuilder builder = new();
+
+    [Fact]
+    public void HeaderCarriesStatusEmojiStatusAndAlertName()
+    {
+        var message = builder.Build(Notification(Enriched(Alert())));
+
+        var header = Assert.IsType<HeaderBlock>(message.Blocks[0]);
+        Assert.Equal("plain_text", header.Text.Type);
+        Assert.Equal("🔥 FIRING: HighLatency", header.Text.Text);
+    }
+
+    [Fact]
+    public void ResolvedGroupGetsTheResolvedHeader()
+    {
+        var message = builder.Build(Notification(Enriched(Alert(status: AlertStatus.Resolved))));
+
+        Assert.Equal("✅ RESOLVED: HighLatency", Assert.IsType<HeaderBlock>(message.Blocks[0]).Text.Text);
+    }
+
+    [Fact]
+    public void ResolvedAlertInAFiringGroupIsMarkedAndComesLast()
+    {
+        var message = builder.Build(Notification(
+            Enriched(Alert("DiskFull", AlertStatus.Resolved, "fp1")), Enriched(Alert("DiskFull", fingerprint: "fp2"))));
+
+        var titles = message.TextObjects().Where(t => t.Text.StartsWith('*') && t.Text.Contains("DiskFull", StringComparison.Ordinal))
+            .Select(t => t.Text.Split('\n')[0]).ToList();
+        Assert.Equal(["*DiskFull*", "*✅ DiskFull* (resolved)"], titles);
+        Assert.Equal("🔥 FIRING (2): DiskFull", Assert.IsType<HeaderBlock>(message.Blocks[0]).Text.Text);
+        Assert.Contains("*Alerts*\n1 firing, 1 resolved", message.TextObjects().Select(t => t.Text));
+    }
+
+    [Fact]
+    public void FieldsShowServiceSeverityAndTheWindowInUtc()
+    {
+        var message = builder.Build(Notification(Enriched(Alert())));
+
+        var fields = Assert.IsType<SectionBlock>(message.Blocks[1]).Fields!.Select(f => f.Text).ToList();
+        Assert.Contains("*Service*\ncheckout", fields);
+        Assert.Contains("*Severity*\ncritical", fields);
+        Assert.Contains("*Window*\n14:02–14:22 UTC", fields);
+    }
+
+    [Fact]
+    public void WindowAcrossMidnightNamesBothDays()
+    {
+        var window = SlackMessageBuilder.FormatWindow(
+            new DateTimeOffset(2026, 11, 23, 23, 50, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 24, 1, 10, 0, TimeSpan.FromHours(1)));
+
+        Assert.Equal("Nov 23 23:50 – Nov 24 00:10 UTC", window);
+    }
+
+    [Fact]
+    public void EachBackendGetsItsLinksOnOneLine()
+    {
+        var text = AllText(builder.Build(Notification(Enriched(Alert()))));
+
+        Assert.Contains("*jaeger*: <http://jaeger:16686/search?service=checkout&amp;start=1&amp;end=2&amp;minDuration=500ms|Slow traces> · <http://jaeger:16686/search?service=checkout&amp;tags=%7B%22error%22%3A%22true%22%7D|Errors>", text);
+    }
+
+    [Fact]
+    public void ExemplarShowsAShortIdLinkedToTheFullTraceWithDurationOperationAndError()
+    {
+        var text = AllText(builder.Build(Notification(Enriched(Alert()))));
+
+        Assert.Contains("• <http://jaeger:16686/trace/4bf92f3577b34da6a3ce929d0e0e4736|4bf92f35…> · 812 ms · checkout: GET /checkout", text);
+        Assert.Contains("• <http://jaeger:16686/trace/00f067aa0ba902b7a3ce929d0e0e4736|00f067aa…> · 2.4 s · checkout: POST /checkout/pay · ❗ error", text);
+    }
+
+    [Fact]
+    public void ExemplarWithoutLinkShowsTheFullIdAsCode()
+    {
+        var backend = new BackendSection("prom", "PrometheusExemplars", [],
+            [new TraceSummary("4bf92f3577b34da6a3ce929d0e0e4736", null, null, null, null, false, null)], BackendOutcome.Found, null);
+
+        var text = AllText(builder.Build(Notification(Enriched(Alert(), [backend]))));
+
+        Assert.Contains("• `4bf92f3577b34da6a3ce929d0e0e4736`", text);
+    }
+
+    [Fact]
+    public void BackendTroubleBecomesANoteNotAMissingMessage()
+    {
+        var nothing = new BackendSection("jaeger", "Jaeger", [], [], BackendOutcome.NothingFound,
+            "no traces found for checkout in window 14:02–14:22; sampling or retention may have dropped them");
+
+        var text = AllText(builder.Build(Notification(Enriched(Alert(), [nothing, TempoTimedOut()]))));
+
+        Assert.Contains("ℹ️ jaeger: no traces found for checkout in window 14:02–14:22; sampling or retention may have dropped them", text);
+        Assert.Contains("⚠️ tempo: timed out", text);
+    }
+
+    [Fact]
+    public void EveryBackendKeepsItsLinkEvenWhenLinksAreLong()
+    {
+        var longUrl = "http://grafana:3000/explore?schemaVersion=1&panes=" + new string('p', 1500);
+        var backends = Enumerable.Range(0, 4).Select(i => new BackendSection($"backend{i}", "Tempo",
+            [new BackendLink("Slow traces", new Uri(longUrl + i)), new BackendLink("Errors", new Uri(longUrl + i + "e"))],
+            [new TraceSummary(new string('a', 32), "checkout", "GET /", null, TimeSpan.FromSeconds(1), false, new Uri("http://jaeger/trace/a"))],
+            BackendOutcome.Found, null)).ToList();
+
+        var message = builder.Build(Notification(Enriched(Alert(), backends)));
+
+        AssertWithinLimits(message);
+        var text = AllText(message);
+        Assert.All(Enumerable.Range(0, 4), i => Assert.Contains($"*backend{i}*: <{longUrl.Replace("&", "&amp;", StringComparison.Ordinal)}{i}|Slow traces>", text));
+    }
+
+    [Fact]
+    public void AlertsSharingBackendResultsShowThemOnce()
+    {
+        var shared = new[] { Jaeger() };
+        var message = builder.Build(Notification(
+            Enriched(Alert(fingerprint: "fp1"), shared), Enriched(Alert(fingerprint: "fp2"), shared)));
+
+        var text = AllText(message);
+        Assert.Single(Regex.Matches(text, "4bf92f35…"));
+        Assert.Contains("↑ Same trace links and exemplars as the alert above", text);
+    }
+
+    [Fact]
+    public void RunbookMrkdwnIsKeptAsWrittenUnderItsTitle()
+    {
+        var text = AllText(builder.Build(Notification(Enriched(Alert()))));
+
+        Assert.Contains("📖 *Database saturation*\nFilter traces for `db.system = postgresql`, slowest first: <http://jaeger:16686/search?service=checkout&amp;tags=db|Jaeger search>", text);
+    }
+
+    [Fact]
+    public void RunbookThatFailedToRenderShowsItsError()
+    {
+        var failed = new RenderedRunbook("db", "Database saturation", "", Error: "template.sbn(3,5): loop limit reached");
+
+        var text = AllText(builder.Build(Notification(Enriched(Alert(), runbooks: [failed]))));
+
+        Assert.Contains("⚠️ Runbook Database saturation (db) could not be rendered: template.sbn(3,5): loop limit reached", text);
+    }
+
+    [Fact]
+    public void LongRunbookIsCutAndTheCutReported()
+    {
+        var runbook = Runbook(string.Concat(Enumerable.Repeat("step <http://jaeger:16686/search?a=1&amp;b=2|search>\n", 400)));
+
+        var message = builder.Build(Notification(Enriched(Alert(), runbooks: [runbook])));
+
+        var section = message.TextObjects().Single(t => t.Text.StartsWith("📖", StringComparison.Ordinal));
+        Assert.True(section.Text.Length <= SlackText.MaxTextLength);
+        Assert.EndsWith("…", section.Text, StringComparison.Ordinal);
+        Assert.Equal(section.Text.Count(c => c == '<'), section.Text.Count(c => c == '>'));
+        Assert.Contains("runbook db-saturation", message.Cuts);
+    }
+
+    [Fact]
+    public void SourceLinksComeFromTheAlertAndItsGeneratorUrl()
+    {
+        var alert = Alert() with { Links = [new AlertLink("Silence", new Uri("http://alertmanager:9093/#/silences/new?filter=%7Balertname%3D%22x%22%7D"))] };
+
+        var text = AllText(builder.Build(Notification(Enriched(alert))));
+
+        Assert.Contains("<http://prometheus:9090/graph?g0.expr=histogram_quantile%280.99%29&amp;g0.tab=1|Source> · <http://alertmanager:9093/#/silences/new?filter=%7Balertname%3D%22x%22%7D|Silence>", text);
+    }
+
+    [Fact]
+    public void NonHttpSourceLinksAreLeftOut()
+    {
+        var alert = Alert() with { GeneratorUrl = "javascript:alert(1)", Links = [new AlertLink("Runbook", new Uri("file:///etc/passwd"))] };
+
+        var text = AllText(builder.Build(Notification(Enriched(alert))));
+
+        Assert.DoesNotContain("javascript:", text);
+        Assert.DoesNotContain("file:", text);
+    }
+
+    [Fact]
+    public void FallbackTextNamesStatusAlertServiceAndSummary()
+    {
+        var message = builder.Build(Notification(Enriched(Alert())));
+
+        Assert.Equal("🔥 FIRING: HighLatency — checkout — p99 latency above 500ms", message.Text);
+    }
+
+    [Fact]
+    public void MrkdwnTextObjectsAreVerbatimAndNoneIsEmpty()
+    {
+        var message = builder.Build(Notification(Enriched(Alert()), Enriched(Alert("ErrorRate", fingerprint: "fp2"))));
+
+        Assert.All(message.TextObjects(), t =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(t.Text));
+            if (t.Type == "mrkdwn")
+                Assert.True(t.Verbatim);
+        });
+    }
+
+    [Fact]
+    public void HostileTextCaptureComesOutHarmless()
+    {
+        var message = builder.Build(Hostile());
+        output.WriteLine(SlackPreview.Render(message));
+
+        var texts = message.TextObjects().Select(t => t.Text).Append(message.Text).ToList();
+        Assert.NotEmpty(texts);
+        foreach (var text in texts)
+        {
+            Assert.DoesNotContain("<!channel>", text);
+            Assert.DoesNotContain("<!here>", text);
+            Assert.DoesNotContain("<@U", text);
+            Assert.DoesNotContain("|click here>", text);
+            Assert.DoesNotContain("<https://evil.example.com", text);
+            // Every remaining <…> is a link we built from a configured or parsed http(s) URL.
+            foreach (Match token in AngleToken().Matches(text))
+                Assert.Matches(@"^<https?://(?!evil\.)[^|<>]+\|[^<>]*>$", token.Value);
+        }
+        // The text is still there for the reader, escaped.
+        Assert.Contains(texts, t => t.Contains("Primary &lt;!channel&gt; down &amp; &lt;https://evil.example.com|click here&gt;", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void HostileTextSerializesWithoutControlSequences()
+    {
+        var json = SlackJson.Serialize(builder.Build(Hostile()).Blocks);
+
+        Assert.DoesNotContain("<!channel>", json);
+        Assert.DoesNotContain("<@U012AB3CD>", json);
+        Assert.DoesNotContain("\"parse\"", json);
+        Assert.DoesNotContain("link_names", json);
+    }
+
+    [Fact]
+    public void BlocksSerializeAsBlockKitJson()
+    {
+        var json = JsonNode.Parse(SlackJson.Serialize(builder.Build(Notification(Enriched(Alert()))).Blocks))!.AsArray();
+
+        Assert.Equal("header", (string?)json[0]!["type"]);
+        Assert.Equal("plain_text", (string?)json[0]!["text"]!["type"]);
+        Assert.Equal("section", (string?)json[1]!["type"]);
+        Assert.Equal("mrkdwn", (string?)json[1]!["fields"]![0]!["type"]);
+        Assert.True((bool?)json[1]!["fields"]![0]!["verbatim"]);
+        Assert.Null(json[1]!["text"]);
+    }
+
+    [Fact]
+    public void HugeGroupStaysWithinEverySlackLimit()
+    {
+        var huge = new string('x', 20_000);
+        var alerts = Enumerable.Range(0, 300).Select(i =>
+        {
+            var labels = Enumerable.Range(0, 1000).ToDictionary(l => $"label_{l}", l => $"value-{i}-{l}-{huge[..20]}");
+            labels["alertname"] = $"Alert{i}";
+            var alert = Alert($"Alert{i}", fingerprint: $"fp{i}") with
+            {
+                Labels = labels,
+                Annotations = new Dictionary<string, string> { ["summary"] = huge, ["description"] = huge },
+            };
+            var exemplars = Enumerable.Range(0, 20).Select(e => new TraceSummary(new string('a', 32), huge, huge, null, TimeSpan.FromSeconds(e), true,
+                new Uri("http://jaeger:16686/trace/" + new string('a', 32)))).ToList();
+            var backend = new BackendSection(huge, "Jaeger", [new BackendLink(huge, new Uri("http://jaeger:16686/search?q=" + new string('q', 2000)))],
+                exemplars, BackendOutcome.Found, huge);
+            return Enriched(alert, [backend, backend, TempoTimedOut()], [Runbook(huge), Runbook(huge), Runbook(huge)]);
+        }).ToList();
+
+        var message = builder.Build(Notification(alerts, truncated: 5));
+        output.WriteLine($"{message.Blocks.Count} blocks, {message.TextObjects().Sum(t => t.Text.Length)} chars; cuts: {string.Join("; ", message.Cuts.Distinct())}");
+
+        AssertWithinLimits(message);
+        var more = message.TextObjects().Single(t => t.Text.StartsWith("…and ", StringComparison.Ordinal)).Text;
+        Assert.Matches(@"^…and \d+ more alerts; 5 more not sent by alertmanager \(max_alerts\)$", more);
+        Assert.Contains(message.Cuts, c => c.EndsWith("alerts left out", StringComparison.Ordinal));
+        // The first alert in full, then a list of the next ones.
+        Assert.Contains(message.TextObjects(), t => t.Text.StartsWith("*Alert0*", StringComparison.Ordinal));
+        Assert.True(message.TextObjects().Sum(t => t.Text.Split('\n').Count(l => l.StartsWith("• Alert", StringComparison.Ordinal))) >= 10);
+        Assert.Equal("🔥 FIRING (305): Alert0 +299 more", Assert.IsType<HeaderBlock>(message.Blocks[0]).Text.Text);
+    }
+
+    [Fact]
+    public void ManySmallAlertsAreAllListedWhenTheyFit()
+    {
+        var alerts = Enumerable.Range(0, 40).Select(i => Enriched(Alert("Disk", fingerprint: $"fp{i}") with
+        {
+            Labels = new Dictionary<string, string> { ["alertname"] = "Disk", ["instance"] = $"node-{i}" },
+        })).ToList();
+
+        var message = builder.Build(Notification(alerts, truncated: 0));
+
+        AssertWithinLimits(message);
+        var text = AllText(message);
+        Assert.Contains("instance=node-39", text);
+        Assert.DoesNotContain("…and ", text);
+    }
+
+    [Fact]
+    public void SingleHugeAlertKeepsItsDetail()
+    {
+        var huge = new string('y', 20_000);
+        var alert = Alert() with { Annotations = new Dictionary<string, string> { ["summary"] = huge, ["description"] = huge } };
+
+        var message = builder.Build(Notification(Enriched(alert, runbooks: [Runbook(huge)])));
+
+        AssertWithinLimits(message);
+        var text = AllText(message);
+        Assert.Contains("4bf92f35…", text);
+        Assert.Contains("📖 *Database saturation*", text);
+        Assert.Contains("summary", message.Cuts);
+    }
+
+    [Fact]
+    public void SampleMessageForTheReadme()
+    {
+        var backends = new[]
+        {
+            Jaeger(),
+            new BackendSection("tempo", "Tempo", [new BackendLink("TraceQL: slow spans", new Uri("http://grafana:3000/explore?panes=%7B%7D"))], [],
+                BackendOutcome.NothingFound, "no traces found for checkout in window; sampling or retention may have dropped them"),
+        };
+        var message = builder.Build(Notification(Enriched(Alert(), backends)));
+
+        output.WriteLine(SlackPreview.Render(message));
+        output.WriteLine(SlackJson.Serialize(message.Blocks));
+        Assert.StartsWith("🔥 FIRING: HighLatency", SlackPreview.Render(message), StringComparison.Ordinal);
+    }
+
+    private static void AssertWithinLimits(SlackMessage message)
+    {
+        Assert.InRange(message.Blocks.Count, 1, SlackText.MaxBlocks);
+        Assert.InRange(message.TextObjects().Sum(t => t.Text.Length), 1, SlackText.MaxTotalTextLength);
+        Assert.InRange(message.Text.Length, 1, SlackText.MaxTextLength);
+        foreach (var block in message.Blocks)
+        {
+            switch (block)
+            {
+                case HeaderBlock header:
+                    Assert.InRange(header.Text.Text.Length, 1, SlackText.MaxHeaderLength);
+                    break;
+                case SectionBlock section:
+                    Assert.True(section.Text is not null || section.Fields is { Count: > 0 });
+                    if (section.Text is not null)
+                        Assert.InRange(section.Text.Text.Length, 1, SlackText.MaxTextLength);
+                    Assert.InRange(section.Fields?.Count ?? 0, 0, SlackText.MaxFields);
+                    Assert.All(section.Fields ?? [], f => Assert.InRange(f.Text.Length, 1, SlackText.MaxFieldLength));
+                    break;
+                case ContextBlock context:
+                    Assert.InRange(context.Elements.Count, 1, SlackText.MaxContextElements);
+                    Assert.All(context.Elements, e => Assert.InRange(e.Text.Length, 1, SlackText.MaxTextLength));
+                    break;
+            }
+        }
+    }
+
+    private static string AllText(SlackMessage message) => string.Join("\n", message.TextObjects().Select(t => t.Text));
+
+    [GeneratedRegex("<[^<>]*>")]
+    private static partial Regex AngleToken();
+}

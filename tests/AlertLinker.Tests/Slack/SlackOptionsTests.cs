@@ -1,0 +1,101 @@
+using AlertLinker.Slack;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace AlertLinker.Tests.Slack;
+
+public sealed class SlackOptionsTests
+{
+    [Fact]
+    public void NothingConfiguredIsADryRunAgainstSlacksApi()
+    {
+        var options = Options();
+
+        Assert.Equal(SlackMode.DryRun, options.Mode);
+        Assert.Equal(new Uri("https://slack.com/api/"), options.ApiUrl);
+    }
+
+    [Fact]
+    public void TokenAndChannelIsBotMode()
+    {
+        Assert.Equal(SlackMode.BotToken, Options(("BotToken", "xoxb-1"), ("Channel", "C1")).Mode);
+    }
+
+    [Fact]
+    public void WebhookUrlAloneIsWebhookMode()
+    {
+        Assert.Equal(SlackMode.IncomingWebhook, Options(("WebhookUrl", "https://hooks.slack.com/services/T/B/x")).Mode);
+    }
+
+    [Fact]
+    public void BotTokenWithoutChannelFailsWithWhatToSet()
+    {
+        var error = Invalid(("BotToken", "xoxb-1"));
+
+        Assert.Contains("AlertLinker:Slack: BotToken is set but Channel is not: set AlertLinker:Slack:Channel", error);
+    }
+
+    [Fact]
+    public void TokenAndWebhookTogetherFail()
+    {
+        var error = Invalid(("BotToken", "xoxb-1"), ("Channel", "C1"), ("WebhookUrl", "https://hooks.slack.com/services/T/B/x"));
+
+        Assert.Contains("set either BotToken + Channel", error);
+    }
+
+    [Fact]
+    public void NonHttpApiUrlFails()
+    {
+        var error = Invalid(("ApiUrl", "ftp://slack.example.com/api/"));
+
+        Assert.Contains("ApiUrl must be an absolute http(s) URL such as https://slack.com/api/, got 'ftp://slack.example.com/api/'", error);
+    }
+
+    [Fact]
+    public void RelativeApiUrlFails()
+    {
+        Assert.Contains("ApiUrl must be an absolute http(s) URL", Invalid(("ApiUrl", "slack.com/api")));
+    }
+
+    [Fact]
+    public void NonHttpWebhookUrlFailsWithoutShowingTheSecretUrl()
+    {
+        var error = Invalid(("WebhookUrl", "ftp://hooks.example.com/services/T/B/SeCrEt"));
+
+        Assert.Contains("WebhookUrl must be an http(s) URL", error);
+        Assert.DoesNotContain("SeCrEt", error);
+    }
+
+    [Fact]
+    public void WebhookUrlInTheTokenKeyIsCaught()
+    {
+        var error = Invalid(("BotToken", "https://hooks.slack.com/services/T/B/x"), ("Channel", "C1"));
+
+        Assert.Contains("BotToken looks like a URL", error);
+    }
+
+    [Fact]
+    public void TimeoutOutOfRangeFails()
+    {
+        Assert.Contains("Timeout", Invalid(("Timeout", "00:10:00")));
+    }
+
+    private static SlackOptions Options(params (string Key, string Value)[] settings) =>
+        Provider(settings).GetRequiredService<IOptions<SlackOptions>>().Value;
+
+    private static string Invalid(params (string Key, string Value)[] settings) =>
+        Assert.Throws<OptionsValidationException>(() => Options(settings)).Message;
+
+    private static ServiceProvider Provider((string Key, string Value)[] settings)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(SlackOptions.SectionName + ":" + s.Key, (string?)s.Value)))
+            .Build();
+        return new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddLogging()
+            .AddSlack()
+            .BuildServiceProvider();
+    }
+}

@@ -1,0 +1,63 @@
+using AlertLinker.Storage;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AlertLinker.Tests.Storage;
+
+public sealed class DeliverySignalTests
+{
+    private readonly FakeTimeProvider _time = new();
+    private readonly DeliverySignal _signal = new();
+
+    [Fact]
+    public void SignalGivenBeforeTheWaitCompletesItAtOnce()
+    {
+        _signal.Notify();
+
+        Assert.True(_signal.WaitAsync(TimeSpan.FromMinutes(1), _time, CancellationToken.None).IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task SignalWakesAWaiter()
+    {
+        var wait = _signal.WaitAsync(TimeSpan.FromMinutes(1), _time, CancellationToken.None);
+        Assert.False(wait.IsCompleted);
+
+        _signal.Notify();
+
+        await wait.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task ManySignalsCoalesceIntoOneWakeUp()
+    {
+        for (var i = 0; i < 100; i++)
+            _signal.Notify();
+
+        await _signal.WaitAsync(TimeSpan.FromMinutes(1), _time, CancellationToken.None);
+
+        Assert.False(_signal.WaitAsync(TimeSpan.FromMinutes(1), _time, CancellationToken.None).IsCompleted);
+    }
+
+    [Fact]
+    public async Task WaitEndsWhenTheTimeoutPassesOnTheClock()
+    {
+        var wait = _signal.WaitAsync(TimeSpan.FromSeconds(30), _time, CancellationToken.None);
+
+        _time.Advance(TimeSpan.FromSeconds(29));
+        Assert.False(wait.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        await wait.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task CancellingTheWaitThrows()
+    {
+        using var cancel = new CancellationTokenSource();
+        var wait = _signal.WaitAsync(TimeSpan.FromMinutes(1), _time, cancel.Token);
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+}
