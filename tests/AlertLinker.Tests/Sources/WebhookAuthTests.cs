@@ -50,4 +50,33 @@ public sealed class WebhookAuthTests
         Assert.False(WebhookAuth.IsAuthorized(RequestWith("Bearer anything"), new WebhookSourceOptions()));
         Assert.True(WebhookAuth.IsAuthorized(RequestWith(null), new WebhookSourceOptions { AllowAnonymous = true }));
     }
+
+    [Theory]
+    [InlineData(new[] { "v4lue" }, true)]
+    [InlineData(new[] { "v4lu" }, false)]
+    [InlineData(new[] { "V4LUE" }, false)]
+    [InlineData(new[] { "v4lue", "v4lue" }, false)]
+    [InlineData(new string[0], false)]
+    public void ASharedSecretHeaderMustBePresentOnceWithExactlyTheValue(string[] values, bool expected)
+    {
+        var context = new DefaultHttpContext();
+        if (values.Length > 0)
+            context.Request.Headers["X-Key"] = values;
+
+        Assert.Equal(expected, WebhookAuth.HeaderMatches(context.Request, "X-Key", "v4lue"));
+    }
+
+    [Fact]
+    public void AnHmacMatchesOnlyAsExactlySixtyFourHexDigitsOfTheRightDigest()
+    {
+        var key = "k"u8.ToArray();
+        var hex = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(key, "body"u8.ToArray()));
+
+        Assert.True(WebhookAuth.HmacSha256HexMatches(key, "body"u8, hex));
+        Assert.True(WebhookAuth.HmacSha256HexMatches(key, "body"u8, hex.ToUpperInvariant()));
+        Assert.False(WebhookAuth.HmacSha256HexMatches(key, "bodY"u8, hex));
+        Assert.False(WebhookAuth.HmacSha256HexMatches(key, "body"u8, hex.AsSpan(0, 62)));
+        Assert.False(WebhookAuth.HmacSha256HexMatches(key, "body"u8, hex + "00"));
+        Assert.False(WebhookAuth.HmacSha256HexMatches(key, "body"u8, string.Concat("zz", hex.AsSpan(2))));
+    }
 }

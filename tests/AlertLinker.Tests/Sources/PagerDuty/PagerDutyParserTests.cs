@@ -231,4 +231,20 @@ public sealed class PagerDutyParserTests
         Assert.Equal(triggered.DedupeKeys(), again.DedupeKeys());
         Assert.NotEqual(triggered.DedupeKeys(), other!.Notification!.DedupeKeys());
     }
+
+    [Theory]
+    [InlineData("incident.reopened", "resolved", AlertStatus.Firing)]
+    [InlineData("incident.unacknowledged", "acknowledged", AlertStatus.Firing)]
+    [InlineData("incident.escalated", "acknowledged", AlertStatus.Acknowledged)]
+    [InlineData("incident.reassigned", "triggered", AlertStatus.Firing)]
+    [InlineData("incident.delegated", "resolved", AlertStatus.Resolved)]
+    public void TheEventTypeDecidesTheStateWhereItNamesOneElseTheIncidentsStatusDoes(string eventType, string dataStatus, AlertStatus expected)
+    {
+        var node = JsonNode.Parse(SharedFixtures.Read("webhooks/pagerduty/v3-zulip-incident.triggered.json"))!;
+        node["event"]!["event_type"] = eventType;
+        node["event"]!["data"]!["status"] = dataStatus;
+
+        Assert.True(PagerDutyParser.TryParse(Encoding.UTF8.GetBytes(node.ToJsonString()), null, ReceivedAt, out var delivery, out var error), error);
+        Assert.Equal(expected, delivery!.Notification!.Status);
+    }
 }

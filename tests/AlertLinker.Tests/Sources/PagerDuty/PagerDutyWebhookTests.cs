@@ -55,6 +55,7 @@ public sealed class PagerDutyWebhookTests
 
         await AssertProblemAsync(response, HttpStatusCode.Unauthorized, detail);
         Assert.DoesNotContain(PagerDutySecret, await response.Content.ReadAsStringAsync());
+        Assert.DoesNotContain(app.Logs, l => l.Contains(PagerDutySecret, StringComparison.Ordinal));
         Assert.Empty(store.Stored);
     }
 
