@@ -1,8 +1,6 @@
 using System.Text.Json;
 using AlertLinker.Alerts;
 using Microsoft.Extensions.Options;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 using Refit;
 
 namespace AlertLinker.Sources.PagerDuty;
@@ -42,14 +40,16 @@ internal sealed partial class PagerDutyDetails(
             LogDetailsFailed(incidentId, $"no answer within {settings.DetailsBudget.TotalSeconds:0.#} s");
             return notification;
         }
-        catch (ApiException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogDetailsFailed(incidentId, $"HTTP {(int)ex.StatusCode}");
-            return notification;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or JsonException)
-        {
-            LogDetailsFailed(incidentId, ex.GetType().Name);
+            // Whatever went wrong (HTTP status, refused connection, timeout, open circuit, a body that is not the
+            // documented one) costs the details only. The reason names the kind, never a header or token.
+            LogDetailsFailed(incidentId, ex switch
+            {
+                ApiException api => $"HTTP {(int)api.StatusCode}",
+                ApiRequestException { InnerException: { } inner } => inner.GetType().Name,
+                _ => ex.GetType().Name,
+            });
             return notification;
         }
 

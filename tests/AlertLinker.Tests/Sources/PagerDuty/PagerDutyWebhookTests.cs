@@ -288,4 +288,46 @@ public sealed class PagerDutyWebhookTests
         Assert.Null(Assert.Single(store.Stored).Alerts[0].Label("customKey"));
         Assert.Contains(app.Logs, l => l.Contains("no answer within 0.3 s", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task AnUnreachableRestApiCostsOnlyTheDetails()
+    {
+        var store = new RecordingAlertStore();
+        await using var app = Create(store, new Dictionary<string, string?>
+        {
+            ["AlertLinker:Sources:PagerDuty:ApiToken"] = "pd-rest-token",
+            // Nothing listens on port 1.
+            ["AlertLinker:Sources:PagerDuty:ApiUrl"] = "http://127.0.0.1:1/",
+        });
+        using var client = app.CreateClient();
+        var body = SharedFixtures.ReadBytes(Triggered);
+
+        var response = await client.SendAsync(Request(body, SignPagerDuty(body)));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Single(store.Stored);
+        Assert.Contains(app.Logs, l => l.Contains("Could not fetch the custom details of PagerDuty incident PFQZPSY", StringComparison.Ordinal));
+        Assert.DoesNotContain(app.Logs, l => l.Contains("pd-rest-token", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ARestAnswerThatIsNotTheDocumentedShapeCostsOnlyTheDetails()
+    {
+        using var pagerDuty = WireMockServer.Start();
+        pagerDuty.Given(WireMock.RequestBuilders.Request.Create().WithPath("/incidents/PFQZPSY/alerts").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"alerts":"nope"}"""));
+        var store = new RecordingAlertStore();
+        await using var app = Create(store, new Dictionary<string, string?>
+        {
+            ["AlertLinker:Sources:PagerDuty:ApiToken"] = "pd-rest-token",
+            ["AlertLinker:Sources:PagerDuty:ApiUrl"] = pagerDuty.Url,
+        });
+        using var client = app.CreateClient();
+        var body = SharedFixtures.ReadBytes(Triggered);
+
+        var response = await client.SendAsync(Request(body, SignPagerDuty(body)));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Null(Assert.Single(store.Stored).Alerts[0].Label("customKey"));
+    }
 }
