@@ -120,17 +120,29 @@ public sealed record TraceInsights(
     IReadOnlyList<FanOutFinding> FanOuts,
     string Waterfall)
 {
-    /// <summary>The findings in the order a message should show them: culprit, error origin, fan-outs.</summary>
+    /// <summary>
+    /// The findings in the order a message should show them: culprit, error origin, fan-outs; but a fan-out whose
+    /// spans together took longer than the culprit's own time comes first, because 200 × 4 ms is the real story then.
+    /// </summary>
     public IEnumerable<Finding> Findings
     {
         get
         {
+            var culpritTime = Culprit?.SelfTime ?? TimeSpan.Zero;
+            foreach (var fanOut in FanOuts)
+            {
+                if (fanOut.Total > culpritTime)
+                    yield return fanOut;
+            }
             if (Culprit is not null)
                 yield return Culprit;
             if (ErrorOrigin is not null)
                 yield return ErrorOrigin;
             foreach (var fanOut in FanOuts)
-                yield return fanOut;
+            {
+                if (fanOut.Total <= culpritTime)
+                    yield return fanOut;
+            }
         }
     }
 }

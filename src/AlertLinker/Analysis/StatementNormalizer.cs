@@ -61,7 +61,7 @@ internal static partial class StatementNormalizer
             }
         }
         var shape = builder.ToString();
-        return shape.Contains('?', StringComparison.Ordinal) ? InList().Replace(shape, "IN (?)") : shape;
+        return shape.Contains('?', StringComparison.Ordinal) ? InList().Replace(shape, match => match.Value[..2] + " (?)") : shape;
     }
 
     private static bool IsWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
