@@ -256,6 +256,8 @@ internal sealed class Waterfall
                 items[under] = list = [];
             list.Add(item);
         }
+        // Spans an elision line already counts are not counted again in the trailer.
+        var elided = new HashSet<int>();
         for (var x = 0; x < _index.Count; x++)
         {
             if (!_shown[x])
@@ -265,6 +267,7 @@ internal sealed class Waterfall
             while (parent >= 0 && !_shown[parent])
             {
                 levels++;
+                elided.Add(parent);
                 parent = _index.Parent[parent];
             }
             Add(parent, new Item(levels == 0 ? ItemKind.Span : ItemKind.Elided, x, levels, _index.Start[x]));
@@ -288,8 +291,9 @@ internal sealed class Waterfall
 
         var lines = new List<string>(_maxLines);
         DrawChildren(items, -1, "", top: true, lines);
-        if (OtherHidden > 0)
-            lines.Add(Fit("", $"… {Count(OtherHidden, "more span")} not shown", ""));
+        var notShown = OtherHidden - elided.Count;
+        if (notShown > 0)
+            lines.Add(Fit("", $"… {Count(notShown, "more span")} not shown", ""));
         return string.Join('\n', lines);
     }
 
