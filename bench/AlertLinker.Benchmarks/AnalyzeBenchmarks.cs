@@ -4,13 +4,13 @@ using BenchmarkDotNet.Attributes;
 
 namespace AlertLinker.Benchmarks;
 
-/// <summary>TraceAnalyzer.Analyze on 10 000-span traces of three shapes: time and allocations per trace.</summary>
+/// <summary>TraceAnalyzer.Analyze on 1 000- and 10 000-span traces of three shapes: time and allocations per trace (and how they scale).</summary>
 [MemoryDiagnoser]
 public class AnalyzeBenchmarks
 {
     private Trace _trace = null!;
 
-    [Params(10_000)]
+    [Params(1_000, 10_000)]
     public int Spans { get; set; }
 
     [Params("WideNPlusOne", "DeepChain", "RandomTree")]

@@ -1,5 +1,6 @@
 using AlertLinker.Analysis;
 using AlertLinker.Benchmarks;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 
 // `samples` prints what the analysis says about each benchmark trace (a sanity check of the shapes);
@@ -18,4 +19,6 @@ if (args is ["samples"])
     return;
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(AnalyzeBenchmarks).Assembly).Run(args);
+// Results go beside the binaries (ignored by git) unless --artifacts says otherwise.
+var config = DefaultConfig.Instance.WithArtifactsPath(Path.Combine(AppContext.BaseDirectory, "BenchmarkDotNet.Artifacts"));
+BenchmarkSwitcher.FromAssembly(typeof(AnalyzeBenchmarks).Assembly).Run(args, config);

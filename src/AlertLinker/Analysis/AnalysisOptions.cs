@@ -10,9 +10,6 @@ public sealed class AnalysisOptions
 {
     public const string SectionName = "AlertLinker:Analysis";
 
-    /// <summary>Default options, shared: the analyzer never mutates them.</summary>
-    public static AnalysisOptions Default { get; } = new();
-
     /// <summary>How many siblings with the same normalized statement or operation make a fan-out (N+1).</summary>
     [Range(2, 100_000)]
     public int FanOutThreshold { get; set; } = 10;

@@ -1,3 +1,4 @@
+using System.Text;
 using AlertLinker.Backends;
 
 namespace AlertLinker.Analysis;
@@ -16,6 +17,7 @@ internal static class FanOutDetector
     {
         var groups = new List<FanOutGroup>();
         var byShape = new Dictionary<(string Service, string Label, bool IsStatement), List<int>>();
+        var buffer = new StringBuilder();
         for (var parent = 0; parent < index.Count; parent++)
         {
             var children = index.Children(parent);
@@ -27,7 +29,7 @@ internal static class FanOutDetector
                 var span = index.Spans[child];
                 var statement = span.Attribute("db.statement") ?? span.Attribute("db.query.text");
                 var isStatement = !string.IsNullOrWhiteSpace(statement);
-                var label = StatementNormalizer.Normalize(isStatement ? statement! : span.Operation);
+                var label = StatementNormalizer.Normalize(isStatement ? statement! : span.Operation, buffer);
                 if (label.Length == 0)
                     continue;
                 var key = (span.Service, label, isStatement);

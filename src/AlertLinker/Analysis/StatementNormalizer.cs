@@ -10,11 +10,12 @@ namespace AlertLinker.Analysis;
 /// </summary>
 internal static partial class StatementNormalizer
 {
-    public static string Normalize(string text)
+    /// <param name="buffer">Reused across calls by a caller normalizing thousands of siblings; cleared here.</param>
+    public static string Normalize(string text, StringBuilder? buffer = null)
     {
         if (string.IsNullOrEmpty(text))
             return "";
-        var builder = new StringBuilder(text.Length);
+        var builder = buffer?.Clear() ?? new StringBuilder(text.Length);
         var pendingSpace = false;
         var i = 0;
         while (i < text.Length)
@@ -61,7 +62,10 @@ internal static partial class StatementNormalizer
             }
         }
         var shape = builder.ToString();
-        return shape.Contains('?', StringComparison.Ordinal) ? InList().Replace(shape, match => match.Value[..2] + " (?)") : shape;
+        // The regex only where an IN list can be: most statements have none, and this runs for every sibling.
+        return shape.Contains(',', StringComparison.Ordinal) && shape.Contains("in", StringComparison.OrdinalIgnoreCase)
+            ? InList().Replace(shape, match => match.Value[..2] + " (?)")
+            : shape;
     }
 
     private static bool IsWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';

@@ -16,7 +16,7 @@ public static class TraceAnalyzer
     public static TraceInsights Analyze(Trace trace, AnalysisOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(trace);
-        options ??= AnalysisOptions.Default;
+        options ??= new AnalysisOptions();
 
         var index = new TraceIndex(trace.Spans);
         var duration = TimeSpan.FromTicks(index.Length(index.VirtualRoot));

@@ -9,6 +9,7 @@ public sealed class StatementNormalizerTests
     [InlineData("SELECT * FROM t WHERE name = 'O''Brien' AND x = 'a\\'b'", "SELECT * FROM t WHERE name = ? AND x = ?")]
     [InlineData("SELECT * FROM t WHERE id IN (1, 2, 3, 4)", "SELECT * FROM t WHERE id IN (?)")]
     [InlineData("select * from t where id in ('a','b')", "select * from t where id in (?)")]
+    [InlineData("SELECT * FROM t WHERE id IN ( 1 , 2 )", "SELECT * FROM t WHERE id IN (?)")]
     [InlineData("SELECT * FROM t WHERE id = $1 AND v > -3.25e-2", "SELECT * FROM t WHERE id = ? AND v > -?")]
     [InlineData("SELECT * FROM table1 t1 JOIN \"Table2\" ON t1.x = \"Table2\".y", "SELECT * FROM table1 t1 JOIN \"Table2\" ON t1.x = \"Table2\".y")]
     [InlineData("SELECT  *\n\tFROM t\r\n WHERE a = 0x1F  ", "SELECT * FROM t WHERE a = ?")]
