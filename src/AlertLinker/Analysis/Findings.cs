@@ -14,7 +14,7 @@ public abstract record Finding
 /// The span where the time went: the one that spends the most time itself (not in its children) on the critical path.
 /// </summary>
 /// <param name="SelfTime">Time on the critical path spent in this span itself, children excluded.</param>
-/// <param name="TraceDuration">From the first root's start to the last root's end.</param>
+/// <param name="TraceDuration">From the first root's start to the last end of a root or of asynchronous work.</param>
 public sealed record CulpritFinding(Span Span, TimeSpan SelfTime, TimeSpan TraceDuration) : Finding
 {
     /// <summary><see cref="SelfTime"/> as a fraction (0…1) of <see cref="TraceDuration"/>.</summary>
@@ -105,7 +105,7 @@ public sealed record FanOutFinding(
 }
 
 /// <summary>Everything <see cref="TraceAnalyzer.Analyze"/> says about one trace.</summary>
-/// <param name="Duration">From the first root's start to the last root's end (after clamping children into parents).</param>
+/// <param name="Duration">From the first root's start to the last end of a root or of asynchronous work (children clamped into parents for skew).</param>
 /// <param name="Roots">Spans without a parent in the trace, orphans included.</param>
 /// <param name="Orphans">Spans whose parent id is not in the trace (dropped by sampling, or still in flight); analysed as roots.</param>
 /// <param name="Waterfall">A small text tree for a monospace block: bounded by the options' lines and width.</param>

@@ -8,8 +8,9 @@ namespace AlertLinker.Analysis;
 /// </summary>
 /// <remarks>
 /// Broken traces are analysed, not rejected: orphans (parent id not in the trace) and multiple roots are roots of their
-/// own subtrees and the trace runs from the first root's start to the last root's end; a child outside its parent
-/// (clock skew) is clamped into it; zero-length and negative durations count as zero.
+/// own subtrees and the trace runs from the first root's start to the last root's end; a child sticking out of its
+/// parent (clock skew) is clamped into it, unless it outlives the parent by more than the parent's own duration: then
+/// it is asynchronous work (a message consumer) timed on its own; zero-length and negative durations count as zero.
 /// </remarks>
 public static class TraceAnalyzer
 {

@@ -14,6 +14,9 @@ namespace AlertLinker.Analysis;
 /// <item>Duplicate span ids (Zipkin's shared client/server spans) all stay; children attach to the first of them.</item>
 /// <item>A parent cycle (broken data) is cut where it closes; that span becomes a root.</item>
 /// <item>Clock skew: a child is clamped into its (clamped) parent's interval; one wholly outside becomes zero-length at the nearer edge.</item>
+/// <item>Asynchronous work: a child that outlives its parent by more than the parent's own duration (a consumer of a
+/// 1 ms "send", a 250 ms handler under a 26 µs "poll") is not skew; it keeps its own times and, for the critical path
+/// only, counts as a root. The trace then runs to its end.</item>
 /// </list>
 /// </remarks>
 internal sealed class TraceIndex
@@ -32,13 +35,23 @@ internal sealed class TraceIndex
     public int[] ChildStart { get; }
     public int[] ChildIds { get; }
 
+    /// <summary>
+    /// Children for timing (the critical path): the same as <see cref="ChildStart"/>/<see cref="ChildIds"/> except that
+    /// detached spans are children of the virtual root. Not sorted.
+    /// </summary>
+    public int[] TimingChildStart { get; }
+    public int[] TimingChildIds { get; }
+
+    /// <summary>True where a span outlives its parent by more than the parent's duration: asynchronous, timed on its own.</summary>
+    public bool[] IsDetached { get; }
+
     /// <summary>Depth below the virtual root: real roots are 0.</summary>
     public int[] Depth { get; }
 
     /// <summary>Every real span, parents before children (breadth first).</summary>
     public int[] TopDown { get; }
 
-    /// <summary>Clamped interval in UTC ticks; length Count + 1 (the virtual root spans all roots).</summary>
+    /// <summary>Clamped interval in UTC ticks; length Count + 1 (the virtual root spans all roots and detached spans).</summary>
     public long[] Start { get; }
     public long[] End { get; }
 
@@ -114,38 +127,74 @@ internal sealed class TraceIndex
         TopDown = new int[n];
         Start = new long[n + 1];
         End = new long[n + 1];
+        IsDetached = new bool[n];
+        TimingChildStart = ChildStart;
+        TimingChildIds = ChildIds;
         if (n == 0)
             return;
 
-        long envelopeStart = long.MaxValue, envelopeEnd = long.MinValue;
-        for (var k = ChildStart[n]; k < ChildStart[n + 1]; k++)
-        {
-            var root = ChildIds[k];
-            envelopeStart = Math.Min(envelopeStart, rawStart[root]);
-            envelopeEnd = Math.Max(envelopeEnd, rawEnd[root]);
-        }
-        Start[n] = envelopeStart;
-        End[n] = envelopeEnd;
         Depth[n] = -1;
-
         var count = 0;
+        var detached = 0;
         for (var k = ChildStart[n]; k < ChildStart[n + 1]; k++)
             TopDown[count++] = ChildIds[k];
         for (var head = 0; head < count; head++)
         {
             var node = TopDown[head];
-            var p = Slot(node);
-            Depth[node] = Depth[p] + 1;
-            var s = Math.Clamp(rawStart[node], Start[p], End[p]);
-            Start[node] = s;
-            End[node] = Math.Clamp(rawEnd[node], s, End[p]);
+            var p = Parent[node];
+            Depth[node] = p < 0 ? 0 : Depth[p] + 1;
+            if (p < 0 || rawEnd[node] - End[p] > End[p] - Start[p])
+            {
+                // A root, or a child outliving its parent by more than the parent's whole duration: that is no clock
+                // skew but work the parent did not wait for (a message consumer, fire-and-forget). Timed on its own.
+                Start[node] = rawStart[node];
+                End[node] = rawEnd[node];
+                if (p >= 0)
+                {
+                    IsDetached[node] = true;
+                    detached++;
+                }
+            }
+            else
+            {
+                var s = Math.Clamp(rawStart[node], Start[p], End[p]);
+                Start[node] = s;
+                End[node] = Math.Clamp(rawEnd[node], s, End[p]);
+            }
             for (var k = ChildStart[node]; k < ChildStart[node + 1]; k++)
                 TopDown[count++] = ChildIds[k];
         }
+
+        if (detached > 0)
+        {
+            // Detached spans hang under the virtual root for timing; the waterfall and the error chain keep the real tree.
+            TimingChildStart = new int[n + 2];
+            for (var i = 0; i < n; i++)
+                TimingChildStart[TimingSlot(i) + 1]++;
+            for (var i = 1; i < TimingChildStart.Length; i++)
+                TimingChildStart[i] += TimingChildStart[i - 1];
+            TimingChildIds = new int[n];
+            Array.Copy(TimingChildStart, fill, n + 1);
+            for (var i = 0; i < n; i++)
+                TimingChildIds[fill[TimingSlot(i)]++] = i;
+        }
+
+        long envelopeStart = long.MaxValue, envelopeEnd = long.MinValue;
+        for (var k = TimingChildStart[n]; k < TimingChildStart[n + 1]; k++)
+        {
+            var top = TimingChildIds[k];
+            envelopeStart = Math.Min(envelopeStart, Start[top]);
+            envelopeEnd = Math.Max(envelopeEnd, End[top]);
+        }
+        Start[n] = envelopeStart;
+        End[n] = envelopeEnd;
     }
 
     /// <summary>The parent's slot in the child arrays: the parent, or the virtual root for a root.</summary>
     public int Slot(int node) => Parent[node] < 0 ? Count : Parent[node];
+
+    /// <summary>Like <see cref="Slot"/>, but a detached span hangs under the virtual root.</summary>
+    private int TimingSlot(int node) => Parent[node] < 0 || IsDetached[node] ? Count : Parent[node];
 
     public ReadOnlySpan<int> Children(int node) => ChildIds.AsSpan(ChildStart[node], ChildStart[node + 1] - ChildStart[node]);
 

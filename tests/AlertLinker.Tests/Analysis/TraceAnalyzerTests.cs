@@ -63,6 +63,37 @@ public sealed class TraceAnalyzerTests
     }
 
     [Fact]
+    public void AChildStillRunningWhenItsSiblingEndsIsWaitedFor()
+    {
+        var trace = new TraceBuilder();
+        var root = trace.Add(null, "api", "GET /", 0, 100);
+        trace.Add(root, "api", "load", 0, 95);
+        trace.Add(root, "api", "audit", 90, 10);
+
+        var culprit = TraceAnalyzer.Analyze(trace.Build()).Culprit!;
+
+        // Walking back from the audit's start (90 ms), the load is still running: the request waits on it, not on itself.
+        Assert.Equal("load", culprit.Span.Operation);
+        Assert.Equal(TimeSpan.FromMilliseconds(90), culprit.SelfTime);
+    }
+
+    [Fact]
+    public void AChildThatOutlivesItsParentByFarIsAsynchronousAndKeepsItsTime()
+    {
+        var trace = new TraceBuilder();
+        var root = trace.Add(null, "orders", "POST /order", 0, 50);
+        var send = trace.Add(root, "orders", "send order-created", 40, 2);
+        trace.Add(send, "billing", "on order-created", 200, 300);
+
+        var insights = TraceAnalyzer.Analyze(trace.Build());
+
+        Assert.Equal(TimeSpan.FromMilliseconds(500), insights.Duration);
+        Assert.Equal("on order-created", insights.Culprit!.Span.Operation);
+        Assert.Equal(60, insights.Culprit.SharePercent);
+        Assert.Contains("   └─ billing on order-created [300ms] ← here", insights.Waterfall.Split('\n')); // still under its producer
+    }
+
+    [Fact]
     public void SequentialChildrenEachLieOnTheCriticalPath()
     {
         var trace = new TraceBuilder();

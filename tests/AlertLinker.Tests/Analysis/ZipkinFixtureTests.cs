@@ -31,11 +31,11 @@ public sealed class ZipkinFixtureTests
     {
         var insights = TraceAnalyzer.Analyze(ReadZipkin("backends/zipkin/trace_by_id_messaging_kafka_with_error.json"));
 
-        // The root poll lasts 26 µs and its on-message children start 21 µs before it and end long after: clamped
-        // into the poll, the first handler covers all of it; the later ones become zero-length at its end.
-        Assert.Equal(TimeSpan.FromTicks(260), insights.Duration);
+        // The root poll lasts 26 µs; its three on-message handlers run for 172–252 ms after it: asynchronous work, not
+        // skew, so they keep their times and the trace runs 649 ms, to the end of the last handler.
+        Assert.Equal(TimeSpan.FromTicks(6_490_650), insights.Duration);
         Assert.Equal("09fdf808ef0d60c0", insights.Culprit!.Span.SpanId);
-        Assert.Equal(100, insights.Culprit.SharePercent);
+        Assert.Equal("on-message (servicea) — 250 ms itself (of 252 ms), 38 % of 649 ms", insights.Culprit.Summary);
     }
 
     [Fact]
