@@ -64,10 +64,9 @@ internal static class FanOutDetector
         long total = 0, wall = 0, coveredUntil = long.MinValue;
         foreach (var member in members)
         {
-            var span = index.Spans[member];
-            var start = span.Start.UtcTicks;
-            var end = start + Math.Max(0, span.Duration.Ticks);
-            total += end - start;
+            var start = index.RawStart[member];
+            var end = index.RawEnd[member];
+            total = end - start > long.MaxValue - total ? long.MaxValue : total + (end - start);
             if (end > coveredUntil)
             {
                 wall += end - Math.Max(start, coveredUntil);

@@ -51,6 +51,10 @@ internal sealed class TraceIndex
     /// <summary>Every real span, parents before children (breadth first).</summary>
     public int[] TopDown { get; }
 
+    /// <summary>The span's own interval in UTC ticks, as the backend reported it (negative durations as zero).</summary>
+    public long[] RawStart { get; }
+    public long[] RawEnd { get; }
+
     /// <summary>Clamped interval in UTC ticks; length Count + 1 (the virtual root spans all roots and detached spans).</summary>
     public long[] Start { get; }
     public long[] End { get; }
@@ -96,12 +100,13 @@ internal sealed class TraceIndex
         for (var i = 0; i < n; i++)
             ChildIds[fill[Slot(i)]++] = i;
 
-        var rawStart = new long[n];
-        var rawEnd = new long[n];
+        var rawStart = RawStart = new long[n];
+        var rawEnd = RawEnd = new long[n];
         for (var i = 0; i < n; i++)
         {
             rawStart[i] = spans[i].Start.UtcTicks;
-            rawEnd[i] = rawStart[i] + Math.Max(0, spans[i].Duration.Ticks);
+            // Saturating: a garbage duration (TimeSpan.MaxValue) must not wrap the end around to before the start.
+            rawEnd[i] = rawStart[i] + Math.Clamp(spans[i].Duration.Ticks, 0, long.MaxValue - rawStart[i]);
         }
         var comparer = Comparer<int>.Create((a, b) =>
         {

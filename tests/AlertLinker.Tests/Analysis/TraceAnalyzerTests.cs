@@ -361,6 +361,25 @@ public sealed class TraceAnalyzerTests
     }
 
     [Fact]
+    public void GarbageDurationsDoNotCrashTheAnalysis()
+    {
+        var trace = new TraceBuilder();
+        var root = trace.Add(null, "api", "GET /", 0, 100);
+        trace.Add(root, "api", "negative", 10, -50);
+        var spans = trace.Build().Spans.Append(new Span("t", "00000000000000ff", root, "api", "forever",
+            TraceBuilder.T0, TimeSpan.MaxValue, SpanStatus.Unset, new Dictionary<string, string>())).ToList();
+        for (var i = 0; i < 10; i++)
+            spans.Add(spans[^1] with { SpanId = $"00000000000001{i:x2}", ParentSpanId = spans[0].SpanId });
+
+        var insights = TraceAnalyzer.Analyze(new Trace("t", spans));
+
+        Assert.Equal(13, insights.SpanCount);
+        Assert.NotNull(insights.Culprit);
+        Assert.InRange(insights.Culprit.Share, 0, 1);
+        Assert.True(Assert.Single(insights.FanOuts).Total > TimeSpan.Zero); // saturated, not wrapped around
+    }
+
+    [Fact]
     public void AnEmptyTraceHasNoFindings()
     {
         var insights = TraceAnalyzer.Analyze(new Trace("t", []));
