@@ -73,4 +73,8 @@ public sealed record BackendSection(
     IReadOnlyList<BackendLink> Links,
     IReadOnlyList<TraceSummary> Exemplars,
     BackendOutcome Outcome,
-    string? Note);
+    string? Note)
+{
+    /// <summary>The slowest and the first errored exemplar, fetched whole and analysed (where the backend serves full traces).</summary>
+    public IReadOnlyList<Analysis.AnalyzedTrace> Analyses { get; init; } = [];
+}

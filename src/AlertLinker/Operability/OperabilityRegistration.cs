@@ -2,7 +2,7 @@ using AlertLinker.Runbooks;
 using AlertLinker.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Prometheus;
+using OpenTelemetry.Metrics;
 
 namespace AlertLinker.Operability;
 
@@ -13,6 +13,9 @@ public static class OperabilityRegistration
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<AlertLinkerMetrics>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(AlertLinkerMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http")
+            .AddPrometheusExporter());
         services.AddProblemDetails();
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
@@ -39,7 +42,7 @@ public static class OperabilityRegistration
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapOpenApi();
-        app.MapMetrics("/metrics");
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.UseSwaggerUI(options =>
         {
             options.SwaggerEndpoint("/openapi/v1.json", "AlertLinker v1");

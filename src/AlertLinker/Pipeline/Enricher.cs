@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AlertLinker.Analysis;
 using AlertLinker.Backends;
 using AlertLinker.Operability;
 using AlertLinker.Resolution;
@@ -55,7 +56,10 @@ public sealed partial class Enricher(
             var exemplars = await backend.FindExemplarsAsync(alert, budgeted);
             return new BackendSection(backend.Name, backend.Type, links, exemplars,
                 exemplars.Count > 0 ? BackendOutcome.Found : BackendOutcome.NothingFound,
-                exemplars.Count > 0 ? null : NothingFoundNote(backend, alert));
+                exemplars.Count > 0 ? null : NothingFoundNote(backend, alert))
+            {
+                Analyses = await AnalyseAsync(backend, alert, exemplars, budgeted, caller),
+            };
         }
         catch (OperationCanceledException) when (!caller.IsCancellationRequested)
         {
@@ -69,6 +73,38 @@ public sealed partial class Enricher(
             return new BackendSection(backend.Name, backend.Type, links, [], BackendOutcome.Failed,
                 $"{backend.Name} search failed ({Describe(ex)}); links only.");
         }
+    }
+
+    /// <summary>
+    /// Fetches the slowest and the first errored exemplar whole and analyses them. Best effort within the same budget:
+    /// the exemplars already found are kept whatever happens here.
+    /// </summary>
+    private async Task<IReadOnlyList<AnalyzedTrace>> AnalyseAsync(
+        ITraceBackend backend, ResolvedAlert alert, IReadOnlyList<TraceSummary> exemplars, CancellationToken budgeted, CancellationToken caller)
+    {
+        var wanted = new[]
+            {
+                exemplars.Where(e => e.Duration is not null).MaxBy(e => e.Duration),
+                exemplars.FirstOrDefault(e => e.Error),
+            }
+            .OfType<TraceSummary>()
+            .DistinctBy(e => e.TraceId)
+            .ToList();
+        var analyses = new List<AnalyzedTrace>(wanted.Count);
+        foreach (var exemplar in wanted)
+        {
+            try
+            {
+                if (await backend.GetTraceAsync(exemplar.TraceId, alert.Window, budgeted) is { Spans.Count: > 0 } trace)
+                    analyses.Add(new AnalyzedTrace(exemplar, TraceAnalyzer.Analyze(trace)));
+            }
+            catch (Exception ex) when (!caller.IsCancellationRequested)
+            {
+                LogTraceFetchFailed(backend.Name, exemplar.TraceId, ex.GetType().Name);
+                break;
+            }
+        }
+        return analyses;
     }
 
     private static string NothingFoundNote(ITraceBackend backend, ResolvedAlert alert)
@@ -101,6 +137,9 @@ public sealed partial class Enricher(
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Backend {Backend} search failed ({ErrorType}); its section has links only")]
     private partial void LogFailed(Exception exception, string backend, string errorType);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Backend {Backend}: trace {TraceId} could not be fetched for analysis ({ErrorType}); exemplars kept")]
+    private partial void LogTraceFetchFailed(string backend, string traceId, string errorType);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Backend {Backend} could not build its links")]
     private partial void LogLinksFailed(Exception exception, string backend);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using AlertLinker.Alerts;
+using AlertLinker.Analysis;
 using AlertLinker.Backends;
 using AlertLinker.Pipeline;
 using AlertLinker.Runbooks;
@@ -32,6 +33,8 @@ internal sealed class SlackMessageBuilder
     private const int MaxRunbooksPerAlert = 5;
     private const int MaxListReserve = 2500;
     private const int MaxDetailedAlerts = 5;
+    private const int MaxAnalysesPerAlert = 2;
+    private const int MaxFindingLength = 300;
 
     // Kept free for the "…and N more" section and the footer.
     private const int ReservedBlocks = 2;
@@ -220,7 +223,12 @@ internal sealed class SlackMessageBuilder
         {
             var room = charsLeft - text.Length - MaxNotesLength - MaxSourcesLength - MinRunbookLength;
             foreach (var traces in Traces(enriched.Backends, room, cuts))
+            {
                 blocks.Add(new SectionBlock(TextObject.Mrkdwn(traces)));
+                room -= traces.Length;
+            }
+            foreach (var analysis in Analyses(enriched.Backends, room, cuts))
+                blocks.Add(new SectionBlock(TextObject.Mrkdwn(analysis)));
         }
         if (Notes(sameAsAbove ? [] : enriched.Backends, enriched.Runbooks, cuts) is { } notes)
             blocks.Add(new ContextBlock([TextObject.Mrkdwn(notes)]));
@@ -296,6 +304,50 @@ internal sealed class SlackMessageBuilder
                 head.Append(separator).Append(links[i]);
             }
             sections.Add(JoinLines([head.ToString(), .. backend.Exemplars.Select(Exemplar)], Math.Max(share, head.Length + 40), "trace lines", cuts));
+        }
+        return sections;
+    }
+
+    /// <summary>
+    /// What the analysed exemplar traces say: the culprit span, the error origin, N+1 fan-outs, and the waterfall in a
+    /// code block. At most <see cref="MaxAnalysesPerAlert"/> traces, each only when it fits whole in the room left.
+    /// </summary>
+    private static List<string> Analyses(IReadOnlyList<BackendSection> backends, int room, List<string> cuts)
+    {
+        var sections = new List<string>();
+        var analyses = backends.SelectMany(b => b.Analyses.Select(a => (b.Backend, Analysis: a))).ToList();
+        foreach (var (backend, analysis) in analyses)
+        {
+            var insights = analysis.Insights;
+            var id = SlackText.SingleLine(analysis.Exemplar.TraceId);
+            var label = id.Length > 12 ? id[..8] + SlackText.Ellipsis : id;
+            var text = new StringBuilder("*🔎 Trace ");
+            text.Append(SlackText.LinkOrLabel(analysis.Exemplar.Link, label))
+                .Append(CultureInfo.InvariantCulture, $"* ({SlackText.EscapeWithin(SlackText.SingleLine(backend), 60).Text}, {insights.SpanCount} spans, {FormatDuration(insights.Duration)})");
+            foreach (var finding in insights.Findings)
+            {
+                var icon = finding switch
+                {
+                    CulpritFinding => "⏱ here: ",
+                    ErrorOriginFinding => "❗ error origin: ",
+                    FanOutFinding => "🔁 N+1: ",
+                    _ => "",
+                };
+                text.Append("\n• ").Append(icon).Append(SlackText.EscapeWithin(SlackText.SingleLine(finding.Summary), MaxFindingLength).Text);
+            }
+            if (!string.IsNullOrWhiteSpace(insights.Waterfall))
+            {
+                // Backticks in span names must not close the code block.
+                var waterfall = SlackText.Escape(insights.Waterfall.Replace("```", "`\u200B``", StringComparison.Ordinal));
+                text.Append("\n```\n").Append(waterfall).Append("\n```");
+            }
+            if (sections.Count == MaxAnalysesPerAlert || text.Length > Math.Min(room, SlackText.MaxTextLength))
+            {
+                cuts.Add($"{analyses.Count - sections.Count} trace analyses left out");
+                break;
+            }
+            sections.Add(text.ToString());
+            room -= text.Length;
         }
         return sections;
     }

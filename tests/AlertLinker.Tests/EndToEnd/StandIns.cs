@@ -85,31 +85,13 @@ internal static class StandIns
         try
         {
             using var document = JsonDocument.Parse(body);
-            Collect(document.RootElement, strings);
+            strings.AddRange(TestSupport.StandIns.Strings(document.RootElement));
         }
         catch (JsonException)
         {
             strings.Add(WebUtility.UrlDecode(body));
         }
         return strings;
-    }
-
-    private static void Collect(JsonElement element, List<string> strings)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.String:
-                strings.Add(element.GetString()!);
-                break;
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                    Collect(property.Value, strings);
-                break;
-            case JsonValueKind.Array:
-                foreach (var item in element.EnumerateArray())
-                    Collect(item, strings);
-                break;
-        }
     }
 
     public static string Describe(string name, WireMockServer server) =>

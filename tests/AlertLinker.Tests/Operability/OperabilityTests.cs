@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using System.Net;
 using AlertLinker.Tests.TestSupport;
 
@@ -39,5 +40,50 @@ public sealed class OperabilityTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("swagger-ui", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task TheShippedExampleConfigurationPassesStartUpValidation()
+    {
+        var example = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(SharedFixtures.FindRepoRoot(), "appsettings.example.json"))
+            .Build()
+            .AsEnumerable()
+            .Where(pair => pair.Value is not null)
+            .ToDictionary(pair => pair.Key, pair => pair.Value);
+        using var scratch = new TempFolder();
+        example["AlertLinker:Storage:Path"] = Path.Combine(scratch.Path, "example.db");
+        example["AlertLinker:Runbooks:Directory"] = Path.Combine(SharedFixtures.FindRepoRoot(), "templates", "runbooks");
+
+        await using var app = new AlertLinkerApp(example);
+        using var client = app.CreateClient();
+
+        Assert.Equal("Healthy", await client.GetStringAsync("/readyz"));
+    }
+
+    [Fact]
+    public async Task MetricsCountTheAlertsReceivedBySourceAndOutcome()
+    {
+        await using var app = new AlertLinkerApp();
+        using var client = app.CreateAuthorizedClient();
+        var capture = SharedFixtures.ReadBytes("webhooks/alertmanager/am-0.25.0-captured-firing-bearer-truncated.json");
+        for (var i = 0; i < 2; i++)
+        {
+            var content = new ByteArrayContent(capture);
+            content.Headers.ContentType = new("application/json");
+            await client.PostAsync("/webhooks/alertmanager", content);
+        }
+
+        var metrics = await client.GetStringAsync("/metrics");
+
+        Assert.Matches("alertlinker_alerts_received_total\\{[^}]*outcome=\"accepted\"[^}]*source=\"alertmanager\"[^}]*\\} 2", metrics);
+        Assert.Matches("alertlinker_alerts_received_total\\{[^}]*outcome=\"duplicate\"[^}]*\\} 2", metrics);
+    }
+
+    private sealed class TempFolder : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("alertlinker-example-").FullName;
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }

@@ -46,6 +46,27 @@ public sealed class EnricherTests
     }
 
     [Fact]
+    public async Task TheSlowestExemplarIsFetchedWholeAndAnalysed()
+    {
+        var seed = Analysis.TraceBuilder.Seed();
+        IReadOnlyList<TraceSummary> exemplars =
+        [
+            new("fast", "checkout-service", "GET /", null, TimeSpan.FromMilliseconds(20), false, null),
+            new(seed.TraceId, "checkout-service", "GET /checkout", null, TimeSpan.FromMilliseconds(800), false, null),
+        ];
+        var backend = new FakeTraceBackend("jaeger", (_, _) => Task.FromResult(exemplars))
+        {
+            Traces = new Dictionary<string, Trace> { [seed.TraceId] = seed },
+        };
+
+        var section = Assert.Single(await EnricherOver(backend).EnrichAsync(Alert(), CancellationToken.None));
+
+        var analysis = Assert.Single(section.Analyses);
+        Assert.Equal(seed.TraceId, analysis.Exemplar.TraceId);
+        Assert.Equal("SELECT stock", analysis.Insights.Culprit!.Span.Operation);
+    }
+
+    [Fact]
     public async Task ASlowBackendLosesOnlyItsOwnExemplarsWhenTheBudgetRunsOut()
     {
         var enricher = EnricherOver(FakeTraceBackend.Hanging("tempo"), FakeTraceBackend.Answering("jaeger", "abc"));

@@ -14,6 +14,29 @@ public sealed partial class SlackMessageBuilderTests(ITestOutputHelper output)
     private readonly SlackMessageBuilder builder = new();
 
     [Fact]
+    public void AnAnalysedTraceShowsTheCulpritAndTheWaterfallWithHostileSpanNamesEscaped()
+    {
+        var trace = new Analysis.TraceBuilder();
+        var root = trace.Add(null, "checkout-service", "GET /checkout", 0, 800);
+        trace.Add(root, "inventory-service", "SELECT <!channel> ```", 5, 790);
+        var exemplar = new TraceSummary("4bf92f3577b34da6a3ce929d0e0e4736", "checkout-service", "GET /checkout", null,
+            TimeSpan.FromMilliseconds(800), false, new Uri("http://jaeger:16686/trace/4bf92f3577b34da6a3ce929d0e0e4736"));
+        var section = Jaeger() with
+        {
+            Analyses = [new AlertLinker.Analysis.AnalyzedTrace(exemplar, AlertLinker.Analysis.TraceAnalyzer.Analyze(trace.Build()))],
+        };
+
+        var message = builder.Build(Notification(Enriched(Alert(), [section])));
+        var text = AllText(message);
+
+        Assert.Contains("*🔎 Trace <http://jaeger:16686/trace/4bf92f3577b34da6a3ce929d0e0e4736|4bf92f35…>* (jaeger, 2 spans, 800 ms)", text);
+        Assert.Contains("⏱ here: SELECT &lt;!channel&gt;", text);
+        Assert.Contains("```\ncheckout-service", text);
+        Assert.DoesNotContain("<!channel>", text);
+        AssertWithinLimits(message);
+    }
+
+    [Fact]
     public void HeaderCarriesStatusEmojiStatusAndAlertName()
     {
         var message = builder.Build(Notification(Enriched(Alert())));

@@ -60,11 +60,15 @@ public static class StandIns
             .ToList();
 
     /// <summary>Every string in a Slack message (text, blocks, fields), with Slack's &amp;amp; decoded, for searching.</summary>
-    public static string AllText(JsonElement message)
+    public static string AllText(JsonElement message) =>
+        string.Join("\n", Strings(message)).Replace("&amp;", "&", StringComparison.Ordinal);
+
+    /// <summary>Every string value in a JSON document, depth first (Block Kit nests text deeply).</summary>
+    public static IReadOnlyList<string> Strings(JsonElement element)
     {
         var parts = new List<string>();
-        Collect(message, parts);
-        return string.Join("\n", parts).Replace("&amp;", "&", StringComparison.Ordinal);
+        Collect(element, parts);
+        return parts;
     }
 
     private static void Collect(JsonElement element, List<string> parts)

@@ -1,0 +1,24 @@
+using AlertLinker.Analysis;
+using AlertLinker.Benchmarks;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Running;
+
+// `samples` prints what the analysis says about each benchmark trace (a sanity check of the shapes);
+// anything else goes to BenchmarkDotNet, e.g. `--filter '*' --job short`.
+if (args is ["samples"])
+{
+    foreach (var trace in new[] { SyntheticTraces.WideNPlusOne(10_000), SyntheticTraces.DeepChain(10_000), SyntheticTraces.RandomTree(10_000) })
+    {
+        var insights = TraceAnalyzer.Analyze(trace);
+        Console.WriteLine($"== {trace.TraceId}: {insights.SpanCount} spans, {insights.Duration.TotalMilliseconds} ms");
+        foreach (var finding in insights.Findings)
+            Console.WriteLine($"- {finding.Summary}");
+        Console.WriteLine(insights.Waterfall);
+        Console.WriteLine();
+    }
+    return;
+}
+
+// Results go beside the binaries (ignored by git) unless --artifacts says otherwise.
+var config = DefaultConfig.Instance.WithArtifactsPath(Path.Combine(AppContext.BaseDirectory, "BenchmarkDotNet.Artifacts"));
+BenchmarkSwitcher.FromAssembly(typeof(AnalyzeBenchmarks).Assembly).Run(args, config);
