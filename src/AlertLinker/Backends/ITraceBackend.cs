@@ -23,12 +23,25 @@ public interface ITraceBackend
     /// <summary>A link to one trace in this backend's UI, or null where the backend has no trace view.</summary>
     Uri? BuildTraceLink(string traceId, AlertWindow window);
 
+    /// <summary>What this backend's API can do; the enricher skips what it cannot and says why.</summary>
+    BackendCapabilities Capabilities => BackendCapabilities.Full;
+
     /// <summary>The full trace for analysis, or null where the backend has no trace API or the trace is gone.</summary>
     Task<Trace?> GetTraceAsync(string traceId, AlertWindow window, CancellationToken cancellationToken) =>
         Task.FromResult<Trace?>(null);
 
     /// <summary>Concrete exemplar traces (slowest, errored) of the alert's window. An empty list means none found.</summary>
     Task<IReadOnlyList<TraceSummary>> FindExemplarsAsync(ResolvedAlert alert, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// What a backend's public API offers beyond links. <paramref name="Limitation"/> is shown in the message and the README
+/// where something is missing (e.g. "Lightstep's public API has no trace search: links only").
+/// </summary>
+public sealed record BackendCapabilities(bool ExemplarSearch, bool FullTraces, string? Limitation = null)
+{
+    /// <summary>Searches exemplars and serves whole traces.</summary>
+    public static BackendCapabilities Full { get; } = new(true, true);
 }
 
 /// <summary>A titled deep link into a backend UI; <paramref name="Query"/> is the backend-native query text where there is one (TraceQL, Jaeger tags).</summary>

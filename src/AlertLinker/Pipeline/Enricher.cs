@@ -49,6 +49,10 @@ public sealed partial class Enricher(
             links = [];
         }
 
+        var capabilities = backend.Capabilities;
+        if (!capabilities.ExemplarSearch)
+            return new BackendSection(backend.Name, backend.Type, links, [], BackendOutcome.LinksOnly, capabilities.Limitation);
+
         try
         {
             // Yield first so a backend that blocks synchronously cannot hold up the others.
@@ -58,7 +62,7 @@ public sealed partial class Enricher(
                 exemplars.Count > 0 ? BackendOutcome.Found : BackendOutcome.NothingFound,
                 exemplars.Count > 0 ? null : NothingFoundNote(backend, alert))
             {
-                Analyses = await AnalyseAsync(backend, alert, exemplars, budgeted, caller),
+                Analyses = capabilities.FullTraces ? await AnalyseAsync(backend, alert, exemplars, budgeted, caller) : [],
             };
         }
         catch (OperationCanceledException) when (!caller.IsCancellationRequested)

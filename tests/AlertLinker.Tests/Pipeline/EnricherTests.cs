@@ -46,6 +46,38 @@ public sealed class EnricherTests
     }
 
     [Fact]
+    public async Task ABackendWithoutExemplarSearchGivesLinksAndSaysWhy()
+    {
+        var backend = new FakeTraceBackend("lightstep", (_, _) => Task.FromResult<IReadOnlyList<TraceSummary>>([]))
+        {
+            Capabilities = new BackendCapabilities(ExemplarSearch: false, FullTraces: true, "Its public API has no trace search: links only."),
+        };
+
+        var section = Assert.Single(await EnricherOver(backend).EnrichAsync(Alert(), CancellationToken.None));
+
+        Assert.Equal(BackendOutcome.LinksOnly, section.Outcome);
+        Assert.Equal("Its public API has no trace search: links only.", section.Note);
+        Assert.Single(section.Links);
+        Assert.Equal(0, backend.Searches);
+    }
+
+    [Fact]
+    public async Task ABackendWithoutFullTracesIsNotAskedForThem()
+    {
+        var backend = new FakeTraceBackend("honeycomb", (_, _) => Task.FromResult<IReadOnlyList<TraceSummary>>(
+            [new("abc", "svc", "GET /", null, TimeSpan.FromMilliseconds(800), true, null)]))
+        {
+            Capabilities = new BackendCapabilities(ExemplarSearch: true, FullTraces: false),
+        };
+
+        var section = Assert.Single(await EnricherOver(backend).EnrichAsync(Alert(), CancellationToken.None));
+
+        Assert.Equal(BackendOutcome.Found, section.Outcome);
+        Assert.Empty(section.Analyses);
+        Assert.Equal(0, backend.TraceFetches);
+    }
+
+    [Fact]
     public async Task TheSlowestExemplarIsFetchedWholeAndAnalysed()
     {
         var seed = Analysis.TraceBuilder.Seed();

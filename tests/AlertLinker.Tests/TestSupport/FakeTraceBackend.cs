@@ -22,11 +22,18 @@ public sealed class FakeTraceBackend(string name, Func<ResolvedAlert, Cancellati
 
     public Uri? BuildTraceLink(string traceId, AlertWindow window) => new($"http://{name}.test/trace/{traceId}");
 
+    public BackendCapabilities Capabilities { get; init; } = BackendCapabilities.Full;
+
     /// <summary>Full traces by id for GetTraceAsync; none by default.</summary>
     public IReadOnlyDictionary<string, Trace> Traces { get; init; } = new Dictionary<string, Trace>();
 
-    public Task<Trace?> GetTraceAsync(string traceId, AlertWindow window, CancellationToken cancellationToken) =>
-        Task.FromResult(Traces.GetValueOrDefault(traceId));
+    public int TraceFetches;
+
+    public Task<Trace?> GetTraceAsync(string traceId, AlertWindow window, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref TraceFetches);
+        return Task.FromResult(Traces.GetValueOrDefault(traceId));
+    }
 
     public Task<IReadOnlyList<TraceSummary>> FindExemplarsAsync(ResolvedAlert alert, CancellationToken cancellationToken)
     {
