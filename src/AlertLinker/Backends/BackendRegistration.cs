@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using AlertLinker.Backends.Jaeger;
 using AlertLinker.Backends.PrometheusExemplars;
 using AlertLinker.Backends.Tempo;
+using AlertLinker.Backends.Zipkin;
 using AlertLinker.Http;
 using Microsoft.Extensions.Options;
 using Refit;
@@ -26,6 +27,7 @@ public static class BackendRegistration
         new JaegerBackendType(),
         new TempoBackendType(),
         new PrometheusExemplarsBackendType(),
+        new ZipkinBackendType(),
     ];
 
     public static IServiceCollection AddTraceBackends(this IServiceCollection services, IConfiguration configuration)

@@ -12,7 +12,7 @@ public sealed class TraceFormatException(string message, Exception? inner = null
     /// Runs a parser and turns whatever odd input makes it trip over (bad JSON, wrong kinds, numbers out of range)
     /// into a <see cref="TraceFormatException"/> naming the format.
     /// </summary>
-    public static Trace Guard(string format, Func<Trace> parse)
+    public static T Guard<T>(string format, Func<T> parse)
     {
         try
         {
