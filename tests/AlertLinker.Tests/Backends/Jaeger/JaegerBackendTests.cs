@@ -80,7 +80,7 @@ public sealed class JaegerBackendTests : IDisposable
             Assert.Equal("checkout", r.Param("service"));
         });
         Assert.Contains(v1, r => r.Param("tags") == "{\"error\":\"true\"}");
-        Assert.Equal(JaegerBackend.SearchApi.V1, ((JaegerBackend)backend).RememberedApi);
+        Assert.Equal(JaegerBackend.SearchApi.V1, host.Inner<JaegerBackend>("jaeger").RememberedApi);
 
         var v3Calls = server.RequestsTo(Summaries).Count + server.RequestsTo(V3Traces).Count;
         await backend.FindExemplarsAsync(Checkout, CancellationToken.None);
