@@ -2,7 +2,10 @@ using System.ComponentModel.DataAnnotations;
 using AlertLinker.Backends.Jaeger;
 using AlertLinker.Backends.PrometheusExemplars;
 using AlertLinker.Backends.Tempo;
+using AlertLinker.Backends.Zipkin;
 using AlertLinker.Http;
+using AlertLinker.Pipeline;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Refit;
 
@@ -26,6 +29,7 @@ public static class BackendRegistration
         new JaegerBackendType(),
         new TempoBackendType(),
         new PrometheusExemplarsBackendType(),
+        new ZipkinBackendType(),
     ];
 
     public static IServiceCollection AddTraceBackends(this IServiceCollection services, IConfiguration configuration)
@@ -68,10 +72,13 @@ public static class BackendRegistration
             })
             .AddResilienceHandler(clientName, pipeline => OutboundResilience.Configure(pipeline, options.AttemptTimeout));
 
+        services.TryAddSingleton(sp => new BackendQueryCache(
+            sp.GetRequiredService<IOptions<EnrichmentOptions>>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddSingleton<ITraceBackend>(sp =>
         {
             var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(clientName);
-            return create(sp, options, RestService.For<TApi>(http));
+            // Storms: alerts asking the same backend the same question share one request and its answer.
+            return new CachingTraceBackend(create(sp, options, RestService.For<TApi>(http)), sp.GetRequiredService<BackendQueryCache>());
         });
     }
 

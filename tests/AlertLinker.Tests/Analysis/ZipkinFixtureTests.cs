@@ -1,13 +1,13 @@
-using System.Text.Json;
 using AlertLinker.Analysis;
 using AlertLinker.Backends;
+using AlertLinker.Backends.Zipkin;
 using AlertLinker.Tests.TestSupport;
 
 namespace AlertLinker.Tests.Analysis;
 
 /// <summary>
 /// The analysis on real traces: Zipkin v2 bodies of <c>GET /api/v2/trace/{id}</c> from openzipkin's own test data,
-/// read through a minimal converter that lives only here (the real Zipkin parser belongs to the Zipkin backend).
+/// read through the Zipkin backend's parser.
 /// </summary>
 public sealed class ZipkinFixtureTests
 {
@@ -62,32 +62,5 @@ public sealed class ZipkinFixtureTests
         TraceAnalyzerTests.AssertBounded(insights.Waterfall, new AnalysisOptions());
     }
 
-    /// <summary>Zipkin v2: id, parentId, name, timestamp and duration in µs, localEndpoint.serviceName, tags (error = failed).</summary>
-    private static Trace ReadZipkin(string fixture)
-    {
-        using var document = JsonDocument.Parse(SharedFixtures.Read(fixture));
-        var spans = new List<Span>();
-        foreach (var json in document.RootElement.EnumerateArray())
-        {
-            var tags = json.TryGetProperty("tags", out var t)
-                ? t.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "")
-                : [];
-            var failed = tags.TryGetValue("error", out var error);
-            spans.Add(new Span(
-                json.GetProperty("traceId").GetString()!,
-                json.GetProperty("id").GetString()!,
-                json.TryGetProperty("parentId", out var parent) ? parent.GetString() : null,
-                json.TryGetProperty("localEndpoint", out var local) && local.TryGetProperty("serviceName", out var service) ? service.GetString()! : "unknown",
-                json.TryGetProperty("name", out var name) ? name.GetString()! : "",
-                DateTimeOffset.UnixEpoch.AddTicks(json.GetProperty("timestamp").GetInt64() * 10),
-                TimeSpan.FromTicks(json.TryGetProperty("duration", out var duration) ? duration.GetInt64() * 10 : 0),
-                failed ? SpanStatus.Error : SpanStatus.Unset,
-                tags)
-            {
-                Kind = json.TryGetProperty("kind", out var kind) ? kind.GetString()!.ToLowerInvariant() : null,
-                StatusMessage = string.IsNullOrEmpty(error) ? null : error,
-            });
-        }
-        return new Trace(spans[0].TraceId, spans);
-    }
+    private static Trace ReadZipkin(string fixture) => ZipkinTraceParser.Parse(SharedFixtures.Read(fixture));
 }

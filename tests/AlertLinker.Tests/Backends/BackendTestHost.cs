@@ -22,13 +22,22 @@ internal sealed class BackendTestHost : IDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddFakeLogging().SetMinimumLevel(LogLevel.Debug));
-        services.Configure<EnrichmentOptions>(o => o.Exemplars = exemplars);
+        services.Configure<EnrichmentOptions>(o =>
+        {
+            o.Exemplars = exemplars;
+            // Backend tests count the requests of each call; the shared cache has its own tests.
+            o.CacheTtl = TimeSpan.Zero;
+        });
         services.AddTraceBackends(configuration);
         provider = services.BuildServiceProvider();
     }
 
     public ITraceBackend Backend(string name) =>
         provider.GetRequiredService<BackendDirectory>().Find(name) ?? throw new InvalidOperationException("no backend " + name);
+
+    /// <summary>The backend itself, without the cache every configured backend is wrapped in.</summary>
+    public T Inner<T>(string name) where T : ITraceBackend =>
+        (T)((CachingTraceBackend)Backend(name)).Inner;
 
     public FakeLogCollector Logs => provider.GetRequiredService<FakeLogCollector>();
 

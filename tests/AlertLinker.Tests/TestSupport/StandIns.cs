@@ -28,6 +28,9 @@ public static class StandIns
             .RespondWith(JsonBody("backends/jaeger/v3_FindTraceSummaries.json"));
         server.Given(Request.Create().WithPath("/api/traces").UsingGet())
             .RespondWith(JsonBody("backends/jaeger/v1_api_traces_response.json"));
+        // The exemplar the searches above find, whole.
+        server.Given(Request.Create().WithPath("/api/v3/traces/00000000000000000000000000000001").UsingGet())
+            .RespondWith(JsonBody("backends/jaeger/v3_GetTrace.json"));
         return server;
     }
 
@@ -36,6 +39,9 @@ public static class StandIns
         var server = WireMockServer.Start();
         server.Given(Request.Create().WithPath("/api/search").UsingGet())
             .RespondWith(JsonBody("backends/tempo/search_traceql_response.docs.json"));
+        // The search's trace 5b8efff798038103d269b633813fc700, whole (its docs example has the same id, in base64).
+        server.Given(Request.Create().WithPath("/api/traces/5b8efff798038103d269b633813fc700").UsingGet())
+            .RespondWith(JsonBody("backends/tempo/trace_by_id_v2_response.docs.json"));
         return server;
     }
 

@@ -43,4 +43,12 @@ internal interface IJaegerApi
         string? minDuration,
         string? tags,
         CancellationToken cancellationToken);
+
+    /// <summary>api_v3 trace by id: <c>{"result":{OTLP TracesData}}</c>, hex ids.</summary>
+    [Get("/api/v3/traces/{traceId}")]
+    Task<HttpResponseMessage> GetTraceV3Async(string traceId, CancellationToken cancellationToken);
+
+    /// <summary>v1 trace by id: <c>{"data":[trace]}</c>, times in µs. Kept after v2.20, unlike the v1 search.</summary>
+    [Get("/api/traces/{traceId}")]
+    Task<HttpResponseMessage> GetTraceV1Async(string traceId, CancellationToken cancellationToken);
 }

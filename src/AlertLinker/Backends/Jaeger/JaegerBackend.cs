@@ -90,6 +90,34 @@ internal sealed partial class JaegerBackend(
             + "check that ApiUrl points at jaeger-query (e.g. http://jaeger:16686/) including any base path");
     }
 
+    /// <summary>
+    /// The whole trace: api_v3 first, v1 where api_v3 is missing (v1 first once the search fell back to it, and
+    /// per <see cref="JaegerOptions.Api"/>). Null when Jaeger no longer has the trace or its body is unreadable.
+    /// </summary>
+    public async Task<Trace?> GetTraceAsync(string traceId, AlertWindow window, CancellationToken cancellationToken)
+    {
+        var id = TraceIds.Normalize(traceId);
+        bool[] v3First = options.Api switch
+        {
+            JaegerApiVersion.V3 => [true],
+            JaegerApiVersion.V1 => [false],
+            _ => RememberedApi == SearchApi.V1 ? [false, true] : [true, false],
+        };
+        foreach (var v3 in v3First)
+        {
+            var (outcome, trace) = v3
+                ? await TraceFetch.GetAsync(name, "/api/v3/traces/{id}", () => api.GetTraceV3Async(id, cancellationToken),
+                    JaegerParsing.IsV3EmptySearch, body => Otlp.OtlpTraceParser.Parse(body, id), logger, cancellationToken).ConfigureAwait(false)
+                : await TraceFetch.GetAsync(name, "/api/traces/{id}", () => api.GetTraceV1Async(id, cancellationToken),
+                    JaegerParsing.IsV1NotFound, JaegerTraceParser.Parse, logger, cancellationToken).ConfigureAwait(false);
+            if (outcome != TraceFetchOutcome.RouteMissing)
+                return trace;
+            Log.TraceApiMissing(logger, name, v3 ? "api_v3" : "v1");
+        }
+        throw new HttpRequestException($"{name}: this Jaeger serves no trace-by-id API (Api = {options.Api}); "
+            + "check that ApiUrl points at jaeger-query (e.g. http://jaeger:16686/) including any base path");
+    }
+
     /// <summary>The remembered API first, then the others in order: a Jaeger upgraded under us is found again.</summary>
     private IEnumerable<SearchApi> CandidateApis()
     {
@@ -184,5 +212,9 @@ internal sealed partial class JaegerBackend(
         [LoggerMessage(EventId = 3102, Level = LogLevel.Debug,
             Message = "Jaeger backend {Backend}: {Api} is not served here, trying the next search API")]
         public static partial void ApiMissing(ILogger logger, string backend, SearchApi api);
+
+        [LoggerMessage(EventId = 3103, Level = LogLevel.Debug,
+            Message = "Jaeger backend {Backend}: the {Api} trace-by-id route is not served here, trying the next one")]
+        public static partial void TraceApiMissing(ILogger logger, string backend, string api);
     }
 }

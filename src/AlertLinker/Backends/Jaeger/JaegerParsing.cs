@@ -158,6 +158,25 @@ internal static class JaegerParsing
         }
     }
 
+    /// <summary>
+    /// Whether a 404 from v1 trace-by-id is Jaeger saying the trace is gone (its envelope
+    /// <c>{"data":null,"errors":[{"code":404,"msg":"trace not found"}]}</c>) rather than a server without the route.
+    /// </summary>
+    public static bool IsV1NotFound(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("errors", out var errors)
+                && errors.ValueKind == JsonValueKind.Array;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     internal sealed record V1Envelope(List<V1Trace>? Data, List<V1Error>? Errors);

@@ -66,6 +66,23 @@ internal sealed partial class TempoBackend(
         return ExemplarPicker.Pick(linked, enrichment.Value.Exemplars);
     }
 
+    /// <summary>The whole trace; null when Tempo no longer has it (404) or its body is unreadable.</summary>
+    public async Task<Trace?> GetTraceAsync(string traceId, AlertWindow window, CancellationToken cancellationToken)
+    {
+        var id = TraceIds.Normalize(traceId);
+        var (outcome, trace) = await TraceFetch.GetAsync(
+            name,
+            "/api/traces/{id}",
+            () => api.GetTraceAsync(id, string.IsNullOrEmpty(options.Tenant) ? null : options.Tenant, cancellationToken),
+            isGone: _ => true,
+            body => Otlp.OtlpTraceParser.Parse(body, id),
+            logger,
+            cancellationToken).ConfigureAwait(false);
+        if (outcome == TraceFetchOutcome.RouteMissing)
+            throw new HttpRequestException($"{name}: /api/traces/{{id}} is not served here; check that ApiUrl points at Tempo's HTTP API (e.g. http://tempo:3200/)");
+        return trace;
+    }
+
     private async Task<IReadOnlyList<TraceSummary>> SearchAsync(string query, AlertWindow window, bool errorSearch, CancellationToken cancellationToken)
     {
         using var response = await BackendHttp.SendAsync(() => api.SearchAsync(

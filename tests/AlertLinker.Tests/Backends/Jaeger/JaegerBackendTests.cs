@@ -80,7 +80,7 @@ public sealed class JaegerBackendTests : IDisposable
             Assert.Equal("checkout", r.Param("service"));
         });
         Assert.Contains(v1, r => r.Param("tags") == "{\"error\":\"true\"}");
-        Assert.Equal(JaegerBackend.SearchApi.V1, ((JaegerBackend)backend).RememberedApi);
+        Assert.Equal(JaegerBackend.SearchApi.V1, host.Inner<JaegerBackend>("jaeger").RememberedApi);
 
         var v3Calls = server.RequestsTo(Summaries).Count + server.RequestsTo(V3Traces).Count;
         await backend.FindExemplarsAsync(Checkout, CancellationToken.None);
@@ -258,5 +258,74 @@ public sealed class JaegerBackendTests : IDisposable
         var exemplars = await host.Backend("jaeger").FindExemplarsAsync(Checkout, CancellationToken.None);
 
         Assert.Equal(["02", "03"], exemplars.Select(e => e.TraceId));
+    }
+
+    private const string TraceId = "00000000000000000000000000000001";
+
+    [Fact]
+    public async Task AWholeTraceComesFromApiV3()
+    {
+        Serve(V3Traces + "/" + TraceId, 200, SharedFixtures.Read("backends/jaeger/v3_GetTrace.json"));
+        using var host = Host();
+
+        var trace = await host.Backend("jaeger").GetTraceAsync(TraceId.ToUpperInvariant(), BackendTestHost.Window, CancellationToken.None);
+
+        Assert.Equal("foobar", Assert.Single(trace!.Spans).Operation);
+        Assert.Empty(server.RequestsTo(V1Traces + "/" + TraceId));
+    }
+
+    [Fact]
+    public async Task AWholeTraceComesFromV1WhereApiV3IsMissing()
+    {
+        Serve(V3Traces + "/" + TraceId, 404, GoNotFound, "text/plain; charset=utf-8");
+        Serve(V1Traces + "/" + TraceId, 200, SharedFixtures.Read("backends/jaeger/v1_api_traces_response.json"));
+        using var host = Host();
+
+        var trace = await host.Backend("jaeger").GetTraceAsync(TraceId, BackendTestHost.Window, CancellationToken.None);
+
+        Assert.Equal(2, trace!.Spans.Count);
+        Assert.Equal("telemetrygen", trace.Spans[0].Service);
+    }
+
+    [Fact]
+    public async Task ATraceApiV3NoLongerHasIsGoneWithoutAskingV1()
+    {
+        Serve(V3Traces + "/" + TraceId, 404, "{\"error\":{\"httpCode\":404,\"message\":\"trace not found\"}}");
+        using var host = Host();
+
+        Assert.Null(await host.Backend("jaeger").GetTraceAsync(TraceId, BackendTestHost.Window, CancellationToken.None));
+        Assert.Empty(server.RequestsTo(V1Traces + "/" + TraceId));
+    }
+
+    [Fact]
+    public async Task AnUnreadableTraceIsNoTraceAndIsLogged()
+    {
+        Serve(V3Traces + "/" + TraceId, 200, "{\"result\":{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"01\",\"spanId\":\"02\",\"startTimeUnixNano\":\"soon\"}]}]}]}}");
+        using var host = Host();
+
+        Assert.Null(await host.Backend("jaeger").GetTraceAsync(TraceId, BackendTestHost.Window, CancellationToken.None));
+        Assert.Contains(host.Logs.GetSnapshot(), r => r.Message.Contains("cannot be read", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WithApiV1OnlyTheTraceComesFromV1Directly()
+    {
+        Serve(V1Traces + "/" + TraceId, 200, SharedFixtures.Read("backends/jaeger/v1_api_traces_response.json"));
+        using var host = Host(("Api", "V1"));
+
+        Assert.NotNull(await host.Backend("jaeger").GetTraceAsync(TraceId, BackendTestHost.Window, CancellationToken.None));
+        Assert.Empty(server.RequestsTo(V3Traces + "/" + TraceId));
+    }
+
+    [Fact]
+    public async Task AJaegerWithoutAnyTraceRouteFailsWithAnActionableMessage()
+    {
+        Serve(V3Traces + "/" + TraceId, 404, GoNotFound, "text/plain; charset=utf-8");
+        Serve(V1Traces + "/" + TraceId, 200, "<!doctype html><html></html>", "text/html");
+        using var host = Host();
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() =>
+            host.Backend("jaeger").GetTraceAsync(TraceId, BackendTestHost.Window, CancellationToken.None));
+        Assert.Contains("ApiUrl", error.Message, StringComparison.Ordinal);
     }
 }

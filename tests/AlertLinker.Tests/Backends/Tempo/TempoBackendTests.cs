@@ -125,4 +125,45 @@ public sealed class TempoBackendTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             host.Backend("tempo").FindExemplarsAsync(Checkout, budget.Token));
     }
+
+    [Theory]
+    [InlineData("backends/tempo/trace_by_id_v1_batches_shape.json", 1)]
+    [InlineData("backends/tempo/trace_by_id_v2_response.docs.json", 1)]
+    [InlineData("backends/tempo/trace_otlp_jsonpb_vulture.json", 6)]
+    public async Task AWholeTraceIsFetchedByHexIdWithTheTenant(string fixture, int spans)
+    {
+        const string id = "5b8efff798038103d269b633813fc700";
+        server.Given(Request.Create().WithPath("/api/traces/" + id).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(SharedFixtures.Read(fixture)));
+        using var host = Host(extra: [("Tenant", "team-a")]);
+
+        var trace = await host.Backend("tempo").GetTraceAsync(id, BackendTestHost.Window, CancellationToken.None);
+
+        Assert.Equal(spans, trace!.Spans.Count);
+        Assert.All(trace.Spans, s => Assert.Matches("^[0-9a-f]+$", s.SpanId));
+        Assert.Equal("team-a", server.RequestsTo("/api/traces/" + id).Single().RequestMessage.Headers!["X-Scope-OrgID"].Single());
+    }
+
+    [Fact]
+    public async Task ATraceTempoNoLongerHasIsNull()
+    {
+        server.Given(Request.Create().WithPath("/api/traces/0af7651916cd43dd8448eb211c80319c").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(404).WithBody("trace not found"));
+        using var host = Host();
+
+        Assert.Null(await host.Backend("tempo").GetTraceAsync("0af7651916cd43dd8448eb211c80319c", BackendTestHost.Window, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ATempoFailureWhileFetchingATraceThrowsWithoutTheHost()
+    {
+        server.Given(Request.Create().WithPath("/api/traces/0af7651916cd43dd8448eb211c80319c").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(400).WithBody("invalid trace id"));
+        using var host = Host();
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() =>
+            host.Backend("tempo").GetTraceAsync("0af7651916cd43dd8448eb211c80319c", BackendTestHost.Window, CancellationToken.None));
+        Assert.Contains("400", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,0 +1,151 @@
+using AlertLinker.Backends;
+using AlertLinker.Pipeline;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AlertLinker.Tests.Backends;
+
+public sealed class BackendQueryCacheTests
+{
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 23, 14, 0, 0, TimeSpan.Zero));
+
+    private BackendQueryCache Cache(TimeSpan? ttl = null) =>
+        new(Options.Create(new EnrichmentOptions { CacheTtl = ttl ?? TimeSpan.FromSeconds(60) }), time);
+
+    [Fact]
+    public async Task ConcurrentCallersOfOneKeyShareOneRequest()
+    {
+        var cache = Cache();
+        var calls = 0;
+        var answer = new TaskCompletionSource<string>();
+
+        var first = cache.GetOrAddAsync("k", _ => { Interlocked.Increment(ref calls); return answer.Task; }, CancellationToken.None);
+        var second = cache.GetOrAddAsync("k", _ => { Interlocked.Increment(ref calls); return answer.Task; }, CancellationToken.None);
+        answer.SetResult("traces");
+
+        Assert.Equal(["traces", "traces"], await Task.WhenAll(first, second));
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
+    public async Task AnAnswerIsReusedUntilTheTtlPasses()
+    {
+        var cache = Cache(TimeSpan.FromSeconds(60));
+        var calls = 0;
+        Task<int> Fetch(CancellationToken _) => Task.FromResult(Interlocked.Increment(ref calls));
+
+        Assert.Equal(1, await cache.GetOrAddAsync("k", Fetch, CancellationToken.None));
+        time.Advance(TimeSpan.FromSeconds(59));
+        Assert.Equal(1, await cache.GetOrAddAsync("k", Fetch, CancellationToken.None));
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(2, await cache.GetOrAddAsync("k", Fetch, CancellationToken.None));
+        Assert.Equal(3, await cache.GetOrAddAsync("other", Fetch, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AFailureIsNotKept()
+    {
+        var cache = Cache();
+        var calls = 0;
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => cache.GetOrAddAsync<int>("k", _ =>
+        {
+            calls++;
+            throw new HttpRequestException("down");
+        }, CancellationToken.None));
+        Assert.Equal(7, await cache.GetOrAddAsync("k", _ => { calls++; return Task.FromResult(7); }, CancellationToken.None));
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public async Task WithoutTtlOnlyRunningRequestsAreShared()
+    {
+        var cache = Cache(TimeSpan.Zero);
+        var calls = 0;
+        var answer = new TaskCompletionSource<int>();
+
+        var first = cache.GetOrAddAsync("k", _ => { calls++; return answer.Task; }, CancellationToken.None);
+        var second = cache.GetOrAddAsync("k", _ => { calls++; return answer.Task; }, CancellationToken.None);
+        answer.SetResult(1);
+        await Task.WhenAll(first, second);
+        await cache.GetOrAddAsync("k", _ => { calls++; return Task.FromResult(2); }, CancellationToken.None);
+
+        Assert.Equal(2, calls);
+        Assert.Equal(0, cache.Count);
+    }
+
+    [Fact]
+    public async Task OneCallerGivingUpDoesNotCancelTheRequestForTheOthers()
+    {
+        var cache = Cache();
+        var answer = new TaskCompletionSource<string>();
+        CancellationToken shared = default;
+        using var impatient = new CancellationTokenSource();
+
+        var first = cache.GetOrAddAsync("k", token => { shared = token; return answer.Task.WaitAsync(token); }, impatient.Token);
+        var second = cache.GetOrAddAsync("k", _ => answer.Task, CancellationToken.None);
+        await impatient.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        Assert.False(shared.IsCancellationRequested);
+        answer.SetResult("traces");
+        Assert.Equal("traces", await second);
+    }
+
+    [Fact]
+    public async Task WhenEveryCallerGivesUpTheRequestIsCancelledAndNotKept()
+    {
+        var cache = Cache();
+        CancellationToken shared = default;
+        using var a = new CancellationTokenSource();
+        using var b = new CancellationTokenSource();
+        var started = new TaskCompletionSource();
+
+        Task<int> Hang(CancellationToken token)
+        {
+            shared = token;
+            started.SetResult();
+            return Task.Delay(Timeout.Infinite, token).ContinueWith(_ => 0, TaskScheduler.Default);
+        }
+
+        var first = cache.GetOrAddAsync("k", Hang, a.Token);
+        var second = cache.GetOrAddAsync("k", Hang, b.Token);
+        await started.Task;
+        await a.CancelAsync();
+        Assert.False(shared.IsCancellationRequested);
+        await b.CancelAsync();
+
+        Assert.True(shared.IsCancellationRequested);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second);
+        Assert.Equal(5, await cache.GetOrAddAsync("k", _ => Task.FromResult(5), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ACancelledCallerDoesNotStartARequest()
+    {
+        var cache = Cache();
+        var calls = 0;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            cache.GetOrAddAsync("k", _ => Task.FromResult(++calls), new CancellationToken(canceled: true)));
+        Assert.Equal(0, calls);
+    }
+
+    [Fact]
+    public async Task TheCacheIsBoundedAndDropsTheOldestAnswersFirst()
+    {
+        var cache = Cache(TimeSpan.FromMinutes(10));
+        for (var i = 0; i <= BackendQueryCache.MaxEntries; i++)
+        {
+            await cache.GetOrAddAsync("k" + i, _ => Task.FromResult(i), CancellationToken.None);
+            time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        Assert.Equal(BackendQueryCache.MaxEntries, cache.Count);
+        var refetched = false;
+        await cache.GetOrAddAsync("k0", _ => { refetched = true; return Task.FromResult(0); }, CancellationToken.None);
+        Assert.True(refetched);
+        Assert.Equal(BackendQueryCache.MaxEntries, cache.Count);
+    }
+}

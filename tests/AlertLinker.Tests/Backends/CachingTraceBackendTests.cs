@@ -1,0 +1,80 @@
+using AlertLinker.Backends;
+using AlertLinker.Pipeline;
+using AlertLinker.Resolution;
+using AlertLinker.Tests.TestSupport;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AlertLinker.Tests.Backends;
+
+public sealed class CachingTraceBackendTests
+{
+    private static readonly AlertWindow Window = BackendTestHost.Window;
+
+    private readonly FakeTraceBackend inner = FakeTraceBackend.Answering("jaeger", "4bf92f3577b34da6a3ce929d0e0e4736");
+
+    private CachingTraceBackend Cached() =>
+        new(inner, new BackendQueryCache(Options.Create(new EnrichmentOptions()), new FakeTimeProvider()));
+
+    [Fact]
+    public async Task AlertsOfOneServiceAndMinuteShareOneSearch()
+    {
+        var backend = Cached();
+        var shifted = new AlertWindow(Window.Start.AddSeconds(40), Window.End.AddSeconds(40));
+
+        await backend.FindExemplarsAsync(BackendTestHost.Alert("checkout", Window), CancellationToken.None);
+        await backend.FindExemplarsAsync(BackendTestHost.Alert("checkout", shifted), CancellationToken.None);
+
+        Assert.Equal(1, inner.Searches);
+    }
+
+    [Theory]
+    [InlineData("payments", null, 0, null)]
+    [InlineData("checkout", "GET /cart", 0, null)]
+    [InlineData("checkout", null, 60, null)]
+    [InlineData("checkout", null, 0, "histogram_quantile(0.99, rate(x[5m]))")]
+    public async Task AnotherServiceOperationMinuteOrExpressionIsAnotherSearch(string service, string? operation, int shiftSeconds, string? expression)
+    {
+        var backend = Cached();
+        var window = new AlertWindow(Window.Start.AddSeconds(shiftSeconds), Window.End.AddSeconds(shiftSeconds));
+
+        await backend.FindExemplarsAsync(BackendTestHost.Alert("checkout", Window), CancellationToken.None);
+        await backend.FindExemplarsAsync(BackendTestHost.Alert(service, window, operation, expression), CancellationToken.None);
+
+        Assert.Equal(2, inner.Searches);
+    }
+
+    [Fact]
+    public async Task ATraceIsFetchedOncePerIdWhateverItsSpelling()
+    {
+        var backend = Cached();
+
+        await backend.GetTraceAsync("4BF92F3577B34DA6A3CE929D0E0E4736", Window, CancellationToken.None);
+        await backend.GetTraceAsync("4bf92f3577b34da6a3ce929d0e0e4736", Window, CancellationToken.None);
+        await backend.GetTraceAsync("0af7651916cd43dd8448eb211c80319c", Window, CancellationToken.None);
+
+        Assert.Equal(2, inner.TraceFetches);
+    }
+
+    [Fact]
+    public void WhatTheBackendCanDoAndItsLinksPassThrough()
+    {
+        var limited = new FakeTraceBackend("ls", (_, _) => Task.FromResult<IReadOnlyList<TraceSummary>>([]))
+        {
+            Capabilities = new BackendCapabilities(false, true, "links only"),
+        };
+        var backend = new CachingTraceBackend(limited, new BackendQueryCache(Options.Create(new EnrichmentOptions()), new FakeTimeProvider()));
+
+        Assert.Equal("links only", backend.Capabilities.Limitation);
+        Assert.Equal(limited.BuildLinks(BackendTestHost.Alert("a", Window)), backend.BuildLinks(BackendTestHost.Alert("a", Window)));
+        Assert.Equal(("ls", "Fake"), (backend.Name, backend.Type));
+    }
+
+    [Fact]
+    public void EveryConfiguredBackendIsWrapped()
+    {
+        using var host = new BackendTestHost(BackendTestHost.Settings("z", ("Type", "Zipkin"), ("ApiUrl", "http://127.0.0.1:9411/")));
+
+        Assert.IsType<CachingTraceBackend>(host.Backend("z"));
+    }
+}
