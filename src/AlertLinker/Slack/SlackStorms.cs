@@ -37,7 +37,7 @@ internal sealed class SlackStorms(IOptions<SlackOptions> options, TimeProvider t
             if (state.Storm is { } storm && now - storm.LastArrival > options.StormWindow)
                 state.Storm = null;
             if (state.Storm is null && state.Recent.Count > options.StormThreshold)
-                state.Storm = new SlackStorm(channel, state.Recent.Peek().At);
+                state.Storm = new SlackStorm(channel, state.Recent.Peek().At, earlier: state.Recent.Count - 1);
             state.Storm?.Arrived(now);
             return state.Storm;
         }
@@ -54,7 +54,7 @@ internal sealed class SlackStorms(IOptions<SlackOptions> options, TimeProvider t
 }
 
 /// <summary>One storm in one channel: its digest message (once posted) and the alerts in its thread.</summary>
-internal sealed class SlackStorm(string channel, DateTimeOffset start)
+internal sealed class SlackStorm(string channel, DateTimeOffset start, int earlier)
 {
     private const int MaxLineLength = 200;
     private readonly List<string> members = [];
@@ -69,8 +69,11 @@ internal sealed class SlackStorm(string channel, DateTimeOffset start)
     /// <summary>The digest's ts once posted; its thread holds the members' messages.</summary>
     public string? DigestTs { get; set; }
 
-    /// <summary>The per-channel delivery lock is held by whoever touches this; these are not thread-safe on their own.</summary>
+    /// <summary>Alerts in the digest's thread. The per-channel delivery lock is held by whoever touches a storm.</summary>
     public int Count => members.Count;
+
+    /// <summary>New groups of the storm: those of the window that started it (with messages of their own) and the thread's.</summary>
+    public int Total => earlier + members.Count;
 
     internal void Arrived(DateTimeOffset at)
     {
@@ -85,12 +88,12 @@ internal sealed class SlackStorm(string channel, DateTimeOffset start)
             members.Add(line);
     }
 
-    /// <summary>"🌩 12 alerts in 30 s: …", then one escaped line per alert within Slack's limits.</summary>
+    /// <summary>"🌩 12 alerts in 30 s — 7 in this thread", then one escaped line per thread alert within Slack's limits.</summary>
     public SlackMessage Digest()
     {
         var seconds = Math.Max(1, (int)Math.Ceiling((LastArrival - Start).TotalSeconds));
         var title = string.Create(CultureInfo.InvariantCulture,
-            $"🌩 {members.Count} alert{(members.Count == 1 ? "" : "s")} in {seconds} s — details in the thread");
+            $"🌩 {Total} alerts in {seconds} s — {members.Count} in this thread");
 
         var list = new StringBuilder();
         var listed = 0;
