@@ -209,6 +209,23 @@ public sealed class SlackLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task TheSinkWaitsForTheChannelsPaceOnTheClockWhileOtherChannelsGoAhead()
+    {
+        var sink = Sink(null, ("BotToken", "xoxb-test"), ("Channel", Channel), ("ApiUrl", slack.Url + "/api/"),
+            ("PaceInterval", "00:00:05"), ("PaceBurst", "1"), ("Routes:0:Match", "team=\"search\""), ("Routes:0:Channel", "CSEARCH"));
+        await DeliverOk(sink, Labelled("g1", ("team", "payments")));
+
+        var second = sink.DeliverAsync(Labelled("g2", ("team", "payments")), CancellationToken.None);
+        await DeliverOk(sink, Labelled("g3", ("team", "search")));
+
+        Assert.False(second.IsCompleted);
+        Assert.Equal([Channel, "CSEARCH"], Posts().Select(p => p.GetProperty("channel").GetString()));
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(DeliveryResult.Ok, await second);
+        Assert.Equal([Channel, "CSEARCH", Channel], Posts().Select(p => p.GetProperty("channel").GetString()));
+    }
+
+    [Fact]
     public async Task WebhookModePostsANewMessageOnResolve()
     {
         const string path = "/services/T000/B000/XXXX";
