@@ -12,7 +12,7 @@ internal interface ISlackApi
         [Authorize("Bearer")] string token,
         CancellationToken cancellationToken);
 
-    /// <summary>https://docs.slack.dev/reference/methods/chat.update — for updating a group's message on resolve (issue 5).</summary>
+    /// <summary>https://docs.slack.dev/reference/methods/chat.update — a group's message on acknowledge, resolve and repeats.</summary>
     [Post("/chat.update")]
     Task<IApiResponse<SlackApiResponse>> UpdateMessageAsync(
         [Body] SlackUpdateMessageRequest request,
@@ -20,17 +20,35 @@ internal interface ISlackApi
         CancellationToken cancellationToken);
 }
 
-/// <summary>chat.postMessage body. Unfurls off: a trace link preview would bury the alert.</summary>
+/// <summary>
+/// chat.postMessage body: blocks at the top level, or inside one attachment for a colour bar. Unfurls off: a trace
+/// link preview would bury the alert.
+/// </summary>
 internal sealed record SlackPostMessageRequest(
     string Channel,
     string Text,
-    IReadOnlyList<SlackBlock> Blocks,
+    IReadOnlyList<SlackBlock>? Blocks,
     string? ThreadTs = null,
+    IReadOnlyList<SlackAttachment>? Attachments = null,
     bool UnfurlLinks = false,
     bool UnfurlMedia = false);
 
-/// <summary>chat.update body: channel ID + ts of the original message; text and blocks are sent together.</summary>
-internal sealed record SlackUpdateMessageRequest(string Channel, string Ts, string Text, IReadOnlyList<SlackBlock> Blocks);
+/// <summary>
+/// chat.update body: channel ID + ts of the original message; text and blocks (or the attachment holding them) are
+/// sent together, as what is sent replaces the message.
+/// </summary>
+internal sealed record SlackUpdateMessageRequest(
+    string Channel,
+    string Ts,
+    string Text,
+    IReadOnlyList<SlackBlock>? Blocks,
+    IReadOnlyList<SlackAttachment>? Attachments = null);
+
+/// <summary>
+/// A legacy attachment used only for its colour bar (hex <c>#RRGGBB</c>): the alert's blocks sit inside it, so
+/// chat.update can turn the bar from red to green in place.
+/// </summary>
+internal sealed record SlackAttachment(string Color, IReadOnlyList<SlackBlock> Blocks);
 
 /// <summary>Incoming webhook body.</summary>
 internal sealed record SlackWebhookRequest(

@@ -12,11 +12,14 @@ internal static partial class SlackLog
     [LoggerMessage(7002, LogLevel.Information, "Slack delivery: dry run, no AlertLinker:Slack:BotToken or :WebhookUrl set; rendered messages go to this log")]
     public static partial void DryRunMode(ILogger logger);
 
+    [LoggerMessage(7004, LogLevel.Information, "Slack routes ({Count}, first match wins, else the default channel): {Routes}")]
+    public static partial void Routes(ILogger logger, int count, string routes);
+
     [LoggerMessage(7003, LogLevel.Warning, "AlertLinker:Slack:Channel is set but has no effect without BotToken")]
     public static partial void ChannelIgnored(ILogger logger);
 
-    [LoggerMessage(7010, LogLevel.Information, "Slack dry run for group {GroupKey}: {Text}\n{Blocks}")]
-    public static partial void DryRun(ILogger logger, string groupKey, string text, string blocks);
+    [LoggerMessage(7010, LogLevel.Information, "Slack dry run: would {Action} in {Channel}: {Text}\n{Request}")]
+    public static partial void DryRun(ILogger logger, string action, string channel, string text, string request);
 
     [LoggerMessage(7011, LogLevel.Information, "Slack message for group {GroupKey} posted to {Channel} as {Ts}")]
     public static partial void Posted(ILogger logger, string groupKey, string? channel, string? ts);
@@ -27,8 +30,23 @@ internal static partial class SlackLog
     [LoggerMessage(7013, LogLevel.Information, "Slack message for group {GroupKey} was shortened to fit Slack's limits: {Cuts}")]
     public static partial void Shortened(ILogger logger, string groupKey, string cuts);
 
-    [LoggerMessage(7014, LogLevel.Warning, "Slack accepted the message for group {GroupKey} with warnings: {Warnings}")]
-    public static partial void Warnings(ILogger logger, string groupKey, string warnings);
+    [LoggerMessage(7014, LogLevel.Warning, "Slack accepted a message in {Channel} with warnings: {Warnings}")]
+    public static partial void Warnings(ILogger logger, string channel, string warnings);
+
+    [LoggerMessage(7015, LogLevel.Information, "Slack message {Ts} of group {GroupKey} in {Channel} updated to {Status}")]
+    public static partial void Updated(ILogger logger, string groupKey, string channel, string ts, string status);
+
+    [LoggerMessage(7016, LogLevel.Warning, "Slack could not update message {Ts} of group {GroupKey} in {Channel} ({Error}); posting a new message")]
+    public static partial void UpdateReplaced(ILogger logger, string groupKey, string channel, string ts, string error);
+
+    [LoggerMessage(7017, LogLevel.Information, "Alert storm in {Channel}: group {GroupKey} goes into the thread of digest {DigestTs} ({Count} alerts so far)")]
+    public static partial void StormMember(ILogger logger, string channel, string groupKey, string digestTs, int count);
+
+    [LoggerMessage(7018, LogLevel.Warning, "Slack storm digest {DigestTs} in {Channel} could not be updated: {Error}")]
+    public static partial void DigestNotUpdated(ILogger logger, string channel, string digestTs, string error);
+
+    [LoggerMessage(7019, LogLevel.Warning, "Slack thread reply for group {GroupKey} in {Channel} failed and is not repeated (the message itself is up to date): {Error}")]
+    public static partial void ReplyFailed(ILogger logger, string groupKey, string channel, string error);
 
     [LoggerMessage(7020, LogLevel.Warning, "Slack delivery for group {GroupKey} failed, will retry: {Error}")]
     public static partial void RetryableFailure(ILogger logger, string groupKey, string error);

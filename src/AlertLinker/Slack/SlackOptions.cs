@@ -27,8 +27,26 @@ public sealed class SlackOptions : IValidatableObject
     /// <summary>Bot token (xoxb-…) with chat:write.</summary>
     public string? BotToken { get; set; }
 
-    /// <summary>Channel ID (C…) or name the bot posts to; the bot must be a member.</summary>
+    /// <summary>Default channel ID (C…) the bot posts to when no route matches; the bot must be a member.</summary>
     public string? Channel { get; set; }
+
+    /// <summary>Label rules to channels, tried in order; the first match wins, else <see cref="Channel"/>. Bot mode only.</summary>
+    public List<SlackRoute> Routes { get; set; } = [];
+
+    /// <summary>Per channel, one message per this interval on average (Slack allows about one per second per channel).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan PaceInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Messages a quiet channel may take at once before the pace applies.</summary>
+    [Range(1, 50)]
+    public int PaceBurst { get; set; } = 3;
+
+    /// <summary>More than this many new alert groups in one channel within <see cref="StormWindow"/> make a storm (one digest, details in its thread).</summary>
+    [Range(1, 1000)]
+    public int StormThreshold { get; set; } = 5;
+
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan StormWindow { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Incoming webhook URL; its path is the secret.</summary>
     public Uri? WebhookUrl { get; set; }
@@ -45,6 +63,14 @@ public sealed class SlackOptions : IValidatableObject
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         var hasToken = !string.IsNullOrWhiteSpace(BotToken);
+        if (Routes.Count > 0 && !hasToken && WebhookUrl is not null)
+            yield return Fail("Routes need bot mode (BotToken + Channel): an incoming webhook always posts to the one channel it was created for; " +
+                "remove Routes or use a bot token", nameof(Routes));
+        for (var i = 0; i < Routes.Count; i++)
+        {
+            if (Routes[i].Problem() is { } problem)
+                yield return Fail($"Routes:{i}: {problem}", nameof(Routes));
+        }
         if (hasToken && WebhookUrl is not null)
             yield return Fail("set either BotToken + Channel (bot mode; messages can be updated) or WebhookUrl (incoming webhook), not both",
                 nameof(BotToken), nameof(WebhookUrl));
@@ -64,6 +90,29 @@ public sealed class SlackOptions : IValidatableObject
 
     private static ValidationResult Fail(string message, params string[] members) =>
         new($"{SectionName}: {message}", members);
+}
+
+/// <summary>One entry of <c>AlertLinker:Slack:Routes</c>: alerts whose labels match <see cref="Match"/> go to <see cref="Channel"/>.</summary>
+public sealed class SlackRoute
+{
+    /// <summary>Alertmanager-style matchers, e.g. <c>team="payments", severity=~"critical|page"</c> (braces optional).</summary>
+    public string? Match { get; set; }
+
+    /// <summary>Channel ID (C…); the bot must be a member.</summary>
+    public string? Channel { get; set; }
+
+    /// <summary>What is wrong with this route, or null.</summary>
+    internal string? Problem()
+    {
+        if (string.IsNullOrWhiteSpace(Match))
+            return "Match is empty: write matchers such as team=\"payments\", severity=~\"critical|page\" (or {} for every alert)";
+        Runbooks.LabelMatcher.ParseSelector(Match, out var error);
+        if (error is { } e)
+            return $"Match '{Match}' is not a valid matcher list at column {e.Column + 1}: {e.Message} (example: team=\"payments\", severity=~\"critical|page\")";
+        if (string.IsNullOrWhiteSpace(Channel))
+            return $"Channel is empty for Match '{Match}': set the channel ID (C…) these alerts go to";
+        return null;
+    }
 }
 
 /// <summary>Runs the attribute checks and <see cref="SlackOptions.Validate"/> at start-up (ValidateOnStart).</summary>

@@ -1,4 +1,5 @@
 using AlertLinker.Pipeline;
+using AlertLinker.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Refit;
@@ -20,6 +21,14 @@ public static class SlackRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SlackMessageBuilder>();
+        services.TryAddSingleton<SlackRouter>();
+        services.TryAddSingleton<SlackPace>();
+        services.TryAddSingleton<SlackStorms>();
+        // AddAlertStore replaces this with the SQLite store (whichever of the two runs first).
+        services.TryAddSingleton<ISlackMessageStore, InMemorySlackMessageStore>();
+        services.TryAddSingleton<ISlackChat>(sp => sp.GetRequiredService<IOptions<SlackOptions>>().Value.Mode == SlackMode.BotToken
+            ? ActivatorUtilities.CreateInstance<SlackWebApiChat>(sp)
+            : ActivatorUtilities.CreateInstance<SlackDryRunChat>(sp));
 
         // The sink is a singleton holding its client, so connections are recycled by the handler, not by the factory.
         services.AddRefitGeneratedClient<ISlackApi>(new RefitSettings(new SystemTextJsonContentSerializer(SlackJson.Options)))
@@ -60,6 +69,8 @@ internal sealed class SlackModeLog(IOptions<SlackOptions> options, ILogger<Slack
         {
             case SlackMode.BotToken:
                 SlackLog.BotMode(logger, slack.Channel!, slack.ApiUrl);
+                if (slack.Routes.Count > 0)
+                    SlackLog.Routes(logger, slack.Routes.Count, string.Join("; ", slack.Routes.Select(r => $"{r.Match} → {r.Channel}")));
                 break;
             case SlackMode.IncomingWebhook:
                 SlackLog.WebhookMode(logger);

@@ -1,17 +1,28 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Net.Http.Json;
+using AlertLinker.Alerts;
 using AlertLinker.Pipeline;
+using AlertLinker.Storage;
 using Microsoft.Extensions.Options;
 using Refit;
 
 namespace AlertLinker.Slack;
 
 /// <summary>
-/// Delivers one enriched notification as one Slack message: chat.postMessage with a bot token, an incoming webhook,
-/// or, with neither configured, the log (dry run). Tries once; the delivery worker retries by the result.
+/// Delivers one enriched notification to Slack. Bot mode (and dry run, which logs the same calls): the group's first
+/// notification posts a message to its routed channel and its channel + ts are stored; later ones update that message
+/// with chat.update and reply in its thread when the state changed (acknowledged, resolved, firing again) or a note
+/// came; in a storm a new group goes into the thread of the channel's digest. Incoming webhook: a new message every
+/// time. Tries once; the delivery worker retries by the result.
 /// </summary>
 internal sealed class SlackSink(
     SlackMessageBuilder builder,
-    ISlackApi api,
+    ISlackChat chat,
+    SlackRouter router,
+    ISlackMessageStore messages,
+    SlackStorms storms,
+    SlackPace pace,
     IHttpClientFactory httpClientFactory,
     IOptions<SlackOptions> options,
     TimeProvider time,
@@ -20,7 +31,17 @@ internal sealed class SlackSink(
     /// <summary>Named HttpClient for the incoming webhook; its default request logging is removed (the URL is a secret).</summary>
     public const string WebhookClientName = "slack-webhook";
 
+    /// <summary>The pace key of the incoming webhook's one channel.</summary>
+    private const string WebhookChannel = "incoming-webhook";
+
+    /// <summary>chat.update errors after which the stored message is gone for us: post a fresh one instead.</summary>
+    private static readonly FrozenSet<string> MessageGone = FrozenSet.ToFrozenSet(
+        ["message_not_found", "cant_update_message", "channel_not_found", "edit_window_closed"], StringComparer.Ordinal);
+
     private readonly SlackOptions options = options.Value;
+
+    /// <summary>One delivery per channel at a time: keeps the storm state and the stored ts consistent.</summary>
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> channelLocks = new(StringComparer.Ordinal);
 
     public async Task<DeliveryResult> DeliverAsync(EnrichedNotification notification, CancellationToken cancellationToken)
     {
@@ -29,12 +50,9 @@ internal sealed class SlackSink(
         if (message.Cuts.Count > 0)
             SlackLog.Shortened(logger, groupKey, string.Join("; ", message.Cuts));
 
-        var result = options.Mode switch
-        {
-            SlackMode.BotToken => await PostMessageAsync(groupKey, message, cancellationToken),
-            SlackMode.IncomingWebhook => await PostWebhookAsync(groupKey, message, cancellationToken),
-            _ => DryRun(groupKey, message),
-        };
+        var result = options.Mode == SlackMode.IncomingWebhook
+            ? await PostWebhookAsync(notification.Notification, message, cancellationToken)
+            : await DeliverToChannelAsync(notification, message, cancellationToken);
 
         if (result.Error is { } error)
         {
@@ -46,45 +64,121 @@ internal sealed class SlackSink(
         return result;
     }
 
-    private DeliveryResult DryRun(string groupKey, SlackMessage message)
+    private async Task<DeliveryResult> DeliverToChannelAsync(EnrichedNotification enriched, SlackMessage message, CancellationToken cancellationToken)
     {
-        SlackLog.DryRun(logger, groupKey, message.Text, SlackJson.Serialize(message.Blocks));
+        var notification = enriched.Notification;
+        var channel = router.ChannelFor(notification);
+        var gate = channelLocks.GetOrAdd(channel, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var shown = await messages.FindSlackMessageAsync(notification.Source, notification.GroupKey, channel, cancellationToken);
+            if (shown is null)
+            {
+                var (posted, record) = await PostNewAsync(enriched, message, channel, cancellationToken);
+                if (!posted.Ok || record is null || notification.Kind != NotificationKind.Note)
+                    return posted.Result;
+                return await ReplyAsync(record, SlackLifecycle.NoteReply(notification), cancellationToken);
+            }
+
+            if (notification.Kind == NotificationKind.Note)
+                return await ReplyAsync(shown, SlackLifecycle.NoteReply(notification), cancellationToken);
+
+            var update = new SlackUpdateMessageRequest(channel, shown.Ts, message.Text, null, SlackLifecycle.Attachments(message, notification));
+            var updated = await chat.UpdateAsync(update, cancellationToken);
+            if (!updated.Ok)
+            {
+                if (updated.ErrorCode is not { } code || !MessageGone.Contains(code))
+                    return updated.Result;
+                // Deleted, too old to edit, or its channel gone: the group gets a fresh message showing its state now.
+                SlackLog.UpdateReplaced(logger, notification.GroupKey, channel, shown.Ts, code);
+                return (await PostAsync(notification, message, channel, threadTs: null, cancellationToken)).Call.Result;
+            }
+            SlackLog.Updated(logger, notification.GroupKey, channel, shown.Ts, notification.Status.ToString());
+
+            if (SlackLifecycle.StateReply(shown.Status, notification) is { } reply)
+            {
+                var replied = await ReplyAsync(shown, reply, cancellationToken);
+                // Retried as a whole: the update is repeated with the same content, then the reply.
+                if (!replied.Delivered && replied.Retryable)
+                    return replied;
+            }
+            await messages.SaveSlackMessageAsync(shown with { Status = notification.Status, UpdatedAt = time.GetUtcNow() }, CancellationToken.None);
+            return DeliveryResult.Ok;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>A new group's first message: top-level, or in a storm a reply in the digest's thread (digest posted or updated).</summary>
+    private async Task<(SlackCall Call, SlackMessageRecord? Record)> PostNewAsync(
+        EnrichedNotification enriched, SlackMessage message, string channel, CancellationToken cancellationToken)
+    {
+        var notification = enriched.Notification;
+        var identity = notification.Source + "\n" + notification.GroupKey;
+        if (storms.Observe(channel, identity) is not { } storm)
+            return await PostAsync(notification, message, channel, threadTs: null, cancellationToken);
+
+        storm.Add(identity, SlackLifecycle.DigestLine(enriched));
+        var digestIsNew = storm.DigestTs is null;
+        if (digestIsNew)
+        {
+            var digest = storm.Digest();
+            var postedDigest = await chat.PostAsync(new SlackPostMessageRequest(channel, digest.Text, digest.Blocks), cancellationToken);
+            if (!postedDigest.Ok)
+                return (postedDigest, null);
+            storm.DigestTs = postedDigest.Ts;
+        }
+        SlackLog.StormMember(logger, channel, notification.GroupKey, storm.DigestTs ?? "?", storm.Count);
+
+        var posted = await PostAsync(notification, message, channel, storm.DigestTs, cancellationToken);
+        if (posted.Call.Ok && !digestIsNew && storm.DigestTs is { } digestTs)
+        {
+            // The digest is a summary: failing to refresh it costs no alert.
+            var digest = storm.Digest();
+            var refreshed = await chat.UpdateAsync(new SlackUpdateMessageRequest(channel, digestTs, digest.Text, digest.Blocks), cancellationToken);
+            if (!refreshed.Ok)
+                SlackLog.DigestNotUpdated(logger, channel, digestTs, refreshed.Result.Error ?? "unknown");
+        }
+        return posted;
+    }
+
+    /// <summary>Posts the group's message (coloured by state) and remembers where it is.</summary>
+    private async Task<(SlackCall Call, SlackMessageRecord? Record)> PostAsync(
+        AlertNotification notification, SlackMessage message, string channel, string? threadTs, CancellationToken cancellationToken)
+    {
+        var request = new SlackPostMessageRequest(channel, message.Text, null, threadTs, SlackLifecycle.Attachments(message, notification));
+        var call = await chat.PostAsync(request, cancellationToken);
+        if (!call.Ok || call.Ts is null)
+            return (call, null);
+        SlackLog.Posted(logger, notification.GroupKey, channel, call.Ts);
+        var record = new SlackMessageRecord(notification.Source, notification.GroupKey, channel, call.Ts, threadTs, notification.Status, time.GetUtcNow());
+        // Not cancelled: the message is out, the store must know, or the next notification posts a second one.
+        await messages.SaveSlackMessageAsync(record, CancellationToken.None);
+        return (call, record);
+    }
+
+    /// <summary>A reply in the group's thread. A permanent failure is logged and not repeated: the message itself is current.</summary>
+    private async Task<DeliveryResult> ReplyAsync(SlackMessageRecord record, string escapedMrkdwn, CancellationToken cancellationToken)
+    {
+        var replied = await chat.PostAsync(SlackLifecycle.Reply(record.Channel, record.ReplyThread, escapedMrkdwn), cancellationToken);
+        if (replied.Ok || replied.Result.Retryable)
+            return replied.Result;
+        SlackLog.ReplyFailed(logger, record.GroupKey, record.Channel, replied.Result.Error ?? "unknown");
         return DeliveryResult.Ok;
     }
 
-    private async Task<DeliveryResult> PostMessageAsync(string groupKey, SlackMessage message, CancellationToken cancellationToken)
+    /// <summary>An incoming webhook posts to one channel and returns no ts: every notification is a new message.</summary>
+    private async Task<DeliveryResult> PostWebhookAsync(AlertNotification notification, SlackMessage message, CancellationToken cancellationToken)
     {
-        var request = new SlackPostMessageRequest(options.Channel!, message.Text, message.Blocks);
-        try
-        {
-            using var response = await api.PostMessageAsync(request, options.BotToken!, cancellationToken);
-            // Refit reports a failure before any response (network, timeout) here, not as an exception.
-            if (response.HasRequestError(out var requestError))
-                return TransportFailure("Slack API", requestError.InnerException ?? requestError);
-            // A 200 whose body is not Slack JSON (a proxy's page) leaves Content null: FromApi retries it.
-            var body = response.IsSuccessStatusCode ? response.Content : null;
-            if (response.StatusCode is not { } status)
-                return DeliveryResult.Retry("Slack API gave no response");
-            var result = SlackResults.FromApi(status, response.Headers?.RetryAfter, body, time.GetUtcNow());
-            if (result.Delivered)
-            {
-                // Issue 5 keeps channel + ts here to chat.update the group's message on resolve.
-                SlackLog.Posted(logger, groupKey, body?.Channel, body?.Ts);
-                if (Warnings(body) is { } warnings)
-                    SlackLog.Warnings(logger, groupKey, warnings);
-            }
-            return result;
-        }
-        catch (Exception exception) when (IsTransport(exception, cancellationToken))
-        {
-            return TransportFailure("Slack API", exception);
-        }
-    }
-
-    private async Task<DeliveryResult> PostWebhookAsync(string groupKey, SlackMessage message, CancellationToken cancellationToken)
-    {
+        IReadOnlyList<SlackBlock> blocks = notification.Kind == NotificationKind.Note
+            ? [.. message.Blocks.Take(1), new SectionBlock(TextObject.Mrkdwn(SlackLifecycle.NoteReply(notification)))]
+            : message.Blocks;
         var http = httpClientFactory.CreateClient(WebhookClientName);
-        var request = new SlackWebhookRequest(message.Text, message.Blocks);
+        var request = new SlackWebhookRequest(message.Text, blocks);
+        await pace.WaitTurnAsync(WebhookChannel, cancellationToken);
         try
         {
             using var content = JsonContent.Create(request, options: SlackJson.Options);
@@ -92,7 +186,7 @@ internal sealed class SlackSink(
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             var result = SlackResults.FromWebhook(response.StatusCode, response.Headers.RetryAfter, body, time.GetUtcNow());
             if (result.Delivered)
-                SlackLog.PostedByWebhook(logger, groupKey);
+                SlackLog.PostedByWebhook(logger, notification.GroupKey);
             return result;
         }
         catch (Exception exception) when (IsTransport(exception, cancellationToken))
@@ -102,7 +196,7 @@ internal sealed class SlackSink(
     }
 
     /// <summary>Network trouble and timeouts (not our caller cancelling): worth another try.</summary>
-    private static bool IsTransport(Exception exception, CancellationToken cancellationToken) =>
+    internal static bool IsTransport(Exception exception, CancellationToken cancellationToken) =>
         exception is HttpRequestException or ApiException
         || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
@@ -110,19 +204,10 @@ internal sealed class SlackSink(
     /// The error names the kind of failure only: exception messages can carry the request URI (the webhook secret)
     /// and Refit's carry the request, Authorization header included.
     /// </summary>
-    private static DeliveryResult TransportFailure(string who, Exception exception) => exception switch
+    internal static DeliveryResult TransportFailure(string who, Exception exception) => exception switch
     {
         OperationCanceledException => DeliveryResult.Retry($"{who} timed out"),
         HttpRequestException { HttpRequestError: var kind } => DeliveryResult.Retry($"{who} unreachable ({kind})"),
         _ => DeliveryResult.Retry($"{who} answered with an unreadable response"),
     };
-
-    private static string? Warnings(SlackApiResponse? body)
-    {
-        var warnings = new List<string>();
-        if (!string.IsNullOrEmpty(body?.Warning))
-            warnings.Add(body.Warning);
-        warnings.AddRange(body?.ResponseMetadata?.Warnings ?? []);
-        return warnings.Count == 0 ? null : SlackText.Truncate(SlackText.SingleLine(string.Join(", ", warnings.Distinct())), 300).Text;
-    }
 }

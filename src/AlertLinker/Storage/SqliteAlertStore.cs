@@ -59,6 +59,19 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
         ) WITHOUT ROWID;
         CREATE INDEX ix_dedupe_keys_seen_at ON dedupe_keys (seen_at);
         """,
+        """
+        CREATE TABLE slack_messages (
+            source     TEXT    NOT NULL,
+            group_key  TEXT    NOT NULL,
+            channel    TEXT    NOT NULL,                       -- channel ID the message is in
+            ts         TEXT    NOT NULL,                       -- the message chat.update edits
+            thread_ts  TEXT,                                   -- the storm digest it replies to; NULL for a top-level message
+            status     TEXT    NOT NULL,                       -- the state the message shows
+            updated_at INTEGER NOT NULL,                       -- unix ms
+            PRIMARY KEY (source, group_key, channel)
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_slack_messages_updated_at ON slack_messages (updated_at);
+        """,
     ];
 
     internal static int LatestSchemaVersion => Migrations.Length;
@@ -344,6 +357,10 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
         var failed = await DeleteInChunksAsync(
             "DELETE FROM notifications WHERE id IN (SELECT id FROM notifications WHERE state = 'failed' AND received_at < $cutoff LIMIT $chunk)",
             failedCutoff, cancellationToken).ConfigureAwait(false);
+        // A group quiet for as long as delivered notifications are kept gets a fresh message if it fires again.
+        await DeleteInChunksAsync(
+            "DELETE FROM slack_messages WHERE (source, group_key, channel) IN (SELECT source, group_key, channel FROM slack_messages WHERE updated_at < $cutoff LIMIT $chunk)",
+            deliveredCutoff, cancellationToken).ConfigureAwait(false);
 
         var result = new PruneResult(keys, delivered, failed);
         if (keys + delivered + failed > 0)

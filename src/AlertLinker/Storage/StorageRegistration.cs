@@ -27,6 +27,8 @@ public static class StorageRegistration
         services.TryAddSingleton<DeliverySignal>();
         services.TryAddSingleton<SqliteAlertStore>();
         services.TryAddSingleton<IAlertStore>(sp => sp.GetRequiredService<SqliteAlertStore>());
+        // Not TryAdd: replaces the in-memory fallback AddSlack registers when it runs first.
+        services.AddSingleton<ISlackMessageStore>(sp => sp.GetRequiredService<SqliteAlertStore>());
 
         services.AddHostedService<DeliveryWorker>();
         services.AddHostedService<StoreMaintenance>();

@@ -81,6 +81,56 @@ public sealed class SlackOptionsTests
         Assert.Contains("Timeout", Invalid(("Timeout", "00:10:00")));
     }
 
+    [Fact]
+    public void ARouteWithABadMatcherNamesTheRouteTheColumnAndTheReason()
+    {
+        var message = Invalid(("BotToken", "xoxb-1"), ("Channel", "C1"),
+            ("Routes:0:Match", "team=\"payments\""), ("Routes:0:Channel", "CPAY"),
+            ("Routes:1:Match", "severity=~\"(critical\""), ("Routes:1:Channel", "CPAY2"));
+
+        Assert.Contains("AlertLinker:Slack: Routes:1: Match 'severity=~\"(critical\"' is not a valid matcher list at column", message);
+        Assert.DoesNotContain("Routes:0", message);
+    }
+
+    [Fact]
+    public void ARouteWithoutAChannelOrMatchIsRefused()
+    {
+        Assert.Contains("Routes:0: Channel is empty", Invalid(("BotToken", "xoxb-1"), ("Channel", "C1"), ("Routes:0:Match", "team=\"x\"")));
+        Assert.Contains("Routes:0: Match is empty", Invalid(("BotToken", "xoxb-1"), ("Channel", "C1"), ("Routes:0:Channel", "CX")));
+    }
+
+    [Fact]
+    public void RoutesInIncomingWebhookModeAreRefusedBecauseAWebhookHasOneChannel()
+    {
+        var message = Invalid(("WebhookUrl", "https://hooks.slack.com/services/T/B/X"),
+            ("Routes:0:Match", "team=\"payments\""), ("Routes:0:Channel", "CPAY"));
+
+        Assert.Contains("Routes need bot mode", message);
+    }
+
+    [Fact]
+    public void ValidRoutesPaceAndStormSettingsAreAccepted()
+    {
+        var options = Options(("BotToken", "xoxb-1"), ("Channel", "C1"),
+            ("Routes:0:Match", "{team=\"payments\", severity=~\"critical|page\"}"), ("Routes:0:Channel", "CPAY"),
+            ("PaceInterval", "00:00:02"), ("PaceBurst", "5"), ("StormThreshold", "10"), ("StormWindow", "00:01:00"));
+
+        Assert.Equal("CPAY", Assert.Single(options.Routes).Channel);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.PaceInterval);
+        Assert.Equal(10, options.StormThreshold);
+    }
+
+    [Fact]
+    public void PaceAndStormDefaultsAreOneMessageASecondAndMoreThanFiveGroupsIn30Seconds()
+    {
+        var options = new SlackOptions();
+
+        Assert.Equal(TimeSpan.FromSeconds(1), options.PaceInterval);
+        Assert.Equal(3, options.PaceBurst);
+        Assert.Equal(5, options.StormThreshold);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.StormWindow);
+    }
+
     private static SlackOptions Options(params (string Key, string Value)[] settings) =>
         Provider(settings).GetRequiredService<IOptions<SlackOptions>>().Value;
 

@@ -49,7 +49,10 @@ public sealed class SlackSinkTests : IDisposable
         Assert.Equal(Channel, (string?)body["channel"]);
         Assert.Equal("🔥 FIRING: HighLatency — checkout — p99 latency above 500ms", (string?)body["text"]);
         Assert.False((bool?)body["unfurl_links"]);
-        Assert.Equal("header", (string?)body["blocks"]![0]!["type"]);
+        // The blocks sit in one attachment whose colour bar shows the state (firing: red).
+        Assert.Null(body["blocks"]);
+        Assert.Equal(SlackLifecycle.FiringColour, (string?)body["attachments"]![0]!["color"]);
+        Assert.Equal("header", (string?)body["attachments"]![0]!["blocks"]![0]!["type"]);
         Assert.Null(body["parse"]);
         Assert.Contains(Logs(), r => r.Id.Id == 7011 && r.Message.Contains("1503435956.000247", StringComparison.Ordinal));
     }

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
 using AlertLinker.Tests.TestSupport;
 using WireMock.Server;
 using static AlertLinker.Tests.Sources.SourceTestApp;
@@ -92,5 +94,39 @@ public sealed class SourcesToSlackTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         await Eventually.UntilAsync(() => StandIns.SlackMessages(slack).Count > 0, Wait, "a Slack message");
         Assert.Contains("👀", StandIns.AllText(Assert.Single(StandIns.SlackMessages(slack))));
+    }
+
+    [Fact]
+    public async Task AnIncidentsAcknowledgeAndResolveUpdateItsOneMessageAndReplyInItsThread()
+    {
+        using var client = app.CreateClient();
+        var triggered = SharedFixtures.Read("webhooks/pagerduty/v3-zulip-incident.triggered.json");
+
+        Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(AuthorizedRequest("pagerduty", Encoding.UTF8.GetBytes(triggered)))).StatusCode);
+        await Eventually.UntilAsync(() => StandIns.SlackMessages(slack).Count == 1, Wait, "the incident's message");
+        // The same incident (PFQZPSY) as PagerDuty reports its later events: another event id, type and status.
+        foreach (var (type, status) in new[] { ("incident.acknowledged", "acknowledged"), ("incident.resolved", "resolved") })
+        {
+            var later = JsonNode.Parse(triggered)!;
+            later["event"]!["id"] = "01LATER" + status.ToUpperInvariant();
+            later["event"]!["event_type"] = type;
+            later["event"]!["data"]!["status"] = status;
+            var body = Encoding.UTF8.GetBytes(later.ToJsonString());
+            Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(AuthorizedRequest("pagerduty", body))).StatusCode);
+        }
+        await Eventually.UntilAsync(() => StandIns.SlackCalls(slack, "chat.update").Count == 2 && StandIns.SlackMessages(slack).Count == 3,
+            Wait, "two updates and two thread replies");
+
+        var posts = StandIns.SlackMessages(slack);
+        var ts = slack.LogEntries.Where(e => e.RequestMessage.Path.EndsWith("chat.postMessage", StringComparison.Ordinal))
+            .Select(e => JsonNode.Parse(e.ResponseMessage.BodyData!.BodyAsString!)!["ts"]!.GetValue<string>()).First();
+        var updates = StandIns.SlackCalls(slack, "chat.update");
+        Assert.All(updates, u => Assert.Equal(ts, u.GetProperty("ts").GetString()));
+        Assert.StartsWith("👀 ACKNOWLEDGED", updates[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("✅ RESOLVED", updates[1].GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal("#2EB67D", updates[1].GetProperty("attachments")[0].GetProperty("color").GetString());
+        Assert.All(posts.Skip(1), p => Assert.Equal(ts, p.GetProperty("thread_ts").GetString()));
+        Assert.StartsWith("👀 Acknowledged by PIG 208", posts[1].GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("✅ Resolved at", posts[2].GetProperty("text").GetString(), StringComparison.Ordinal);
     }
 }

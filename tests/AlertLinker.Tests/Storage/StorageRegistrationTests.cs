@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using AlertLinker.Alerts;
 using AlertLinker.Pipeline;
+using AlertLinker.Slack;
 using AlertLinker.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,6 +43,23 @@ public sealed class StorageRegistrationTests : IDisposable
 
         Assert.NotNull(accepted.NotificationId);
         Assert.Equal(TestNotifications.Create().GroupKey, delivered.GroupKey);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void SlackMessagesAreRememberedInTheSqliteStoreWhicheverIsRegisteredFirst(bool storeFirst)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["AlertLinker:Storage:Path"] = _db.Path });
+        builder.Services.AddSingleton<INotificationProcessor>(_processor);
+        if (storeFirst)
+            builder.Services.AddAlertStore().AddSlack();
+        else
+            builder.Services.AddSlack().AddAlertStore();
+        using var host = builder.Build();
+
+        Assert.Same(host.Services.GetRequiredService<SqliteAlertStore>(), host.Services.GetRequiredService<ISlackMessageStore>());
     }
 
     [Fact]

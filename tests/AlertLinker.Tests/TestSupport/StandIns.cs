@@ -9,14 +9,73 @@ namespace AlertLinker.Tests.TestSupport;
 /// <summary>WireMock.Net stand-ins for the APIs we cannot run here, answering with the real fixture bodies.</summary>
 public static class StandIns
 {
-    public static WireMockServer Slack()
+    /// <summary>
+    /// Slack's Web API as far as we use it, answering like Slack with its documented example bodies: chat.postMessage
+    /// hands out a new ts per message (in the channel asked for); chat.update answers ok for a ts it handed out in
+    /// that channel and <c>message_not_found</c> otherwise.
+    /// </summary>
+    public static WireMockServer Slack(string pathPrefix = "")
     {
         var server = WireMockServer.Start();
-        server.Given(Request.Create().WithPath("/chat.postMessage").UsingPost())
+        var chat = new SlackChatStandIn();
+        server.Given(Request.Create().WithPath(pathPrefix + "/chat.postMessage").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(HttpStatusCode.OK)
                 .WithHeader("Content-Type", "application/json; charset=utf-8")
-                .WithBody(SharedFixtures.Read("webhooks/slack/api-spec-chat.postMessage-ok-response.json")));
+                .WithBody(request => chat.Post(request.Body)));
+        server.Given(Request.Create().WithPath(pathPrefix + "/chat.update").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(HttpStatusCode.OK)
+                .WithHeader("Content-Type", "application/json; charset=utf-8")
+                .WithBody(request => chat.Update(request.Body)));
         return server;
+    }
+
+    /// <summary>The ts values and answers of a stand-in Slack workspace.</summary>
+    private sealed class SlackChatStandIn
+    {
+        private readonly HashSet<(string Channel, string Ts)> messages = [];
+        private long next = 1503435956_000247;
+
+        public string Post(string? body)
+        {
+            var (channel, text) = Read(body);
+            string ts;
+            lock (messages)
+            {
+                var n = next++;
+                ts = $"{n / 1_000_000}.{n % 1_000_000:D6}";
+                messages.Add((channel, ts));
+            }
+            var answer = System.Text.Json.Nodes.JsonNode.Parse(SharedFixtures.Read("webhooks/slack/api-spec-chat.postMessage-ok-response.json"))!;
+            answer["channel"] = channel;
+            answer["ts"] = ts;
+            answer["message"]!["ts"] = ts;
+            answer["message"]!["text"] = text;
+            return answer.ToJsonString();
+        }
+
+        public string Update(string? body)
+        {
+            var (channel, text) = Read(body);
+            var ts = body is null ? "" : JsonDocument.Parse(body).RootElement.TryGetProperty("ts", out var t) ? t.GetString() ?? "" : "";
+            bool known;
+            lock (messages)
+                known = messages.Contains((channel, ts));
+            if (!known)
+                return """{"ok":false,"error":"message_not_found"}""";
+            var answer = System.Text.Json.Nodes.JsonNode.Parse(SharedFixtures.Read("webhooks/slack/api-spec-chat.update-ok-response.json"))!;
+            answer["channel"] = channel;
+            answer["ts"] = ts;
+            answer["text"] = text;
+            answer["message"]!["text"] = text;
+            return answer.ToJsonString();
+        }
+
+        private static (string Channel, string Text) Read(string? body)
+        {
+            var root = JsonDocument.Parse(body ?? "{}").RootElement;
+            return (root.TryGetProperty("channel", out var c) ? c.GetString() ?? "" : "",
+                root.TryGetProperty("text", out var t) ? t.GetString() ?? "" : "");
+        }
     }
 
     public static WireMockServer Jaeger()
@@ -58,10 +117,14 @@ public static class StandIns
             .WithHeader("Content-Type", "application/json")
             .WithBody(SharedFixtures.Read(fixture));
 
-    /// <summary>The bodies of the Slack messages a stand-in received.</summary>
-    public static IReadOnlyList<JsonElement> SlackMessages(WireMockServer slack) =>
+    /// <summary>The bodies of the Slack messages (and thread replies) a stand-in received.</summary>
+    public static IReadOnlyList<JsonElement> SlackMessages(WireMockServer slack) => SlackCalls(slack, "chat.postMessage");
+
+    /// <summary>The bodies of the calls to one Web API method (chat.postMessage, chat.update) a stand-in received, in order.</summary>
+    public static IReadOnlyList<JsonElement> SlackCalls(WireMockServer slack, string method) =>
         slack.LogEntries
-            .Where(e => e.RequestMessage.Path.EndsWith("chat.postMessage", StringComparison.Ordinal))
+            .OrderBy(e => e.RequestMessage.DateTime)
+            .Where(e => e.RequestMessage.Path.EndsWith(method, StringComparison.Ordinal))
             .Select(e => JsonDocument.Parse(e.RequestMessage.Body!).RootElement.Clone())
             .ToList();
 

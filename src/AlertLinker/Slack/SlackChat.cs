@@ -1,0 +1,97 @@
+using AlertLinker.Pipeline;
+using Microsoft.Extensions.Options;
+using Refit;
+
+namespace AlertLinker.Slack;
+
+/// <summary>
+/// The two Web API calls the message lifecycle needs. Bot mode sends them to Slack; dry run logs them, so the
+/// lifecycle (post, update, thread reply, storm digest) reads the same in the log as it would in Slack.
+/// </summary>
+internal interface ISlackChat
+{
+    Task<SlackCall> PostAsync(SlackPostMessageRequest request, CancellationToken cancellationToken);
+
+    Task<SlackCall> UpdateAsync(SlackUpdateMessageRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>One call's outcome: the delivery result, the message's ts when it worked, Slack's error code when it did not.</summary>
+internal sealed record SlackCall(DeliveryResult Result, string? Ts = null, string? ErrorCode = null)
+{
+    public bool Ok => Result.Delivered;
+}
+
+/// <summary>chat.postMessage / chat.update with the bot token, one try each, paced per channel.</summary>
+internal sealed class SlackWebApiChat(
+    ISlackApi api,
+    SlackPace pace,
+    IOptions<SlackOptions> options,
+    TimeProvider time,
+    ILogger<SlackWebApiChat> logger) : ISlackChat
+{
+    private readonly string token = options.Value.BotToken!;
+
+    public async Task<SlackCall> PostAsync(SlackPostMessageRequest request, CancellationToken cancellationToken)
+    {
+        await pace.WaitTurnAsync(request.Channel, cancellationToken);
+        return await CallAsync(() => api.PostMessageAsync(request, token, cancellationToken), request.Channel, cancellationToken);
+    }
+
+    public async Task<SlackCall> UpdateAsync(SlackUpdateMessageRequest request, CancellationToken cancellationToken)
+    {
+        await pace.WaitTurnAsync(request.Channel, cancellationToken);
+        return await CallAsync(() => api.UpdateMessageAsync(request, token, cancellationToken), request.Channel, cancellationToken);
+    }
+
+    private async Task<SlackCall> CallAsync(Func<Task<IApiResponse<SlackApiResponse>>> call, string channel, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await call();
+            // Refit reports a failure before any response (network, timeout) here, not as an exception.
+            if (response.HasRequestError(out var requestError))
+                return new SlackCall(SlackSink.TransportFailure("Slack API", requestError.InnerException ?? requestError));
+            // A 200 whose body is not Slack JSON (a proxy's page) leaves Content null: FromApi retries it.
+            var body = response.IsSuccessStatusCode ? response.Content : null;
+            if (response.StatusCode is not { } status)
+                return new SlackCall(DeliveryResult.Retry("Slack API gave no response"));
+            var result = SlackResults.FromApi(status, response.Headers?.RetryAfter, body, time.GetUtcNow());
+            if (result.Delivered && Warnings(body) is { } warnings)
+                SlackLog.Warnings(logger, channel, warnings);
+            return new SlackCall(result, body?.Ts, body is { Ok: false } ? body.Error : null);
+        }
+        catch (Exception exception) when (SlackSink.IsTransport(exception, cancellationToken))
+        {
+            return new SlackCall(SlackSink.TransportFailure("Slack API", exception));
+        }
+    }
+
+    private static string? Warnings(SlackApiResponse? body)
+    {
+        var warnings = new List<string>();
+        if (!string.IsNullOrEmpty(body?.Warning))
+            warnings.Add(body.Warning);
+        warnings.AddRange(body?.ResponseMetadata?.Warnings ?? []);
+        return warnings.Count == 0 ? null : SlackText.Truncate(SlackText.SingleLine(string.Join(", ", warnings.Distinct())), 300).Text;
+    }
+}
+
+/// <summary>Nothing configured: each call is logged with the JSON it would send, and "succeeds" with a made-up ts.</summary>
+internal sealed class SlackDryRunChat(ILogger<SlackDryRunChat> logger) : ISlackChat
+{
+    private long next;
+
+    public Task<SlackCall> PostAsync(SlackPostMessageRequest request, CancellationToken cancellationToken)
+    {
+        var ts = "dry-run." + Interlocked.Increment(ref next).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var action = request.ThreadTs is null ? $"post {ts}" : $"reply {ts} in thread {request.ThreadTs}";
+        SlackLog.DryRun(logger, action, request.Channel, request.Text, SlackJson.Serialize(request));
+        return Task.FromResult(new SlackCall(DeliveryResult.Ok, ts));
+    }
+
+    public Task<SlackCall> UpdateAsync(SlackUpdateMessageRequest request, CancellationToken cancellationToken)
+    {
+        SlackLog.DryRun(logger, $"update {request.Ts}", request.Channel, request.Text, SlackJson.Serialize(request));
+        return Task.FromResult(new SlackCall(DeliveryResult.Ok, request.Ts));
+    }
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+using AlertLinker.Alerts;
+using AlertLinker.Pipeline;
+
+namespace AlertLinker.Slack;
+
+/// <summary>
+/// What a group's message looks like in each state and what its thread is told when the state changes.
+/// Pure functions: the sink decides when to post, update or reply.
+/// </summary>
+internal static class SlackLifecycle
+{
+    /// <summary>Colour bars of the attachment holding the blocks (Slack's own red, amber, green).</summary>
+    public const string FiringColour = "#E01E5A";
+    public const string AcknowledgedColour = "#ECB22E";
+    public const string ResolvedColour = "#2EB67D";
+
+    private const int MaxNoteLength = 2500;
+    private const int MaxActorLength = 100;
+
+    /// <summary>Annotations the sources fill with who acted (PagerDuty's agent, Opsgenie's user).</summary>
+    private static readonly string[] ActorAnnotations = ["pagerduty_agent", "opsgenie_user"];
+
+    public static string Colour(AlertStatus status) => status switch
+    {
+        AlertStatus.Resolved => ResolvedColour,
+        AlertStatus.Acknowledged => AcknowledgedColour,
+        _ => FiringColour,
+    };
+
+    /// <summary>
+    /// The message as attachments with the state's colour; a resolved group also says when it resolved, right under
+    /// the header, while the 50-block limit leaves room.
+    /// </summary>
+    public static IReadOnlyList<SlackAttachment> Attachments(SlackMessage message, AlertNotification notification)
+    {
+        var blocks = message.Blocks;
+        if (notification.Status == AlertStatus.Resolved && blocks.Count < SlackText.MaxBlocks)
+        {
+            var resolved = new ContextBlock([TextObject.Mrkdwn("✅ Resolved at " + Time(ResolvedAt(notification)))]);
+            blocks = [.. blocks.Take(1), resolved, .. blocks.Skip(1)];
+        }
+        return [new SlackAttachment(Colour(notification.Status), blocks)];
+    }
+
+    /// <summary>
+    /// The thread reply when a notification changes the state the message shows, else null (a repeat only updates).
+    /// Returned as escaped mrkdwn.
+    /// </summary>
+    public static string? StateReply(AlertStatus shown, AlertNotification notification)
+    {
+        if (notification.Status == shown)
+            return null;
+        var by = Actor(notification) is { } actor ? " by " + SlackText.EscapeWithin(SlackText.SingleLine(actor), MaxActorLength).Text : "";
+        return notification.Status switch
+        {
+            AlertStatus.Acknowledged => $"👀 Acknowledged{by}",
+            AlertStatus.Resolved => $"✅ Resolved at {Time(ResolvedAt(notification))}{by}",
+            _ => shown == AlertStatus.Resolved ? "🔥 Firing again" : $"🔥 Back to firing (no longer acknowledged){by}",
+        };
+    }
+
+    /// <summary>The reply for a note (PagerDuty incident.annotated, Opsgenie AddNote), escaped.</summary>
+    public static string NoteReply(AlertNotification notification)
+    {
+        var by = Actor(notification) is { } actor ? " from " + SlackText.EscapeWithin(SlackText.SingleLine(actor), MaxActorLength).Text : "";
+        var note = string.IsNullOrWhiteSpace(notification.Note) ? "(empty note)" : notification.Note.Trim();
+        return $"📝 Note{by}:\n" + SlackText.EscapeWithin(note, MaxNoteLength).Text;
+    }
+
+    /// <summary>A short thread reply: escaped mrkdwn in a verbatim section, the same text as the notification fallback.</summary>
+    public static SlackPostMessageRequest Reply(string channel, string threadTs, string escapedMrkdwn) =>
+        new(channel, escapedMrkdwn, [new SectionBlock(TextObject.Mrkdwn(escapedMrkdwn))], ThreadTs: threadTs);
+
+    /// <summary>One line naming the group for a storm digest (raw text).</summary>
+    public static string DigestLine(EnrichedNotification enriched)
+    {
+        var names = enriched.Alerts.Select(a => a.Alert.Name).Distinct(StringComparer.Ordinal).ToList();
+        var name = names.Count switch
+        {
+            0 => enriched.Notification.GroupKey,
+            1 => names[0],
+            _ => $"{names[0]} (+{names.Count - 1})",
+        };
+        var services = enriched.Alerts.Select(a => a.Resolved.Service).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        return services.Count == 0 ? name : $"{name} — {string.Join(", ", services.Take(3))}";
+    }
+
+    private static DateTimeOffset ResolvedAt(AlertNotification notification) =>
+        notification.Alerts.Select(a => a.EndsAt).OfType<DateTimeOffset>().DefaultIfEmpty(notification.ReceivedAt).Max();
+
+    private static string Time(DateTimeOffset at) =>
+        at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+
+    private static string? Actor(AlertNotification notification) =>
+        notification.Alerts
+            .SelectMany(a => ActorAnnotations.Select(key => a.Annotations.TryGetValue(key, out var value) ? value : null))
+            .FirstOrDefault(value => !string.IsNullOrWhiteSpace(value));
+}

@@ -1,0 +1,32 @@
+using AlertLinker.Alerts;
+
+namespace AlertLinker.Storage;
+
+/// <summary>
+/// Where each alert group's Slack message lives (channel + ts), so later notifications of the group update it
+/// with chat.update and reply in its thread instead of posting again.
+/// </summary>
+public interface ISlackMessageStore
+{
+    /// <summary>The group's message in <paramref name="channel"/>, or null when none was posted there (or it was forgotten).</summary>
+    Task<SlackMessageRecord?> FindSlackMessageAsync(string source, string groupKey, string channel, CancellationToken cancellationToken);
+
+    /// <summary>Inserts or replaces the group's record for its channel.</summary>
+    Task SaveSlackMessageAsync(SlackMessageRecord record, CancellationToken cancellationToken);
+}
+
+/// <param name="Ts">The message to update: a top-level message, or a reply in a storm digest's thread.</param>
+/// <param name="ThreadTs">The thread the message sits in (a storm digest), or null for a top-level message.</param>
+/// <param name="Status">The state the message shows now; a notification with another state also gets a thread reply.</param>
+public sealed record SlackMessageRecord(
+    string Source,
+    string GroupKey,
+    string Channel,
+    string Ts,
+    string? ThreadTs,
+    AlertStatus Status,
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>Where replies about this alert go: its own thread, or the digest's thread it is part of.</summary>
+    public string ReplyThread => ThreadTs ?? Ts;
+}

@@ -1,0 +1,59 @@
+using AlertLinker.Alerts;
+
+namespace AlertLinker.Storage;
+
+/// <summary>The <c>slack_messages</c> table (migration 2): one row per alert group and channel.</summary>
+internal sealed partial class SqliteAlertStore : ISlackMessageStore
+{
+    public async Task<SlackMessageRecord?> FindSlackMessageAsync(string source, string groupKey, string channel, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var command = _connection.CreateCommand();
+            command.CommandText = """
+                SELECT ts, thread_ts, status, updated_at FROM slack_messages
+                WHERE source = $source AND group_key = $group_key AND channel = $channel
+                """;
+            command.Parameters.AddWithValue("$source", source);
+            command.Parameters.AddWithValue("$group_key", groupKey);
+            command.Parameters.AddWithValue("$channel", channel);
+            using var reader = command.ExecuteReader();
+            if (!reader.Read())
+                return null;
+            return new SlackMessageRecord(
+                source,
+                groupKey,
+                channel,
+                reader.GetString(0),
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                Enum.TryParse<AlertStatus>(reader.GetString(2), out var status) ? status : AlertStatus.Firing,
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public Task SaveSlackMessageAsync(SlackMessageRecord record, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            """
+            INSERT INTO slack_messages (source, group_key, channel, ts, thread_ts, status, updated_at)
+            VALUES ($source, $group_key, $channel, $ts, $thread_ts, $status, $updated_at)
+            ON CONFLICT (source, group_key, channel) DO UPDATE SET
+                ts = excluded.ts, thread_ts = excluded.thread_ts, status = excluded.status, updated_at = excluded.updated_at
+            """,
+            command =>
+            {
+                command.Parameters.AddWithValue("$source", record.Source);
+                command.Parameters.AddWithValue("$group_key", record.GroupKey);
+                command.Parameters.AddWithValue("$channel", record.Channel);
+                command.Parameters.AddWithValue("$ts", record.Ts);
+                command.Parameters.AddWithValue("$thread_ts", (object?)record.ThreadTs ?? DBNull.Value);
+                command.Parameters.AddWithValue("$status", record.Status.ToString());
+                command.Parameters.AddWithValue("$updated_at", record.UpdatedAt.ToUnixTimeMilliseconds());
+            },
+            cancellationToken);
+}

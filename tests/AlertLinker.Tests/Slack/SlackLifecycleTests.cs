@@ -1,0 +1,329 @@
+using System.Text.Json;
+using AlertLinker.Alerts;
+using AlertLinker.Pipeline;
+using AlertLinker.Slack;
+using AlertLinker.Storage;
+using AlertLinker.Tests.TestSupport;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using static AlertLinker.Tests.Slack.SlackTestData;
+
+namespace AlertLinker.Tests.Slack;
+
+/// <summary>
+/// A group's message over its life in bot mode, against the Slack stand-in (which hands out a ts per message and
+/// answers chat.update like Slack): post, update in place, thread replies, replacement of a vanished message, storms.
+/// </summary>
+public sealed class SlackLifecycleTests : IDisposable
+{
+    private const string Channel = "C1H9RESGL";
+
+    private readonly WireMockServer slack = StandIns.Slack("/api");
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 23, 14, 30, 0, TimeSpan.Zero));
+    private readonly FakeLogCollector collector = new();
+    private ServiceProvider? provider;
+
+    public void Dispose()
+    {
+        provider?.Dispose();
+        slack.Stop();
+        slack.Dispose();
+    }
+
+    [Fact]
+    public async Task ResolveUpdatesTheOriginalMessageGreenAndRepliesInItsThread()
+    {
+        var sink = BotSink();
+        await DeliverOk(sink, Firing());
+        var original = Assert.Single(Posts());
+        var ts = TsOf(original);
+
+        await DeliverOk(sink, Changed(Firing(), AlertStatus.Resolved, endsAt: new DateTimeOffset(2026, 11, 23, 14, 42, 5, TimeSpan.Zero)));
+
+        var update = Assert.Single(Updates());
+        Assert.Equal(Channel, update.GetProperty("channel").GetString());
+        Assert.Equal(ts, update.GetProperty("ts").GetString());
+        Assert.Equal(SlackLifecycle.ResolvedColour, Attachment(update).GetProperty("color").GetString());
+        Assert.StartsWith("✅ RESOLVED", update.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Resolved at 2026-11-23 14:42:05 UTC", StandIns.AllText(update), StringComparison.Ordinal);
+
+        var reply = Posts()[1];
+        Assert.Equal(ts, reply.GetProperty("thread_ts").GetString());
+        Assert.Equal("✅ Resolved at 2026-11-23 14:42:05 UTC", reply.GetProperty("text").GetString());
+        Assert.Equal(2, Posts().Count);
+    }
+
+    [Fact]
+    public async Task AcknowledgedShowsAmberInPlaceAndSaysWhoAcknowledged()
+    {
+        var sink = BotSink();
+        await DeliverOk(sink, Firing());
+        var ts = TsOf(Assert.Single(Posts()));
+
+        await DeliverOk(sink, Changed(Firing(), AlertStatus.Acknowledged, annotations: new() { ["pagerduty_agent"] = "Jane <!channel> Doe" }));
+
+        var update = Assert.Single(Updates());
+        Assert.Equal(ts, update.GetProperty("ts").GetString());
+        Assert.Equal(SlackLifecycle.AcknowledgedColour, Attachment(update).GetProperty("color").GetString());
+        Assert.StartsWith("👀 ACKNOWLEDGED", update.GetProperty("text").GetString(), StringComparison.Ordinal);
+        var reply = Posts()[1];
+        Assert.Equal(ts, reply.GetProperty("thread_ts").GetString());
+        // The actor is alert text like any other: escaped, so it cannot ping the channel.
+        Assert.Equal("👀 Acknowledged by Jane &lt;!channel&gt; Doe", reply.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task ARepeatWithNoChangeUpdatesTheMessageWithoutPostingOrReplying()
+    {
+        var sink = BotSink();
+        await DeliverOk(sink, Firing());
+
+        await DeliverOk(sink, Firing());
+        await DeliverOk(sink, Firing());
+
+        Assert.Single(Posts());
+        Assert.Equal(2, Updates().Count);
+        Assert.All(Updates(), u => Assert.Equal(SlackLifecycle.FiringColour, Attachment(u).GetProperty("color").GetString()));
+    }
+
+    [Fact]
+    public async Task ANoteIsAThreadReplyAndLeavesTheMessageAsItIs()
+    {
+        var sink = BotSink();
+        await DeliverOk(sink, Firing());
+        var ts = TsOf(Assert.Single(Posts()));
+        var note = Firing() with { Notification = Firing().Notification with { Kind = NotificationKind.Note, Note = "Rolled back <@U123> deploy 42" } };
+
+        await DeliverOk(sink, note);
+
+        Assert.Empty(Updates());
+        var reply = Posts()[1];
+        Assert.Equal(ts, reply.GetProperty("thread_ts").GetString());
+        Assert.Equal("📝 Note:\nRolled back &lt;@U123&gt; deploy 42", reply.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task AMessageSlackNoLongerHasIsReplacedByANewPostWhoseTsIsStored()
+    {
+        var store = new InMemorySlackMessageStore();
+        var sink = BotSink(store);
+        // A ts the stand-in never handed out: chat.update answers message_not_found, as Slack does for a deleted message.
+        await store.SaveSlackMessageAsync(new SlackMessageRecord("alertmanager", Firing().Notification.GroupKey, Channel,
+            "1400000000.000001", null, AlertStatus.Firing, time.GetUtcNow()), CancellationToken.None);
+
+        await DeliverOk(sink, Changed(Firing(), AlertStatus.Resolved));
+
+        Assert.Equal("1400000000.000001", Assert.Single(Updates()).GetProperty("ts").GetString());
+        var fresh = Assert.Single(Posts());
+        Assert.False(fresh.TryGetProperty("thread_ts", out _));
+        Assert.Equal(SlackLifecycle.ResolvedColour, Attachment(fresh).GetProperty("color").GetString());
+        var stored = await store.FindSlackMessageAsync("alertmanager", Firing().Notification.GroupKey, Channel, CancellationToken.None);
+        Assert.Equal(TsOf(fresh), stored!.Ts);
+        Assert.Contains(Logs(), r => r.Id.Id == 7016 && r.Message.Contains("message_not_found", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ARateLimitedUpdateIsRetryableAfterTheDelaySlackAskedFor()
+    {
+        var sink = BotSink();
+        await DeliverOk(sink, Firing());
+        slack.Given(Request.Create().WithPath("/api/chat.update").UsingPost()).AtPriority(0)
+            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "12"));
+
+        var result = await sink.DeliverAsync(Changed(Firing(), AlertStatus.Resolved), CancellationToken.None);
+
+        Assert.True(result.Retryable);
+        Assert.Equal(TimeSpan.FromSeconds(12), result.RetryAfter);
+        // Nothing posted in its place, and no reply yet: the retry updates and replies.
+        Assert.Single(Posts());
+    }
+
+    [Fact]
+    public async Task RoutesSendEachGroupToTheChannelOfItsFirstMatchingRule()
+    {
+        var sink = BotSink(null,
+            ("Routes:0:Match", "team=\"payments\", severity=~\"critical|page\""), ("Routes:0:Channel", "CPAYPAGE"),
+            ("Routes:1:Match", "team=\"payments\""), ("Routes:1:Channel", "CPAYMENTS"));
+
+        await DeliverOk(sink, Labelled("g1", ("team", "payments"), ("severity", "page")));
+        await DeliverOk(sink, Labelled("g2", ("team", "payments"), ("severity", "warning")));
+        await DeliverOk(sink, Labelled("g3", ("team", "search"), ("severity", "page")));
+
+        Assert.Equal(["CPAYPAGE", "CPAYMENTS", Channel], Posts().Select(p => p.GetProperty("channel").GetString()));
+    }
+
+    [Fact]
+    public async Task AStormIsOneDigestWithEachAlertInItsThreadAndTheirUpdatesStillWork()
+    {
+        var sink = BotSink(null, ("StormThreshold", "3"), ("StormWindow", "00:00:30"));
+        for (var i = 1; i <= 8; i++)
+        {
+            await DeliverOk(sink, Labelled($"g{i}", ("alertname", $"Disk{i}<!here>")));
+            time.Advance(TimeSpan.FromSeconds(2));
+        }
+
+        var posts = Posts();
+        var topLevel = posts.Where(p => !p.TryGetProperty("thread_ts", out _)).ToList();
+        // Three groups before the storm keep their own messages; then one digest instead of five more.
+        Assert.Equal(4, topLevel.Count);
+        var digest = topLevel[3];
+        var digestTs = TsOf(digest);
+        var inThread = posts.Where(p => p.TryGetProperty("thread_ts", out var t) && t.GetString() == digestTs).ToList();
+        Assert.Equal(5, inThread.Count);
+        Assert.StartsWith("🌩 4 alerts in 6 s — 1 in this thread", digest.GetProperty("text").GetString(), StringComparison.Ordinal);
+        var lastDigest = Updates().Last(u => u.GetProperty("ts").GetString() == digestTs);
+        var digestText = StandIns.AllText(lastDigest);
+        Assert.Contains("🌩 8 alerts in 14 s — 5 in this thread", digestText, StringComparison.Ordinal);
+        var disk8 = StandIns.Strings(lastDigest).Where(s => s.Contains("Disk8", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(disk8);
+        Assert.All(disk8, s => Assert.Contains("Disk8&lt;!here&gt;", s, StringComparison.Ordinal));
+        Assert.DoesNotContain(StandIns.Strings(lastDigest), s => s.Contains("<!here>", StringComparison.Ordinal));
+
+        // Resolving an alert of the storm updates its reply and answers in the digest's thread.
+        var memberTs = TsOf(inThread[0]);
+        var updatesBefore = Updates().Count;
+        await DeliverOk(sink, Changed(Labelled("g4", ("alertname", "Disk4<!here>")), AlertStatus.Resolved));
+        Assert.Equal(memberTs, Updates()[updatesBefore].GetProperty("ts").GetString());
+        Assert.Equal(digestTs, Posts().Last().GetProperty("thread_ts").GetString());
+    }
+
+    [Fact]
+    public async Task AStormEndsWhenAWholeWindowPassesWithoutANewGroup()
+    {
+        var sink = BotSink(null, ("StormThreshold", "1"), ("StormWindow", "00:00:10"));
+        await DeliverOk(sink, Labelled("g1", ("alertname", "A")));
+        await DeliverOk(sink, Labelled("g2", ("alertname", "B")));
+        time.Advance(TimeSpan.FromSeconds(11));
+
+        await DeliverOk(sink, Labelled("g3", ("alertname", "C")));
+
+        var last = Posts().Last();
+        Assert.False(last.TryGetProperty("thread_ts", out _));
+        Assert.Contains("C", last.GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheSinkWaitsForTheChannelsPaceOnTheClockWhileOtherChannelsGoAhead()
+    {
+        var sink = Sink(null, ("BotToken", "xoxb-test"), ("Channel", Channel), ("ApiUrl", slack.Url + "/api/"),
+            ("PaceInterval", "00:00:05"), ("PaceBurst", "1"), ("Routes:0:Match", "team=\"search\""), ("Routes:0:Channel", "CSEARCH"));
+        await DeliverOk(sink, Labelled("g1", ("team", "payments")));
+
+        var second = sink.DeliverAsync(Labelled("g2", ("team", "payments")), CancellationToken.None);
+        await DeliverOk(sink, Labelled("g3", ("team", "search")));
+
+        Assert.False(second.IsCompleted);
+        Assert.Equal([Channel, "CSEARCH"], Posts().Select(p => p.GetProperty("channel").GetString()));
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(DeliveryResult.Ok, await second);
+        Assert.Equal([Channel, "CSEARCH", Channel], Posts().Select(p => p.GetProperty("channel").GetString()));
+    }
+
+    [Fact]
+    public async Task WebhookModePostsANewMessageOnResolve()
+    {
+        const string path = "/services/T000/B000/XXXX";
+        slack.Given(Request.Create().WithPath(path).UsingPost()).RespondWith(Response.Create().WithStatusCode(200).WithBody("ok"));
+        var sink = Sink(null, ("WebhookUrl", slack.Url + path), ("PaceInterval", "00:00:00"));
+
+        await DeliverOk(sink, Firing());
+        await DeliverOk(sink, Changed(Firing(), AlertStatus.Resolved));
+
+        var bodies = slack.LogEntries.Where(e => e.RequestMessage.Path == path)
+            .Select(e => JsonDocument.Parse(e.RequestMessage.Body!).RootElement).ToList();
+        Assert.Equal(2, bodies.Count);
+        Assert.StartsWith("🔥 FIRING", bodies[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("✅ RESOLVED", bodies[1].GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Empty(Updates());
+    }
+
+    [Fact]
+    public async Task DryRunLogsTheUpdateAndTheThreadReplyItWouldSend()
+    {
+        var sink = Sink(null, ("ApiUrl", slack.Url + "/api/"));
+
+        await DeliverOk(sink, Firing());
+        await DeliverOk(sink, Changed(Firing(), AlertStatus.Resolved));
+
+        Assert.Empty(slack.LogEntries);
+        var dryRun = Logs().Where(r => r.Id.Id == 7010).Select(r => r.Message).ToList();
+        Assert.Equal(3, dryRun.Count);
+        Assert.StartsWith("Slack dry run: would post dry-run.1 in dry-run", dryRun[0], StringComparison.Ordinal);
+        Assert.StartsWith("Slack dry run: would update dry-run.1 in dry-run", dryRun[1], StringComparison.Ordinal);
+        Assert.StartsWith("Slack dry run: would reply dry-run.2 in thread dry-run.1", dryRun[2], StringComparison.Ordinal);
+    }
+
+    private static EnrichedNotification Firing() => Notification(Enriched(Alert()));
+
+    private static EnrichedNotification Labelled(string groupKey, params (string Name, string Value)[] labels)
+    {
+        var alert = Alert() with { Labels = labels.ToDictionary(l => l.Name, l => l.Value), Name = labels.FirstOrDefault(l => l.Name == "alertname").Value ?? "HighLatency" };
+        var enriched = Notification([Enriched(alert)], 0, groupKey);
+        return enriched;
+    }
+
+    /// <summary>The same group in another state, as the next notification of its source would carry it.</summary>
+    private static EnrichedNotification Changed(EnrichedNotification enriched, AlertStatus status, DateTimeOffset? endsAt = null, Dictionary<string, string>? annotations = null)
+    {
+        var alerts = enriched.Alerts.Select(a =>
+        {
+            var alert = a.Alert with
+            {
+                Status = status,
+                EndsAt = endsAt ?? a.Alert.EndsAt,
+                Annotations = annotations is null ? a.Alert.Annotations : new Dictionary<string, string>(a.Alert.Annotations).Concat(annotations).ToDictionary(),
+            };
+            return a with { Resolved = a.Resolved with { Alert = alert } };
+        }).ToList();
+        return new EnrichedNotification(
+            enriched.Notification with { Status = status, Alerts = alerts.Select(a => a.Alert).ToList(), ReceivedAt = Start.AddMinutes(20) },
+            alerts);
+    }
+
+    private static async Task DeliverOk(IAlertSink sink, EnrichedNotification notification) =>
+        Assert.Equal(DeliveryResult.Ok, await sink.DeliverAsync(notification, CancellationToken.None));
+
+    /// <summary>chat.postMessage bodies, in order.</summary>
+    private IReadOnlyList<JsonElement> Posts() => StandIns.SlackCalls(slack, "chat.postMessage");
+
+    private IReadOnlyList<JsonElement> Updates() => StandIns.SlackCalls(slack, "chat.update");
+
+    /// <summary>The ts Slack (the stand-in) answered for the post whose body is <paramref name="request"/>.</summary>
+    private string TsOf(JsonElement request)
+    {
+        var raw = request.GetRawText();
+        var entry = slack.LogEntries.Single(e => e.RequestMessage.Path.EndsWith("chat.postMessage", StringComparison.Ordinal)
+            && JsonDocument.Parse(e.RequestMessage.Body!).RootElement.GetRawText() == raw);
+        return JsonDocument.Parse(entry.ResponseMessage.BodyData!.BodyAsString!).RootElement.GetProperty("ts").GetString()!;
+    }
+
+    private static JsonElement Attachment(JsonElement request) => request.GetProperty("attachments")[0];
+
+    private IAlertSink BotSink(ISlackMessageStore? store = null, params (string Key, string Value)[] extra) =>
+        Sink(store, [("BotToken", "xoxb-test"), ("Channel", Channel), ("ApiUrl", slack.Url + "/api/"), ("PaceInterval", "00:00:00"), .. extra]);
+
+    private IAlertSink Sink(ISlackMessageStore? store, params (string Key, string Value)[] settings)
+    {
+        provider?.Dispose();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(SlackOptions.SectionName + ":" + s.Key, (string?)s.Value)))
+            .Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddSingleton<TimeProvider>(time);
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(collector)));
+        if (store is not null)
+            services.AddSingleton(store);
+        services.AddSlack();
+        provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<IAlertSink>();
+    }
+
+    private IReadOnlyList<FakeLogRecord> Logs() => collector.GetSnapshot();
+}
