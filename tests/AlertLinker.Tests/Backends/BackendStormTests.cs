@@ -29,6 +29,8 @@ public sealed class BackendStormTests : IAsyncLifetime
             ["AlertLinker:Backends:tempo:ApiUrl"] = tempo.LoopbackUrl(),
             ["AlertLinker:Backends:tempo:UiUrl"] = "http://grafana.test/",
             ["AlertLinker:Backends:tempo:DatasourceUid"] = "tempo-uid",
+            // Slack's pace (one message a second per channel) is not what this test measures.
+            ["AlertLinker:Slack:PaceInterval"] = "00:00:00",
         });
         return Task.CompletedTask;
     }
@@ -62,7 +64,7 @@ public sealed class BackendStormTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync("/webhooks/alertmanager", content)).StatusCode);
     }
 
-    private int Delivered() => app.Logs.Count(l => l.Contains("Slack dry run for group storm-", StringComparison.Ordinal));
+    private int Delivered() => app.DeliveredNotifications();
 
     private int BackendRequests() => jaeger.LogEntries.Count() + tempo.LogEntries.Count();
 
@@ -89,6 +91,6 @@ public sealed class BackendStormTests : IAsyncLifetime
         Assert.Single(tempo.RequestsTo("/api/traces/5b8efff798038103d269b633813fc700"));
         // Every alert still got its own service's links.
         Assert.All(Enumerable.Range(0, Services), s =>
-            Assert.Contains(app.Logs, l => l.Contains("storm-", StringComparison.Ordinal) && l.Contains($"service-{s}", StringComparison.Ordinal)));
+            Assert.Contains(app.Logs, l => l.Contains("Slack dry run: would", StringComparison.Ordinal) && l.Contains($"service-{s}", StringComparison.Ordinal)));
     }
 }

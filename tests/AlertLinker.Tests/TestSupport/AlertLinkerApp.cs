@@ -50,6 +50,17 @@ public sealed class AlertLinkerApp : WebApplicationFactory<Program>
             .Select(r => $"{r.Level} {r.Category}: {r.Message} {r.Exception}")
             .ToList();
 
+    /// <summary>Notifications the delivery worker has marked delivered, read from the app's own SQLite file.</summary>
+    public int DeliveredNotifications()
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection(
+            $"Data Source={Path.Combine(DataDirectory, "alertlinker.db")};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM notifications WHERE state = 'delivered'";
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public HttpClient CreateAuthorizedClient()
     {
         var client = CreateClient();
