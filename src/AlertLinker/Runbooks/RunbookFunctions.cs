@@ -96,23 +96,9 @@ internal sealed partial class RunbookFunctions(
         string? operation = null,
         string? service = null)
     {
-        // The template's attribute order is kept (the author's reading order); quoting and scoping are Tempo's own.
-        var conditions = new List<string>();
+        // The same TraceQL the Tempo backend links with, so the line a runbook prints and Tempo's link agree.
         var searchService = service ?? alert.Service;
-        if (!string.IsNullOrEmpty(searchService))
-            conditions.Add($"resource.service.name = {Backends.Tempo.TraceQl.Quote(searchService)}");
-        if (!string.IsNullOrEmpty(operation))
-            conditions.Add($"name = {Backends.Tempo.TraceQl.Quote(operation)}");
-        if (attributes is not null)
-        {
-            foreach (var (key, value) in attributes)
-                conditions.Add($"{Backends.Tempo.TraceQl.Attribute(key)} = {TraceQlValue(value)}");
-        }
-        if (ParseDuration(min_duration) is { } min)
-            conditions.Add($"duration > {BackendTime.ToGoDuration(min)}");
-        if (errors_only)
-            conditions.Add("status = error");
-        return conditions.Count == 0 ? "{ }" : "{ " + string.Join(" && ", conditions) + " }";
+        return Backends.Tempo.TraceQl.SpanSet(searchService, operation, Attributes(attributes), ParseDuration(min_duration), errors_only);
     }
 
     /// <summary>
@@ -226,13 +212,6 @@ internal sealed partial class RunbookFunctions(
             };
         return result;
     }
-
-    private static string TraceQlValue(object? value) => value switch
-    {
-        bool b => b ? "true" : "false",
-        int or long or double or float or decimal => ((IFormattable)value).ToString(null, CultureInfo.InvariantCulture),
-        _ => Backends.Tempo.TraceQl.Quote(value?.ToString() ?? ""),
-    };
 
     /// <summary>null for null or ""; a number means milliseconds; else Go-style "1m30s", "1.5s", "250ms", "100us".</summary>
     public static TimeSpan? ParseDuration(object? value)

@@ -20,7 +20,8 @@ public class RunbookFunctionsTests
         var text = Render("""{{ traceql {"db.statement": "SELECT \"a\\b\"", "span.http.status_code": 500, "resource.k8s.ns": "prod", "error": true} operation: "GET /x" }}""");
 
         Assert.Equal(
-            "{ resource.service.name = \"checkout\" &amp;&amp; name = \"GET /x\" &amp;&amp; .db.statement = \"SELECT \\\"a\\\\b\\\"\" &amp;&amp; span.http.status_code = 500 &amp;&amp; resource.k8s.ns = \"prod\" &amp;&amp; .error = true }",
+            // Attributes sorted like the Tempo backend's own query; numbers and booleans bare (TraceQL compares types).
+            "{ resource.service.name = \"checkout\" &amp;&amp; name = \"GET /x\" &amp;&amp; .db.statement = \"SELECT \\\"a\\\\b\\\"\" &amp;&amp; .error = true &amp;&amp; resource.k8s.ns = \"prod\" &amp;&amp; span.http.status_code = 500 }",
             text);
     }
 
