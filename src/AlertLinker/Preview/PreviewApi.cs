@@ -54,7 +54,7 @@ public static partial class PreviewApi
         SlackMessageBuilder slack,
         PagerDutyDetails pagerDutyDetails,
         TimeProvider time,
-        ILogger<PreviewResponse> logger,
+        ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
@@ -91,7 +91,7 @@ public static partial class PreviewApi
             notification = await pagerDutyDetails.EnrichAsync(notification, incident, cancellationToken);
         var enriched = await processor.EnrichAsync(notification, cancellationToken);
         var message = slack.Build(enriched);
-        LogPreviewed(logger, name, notification.Alerts.Count, enriched.Alerts.Sum(a => a.Runbooks.Count));
+        LogPreviewed(loggers.CreateLogger(typeof(PreviewApi)), name, notification.Alerts.Count, enriched.Alerts.Sum(a => a.Runbooks.Count));
         return TypedResults.Ok(new PreviewResponse(
             name,
             detected,
