@@ -2,9 +2,13 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using AlertLinker.Backends;
+using AlertLinker.Storage;
 using AlertLinker.Tests.Runbooks;
 using AlertLinker.Tests.Sources;
 using AlertLinker.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using WireMock.Server;
 
 namespace AlertLinker.Tests.Preview;
@@ -205,6 +209,36 @@ public sealed class PreviewApiTests : IAsyncLifetime
         var response = await PostAsync(app, Encoding.UTF8.GetBytes("{\"alerts\": [" + new string(' ', 2000) + "]}"));
 
         await SourceTestApp.AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "AlertLinker:Preview:MaxBodyBytes");
+    }
+
+    [Fact]
+    public async Task MorePreviewsAtOnceThanMaxConcurrentGet429UntilOneFinishes()
+    {
+        var release = new TaskCompletionSource<IReadOnlyList<TraceSummary>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var blocking = new TestSupport.FakeTraceBackend("blocking", (_, _) => release.Task);
+        var settings = new Dictionary<string, string?>
+        {
+            ["AlertLinker:Runbooks:Directory"] = runbooks.Path,
+            ["AlertLinker:Preview:BearerToken"] = Token,
+            ["AlertLinker:Preview:MaxConcurrent"] = "1",
+        };
+        await using var app = new AlertLinkerApp(settings, services =>
+        {
+            services.RemoveAll<IAlertStore>();
+            services.AddSingleton<IAlertStore>(store);
+            services.AddSingleton<ITraceBackend>(blocking);
+        });
+        var body = SharedFixtures.ReadBytes(AlertmanagerCapture);
+
+        var first = PostAsync(app, body);
+        await Eventually.UntilAsync(() => blocking.Searches > 0, TimeSpan.FromSeconds(30), "the first preview to reach the backend");
+        var second = await PostAsync(app, body);
+
+        await SourceTestApp.AssertProblemAsync(second, HttpStatusCode.TooManyRequests, "AlertLinker:Preview:MaxConcurrent");
+        Assert.Equal(TimeSpan.FromSeconds(1), second.Headers.RetryAfter?.Delta);
+        release.SetResult([]);
+        Assert.Equal(HttpStatusCode.OK, (await first).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(app, body)).StatusCode);
     }
 
     [Fact]
