@@ -53,6 +53,8 @@ public sealed class TemplateLibraryTests(ITestOutputHelper output) : IDisposable
         output.WriteLine(result.Text);
         Assert.True(result.Error is null, result.Error);
         Assert.DoesNotContain("\n\n\n", result.Text, StringComparison.Ordinal);
+        // Within the render cap with two backends: nothing cut, no note (Tempo's Explore links alone are ~1000 characters).
+        Assert.True(result.Text.Length <= new RunbookOptions().MaxOutputChars, $"{runbook}: {result.Text.Length} characters");
         return result;
     }
 
