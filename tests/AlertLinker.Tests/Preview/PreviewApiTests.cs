@@ -137,6 +137,20 @@ public sealed class PreviewApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheHostileCaptureComesOutHarmlessInThePreviewedSlackPayload()
+    {
+        await using var app = App();
+
+        var preview = await OkJsonAsync(await PostAsync(app, SharedFixtures.ReadBytes("webhooks/alertmanager/am-0.25.0-captured-firing-basicauth-hostile-text.json")));
+
+        var slackText = string.Join("\n", StandIns.Strings(preview.GetProperty("slack")));
+        Assert.Contains("&lt;!channel&gt;", slackText, StringComparison.Ordinal);
+        Assert.DoesNotContain("<!", slackText, StringComparison.Ordinal);
+        Assert.DoesNotContain("<@", slackText, StringComparison.Ordinal);
+        Assert.DoesNotContain("<https://evil", slackText, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task APagerDutyBodyNeedsNoSignatureButThePreviewsOwnCredentials()
     {
         await using var app = App();
