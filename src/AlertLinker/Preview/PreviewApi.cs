@@ -85,7 +85,7 @@ public static partial class PreviewApi
         if (parsed is null)
             return SourceProblems.BadRequest(error!);
         if (parsed.Notification is not { } notification)
-            return TypedResults.Ok(new PreviewResponse(name, detected, null, null, null, parsed.IgnoredBecause, [], null));
+            return TypedResults.Ok(new PreviewResponse(name, detected, null, null, null, null, null, parsed.IgnoredBecause, [], null));
 
         if (parsed.IncidentId is { } incident)
             notification = await pagerDutyDetails.EnrichAsync(notification, incident, cancellationToken);
@@ -98,6 +98,8 @@ public static partial class PreviewApi
             notification.Event,
             notification.GroupKey,
             Status(notification.Status),
+            notification.Kind == NotificationKind.Note ? "note" : "state_change",
+            notification.Note,
             null,
             enriched.Alerts.Select(PreviewAlert.Of).ToList(),
             PreviewSlack.Of(message)));
@@ -129,6 +131,7 @@ public static partial class PreviewApi
 /// <summary>The preview of one webhook body.</summary>
 /// <param name="Source">The source whose parser read the body.</param>
 /// <param name="Detected">True when the source was told from the body's shape, false when the query named it.</param>
+/// <param name="Kind"><c>state_change</c> (post or update the alert's message) or <c>note</c> (a reply in its thread, <paramref name="Note"/>).</param>
 /// <param name="Ignored">Why the body carries nothing to deliver (a PagerDuty ping, an Opsgenie tag change); then no alerts.</param>
 public sealed record PreviewResponse(
     string Source,
@@ -136,6 +139,8 @@ public sealed record PreviewResponse(
     string? Event,
     string? GroupKey,
     string? Status,
+    string? Kind,
+    string? Note,
     string? Ignored,
     IReadOnlyList<PreviewAlert> Alerts,
     PreviewSlack? Slack);

@@ -81,6 +81,7 @@ public sealed class PreviewApiTests : IAsyncLifetime
         Assert.Equal("alertmanager", preview.GetProperty("source").GetString());
         Assert.True(preview.GetProperty("detected").GetBoolean());
         Assert.Equal("firing", preview.GetProperty("status").GetString());
+        Assert.Equal("state_change", preview.GetProperty("kind").GetString());
         var alerts = preview.GetProperty("alerts");
         Assert.Equal(2, alerts.GetArrayLength());
         var model = alerts[0].GetProperty("model");
@@ -253,6 +254,17 @@ public sealed class PreviewApiTests : IAsyncLifetime
         release.SetResult([]);
         Assert.Equal(HttpStatusCode.OK, (await first).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(app, body)).StatusCode);
+    }
+
+    [Fact]
+    public async Task ANoteSaysItIsOneWithItsText()
+    {
+        await using var app = App();
+
+        var preview = await OkJsonAsync(await PostAsync(app, SharedFixtures.ReadBytes("webhooks/opsgenie/docs-sample-addnote.json")));
+
+        Assert.Equal("note", preview.GetProperty("kind").GetString());
+        Assert.False(string.IsNullOrEmpty(preview.GetProperty("note").GetString()));
     }
 
     [Fact]
