@@ -1,6 +1,7 @@
 using AlertLinker.Backends;
 using AlertLinker.Operability;
 using AlertLinker.Pipeline;
+using AlertLinker.Preview;
 using AlertLinker.Resolution;
 using AlertLinker.Runbooks;
 using AlertLinker.Slack;
@@ -30,6 +31,7 @@ builder.Services.AddTraceBackends(builder.Configuration);
 builder.Services.AddRunbooks();
 builder.Services.AddSlack();
 builder.Services.AddAlertPipeline();
+builder.Services.AddPreview();
 
 var app = builder.Build();
 
@@ -38,6 +40,7 @@ app.MapAlertmanagerWebhook();
 app.MapGrafanaWebhook();
 app.MapPagerDutyWebhook();
 app.MapOpsgenieWebhook();
+app.MapPreview();
 app.MapOperability();
 
 app.Run();

@@ -25,17 +25,20 @@ internal sealed partial class RunbookFunctions(
 
     public void ImportInto(ScriptObject globals)
     {
-        globals.Import("trace_search", new Func<ScriptObject?, object?, bool, string?, int, string?, ScriptArray>(TraceSearch));
+        globals.Import("trace_search", new Func<ScriptObject?, object?, bool, string?, int, string?, string?, ScriptArray>(TraceSearch));
         globals.Import("traceql", new Func<ScriptObject?, object?, bool, string?, string?, string>(TraceQl));
+        globals.Import("jaeger_tags", new Func<ScriptObject?, bool, string>(JaegerTags));
         globals.Import("slack_link", new Func<object?, object?, SlackMarkup>(SlackLink));
         globals.Import("escape", new Func<object?, SlackMarkup>(Escape));
-        globals.Import("duration", new Func<object?, string>(FormatDuration));
+        globals.Import("duration", new Func<object?, string?, object>(FormatDuration));
+        globals.Import("unix_time", new Func<object?, string?, long?>(UnixTime));
         globals.Import("include", new Func<TemplateContext, SourceSpan, string, SlackMarkup>(Include));
     }
 
     /// <summary>
     /// The same search in every configured backend: one entry per backend that can express it
     /// (<c>backend</c>, <c>type</c>, <c>title</c>, <c>url</c>, <c>query</c>, <c>link</c>). Empty when the alert has no service.
+    /// <paramref name="backend"/> keeps the backends of that name or type only (<c>backend: "Jaeger"</c>).
     /// </summary>
     public ScriptArray TraceSearch(
         ScriptObject? attributes = null,
@@ -43,7 +46,8 @@ internal sealed partial class RunbookFunctions(
         bool errors_only = false,
         string? operation = null,
         int limit = 20,
-        string? service = null)
+        string? service = null,
+        string? backend = null)
     {
         var result = new ScriptArray();
         var searchService = service ?? alert.Service;
@@ -57,12 +61,15 @@ internal sealed partial class RunbookFunctions(
             ParseDuration(min_duration),
             errors_only,
             Math.Clamp(limit, 1, 100));
-        foreach (var backend in backends)
+        foreach (var candidate in backends)
         {
+            if (backend is not null && !candidate.Name.Equals(backend, StringComparison.OrdinalIgnoreCase)
+                && !candidate.Type.Equals(backend, StringComparison.OrdinalIgnoreCase))
+                continue;
             BackendLink? link;
             try
             {
-                link = backend.BuildSearchLink(search);
+                link = candidate.BuildSearchLink(search);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -72,9 +79,9 @@ internal sealed partial class RunbookFunctions(
             if (link is null)
                 continue;
             var entry = RunbookModel.Link(link);
-            entry["backend"] = backend.Name;
-            entry["type"] = backend.Type;
-            entry["link"] = new SlackMarkup(Mrkdwn.Link(link.Url.AbsoluteUri, $"{backend.Name}: {link.Title}"));
+            entry["backend"] = candidate.Name;
+            entry["type"] = candidate.Type;
+            entry["link"] = new SlackMarkup(Mrkdwn.Link(link.Url.AbsoluteUri, $"{candidate.Name}: {link.Title}"));
             result.Add(entry);
         }
         return result;
@@ -89,23 +96,27 @@ internal sealed partial class RunbookFunctions(
         string? operation = null,
         string? service = null)
     {
-        var conditions = new List<string>();
+        // The same TraceQL the Tempo backend links with, so the line a runbook prints and Tempo's link agree.
         var searchService = service ?? alert.Service;
-        if (!string.IsNullOrEmpty(searchService))
-            conditions.Add($"resource.service.name = {TraceQlString(searchService)}");
-        if (!string.IsNullOrEmpty(operation))
-            conditions.Add($"name = {TraceQlString(operation)}");
-        if (attributes is not null)
-        {
-            foreach (var (key, value) in attributes)
-                conditions.Add($"{TraceQlAttribute(key)} = {TraceQlValue(value)}");
-        }
-        if (ParseDuration(min_duration) is { } min)
-            conditions.Add($"duration > {TraceQlDuration(min)}");
-        if (errors_only)
-            conditions.Add("status = error");
-        return conditions.Count == 0 ? "{ }" : "{ " + string.Join(" && ", conditions) + " }";
+        return Backends.Tempo.TraceQl.SpanSet(searchService, operation, Attributes(attributes), ParseDuration(min_duration), errors_only);
     }
+
+    /// <summary>
+    /// Tags as Jaeger's search form takes them (logfmt: <c>db.system=postgresql error=true</c>); values with spaces,
+    /// quotes or <c>=</c> are quoted. The links from <c>trace_search</c> carry the same tags already.
+    /// </summary>
+    public static string JaegerTags(ScriptObject? attributes = null, bool errors_only = false)
+    {
+        var tags = Attributes(attributes);
+        if (errors_only)
+            tags["error"] = "true";
+        return string.Join(' ', tags.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{LogfmtPart(t.Key)}={LogfmtPart(t.Value)}"));
+    }
+
+    private static string LogfmtPart(string value) =>
+        value.Length > 0 && !value.Any(c => char.IsWhiteSpace(c) || c is '"' or '=' or '\\')
+            ? value
+            : "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
     /// <summary><c>&lt;url|label&gt;</c> for http(s) URLs; anything else comes out as the escaped label.</summary>
     public static SlackMarkup SlackLink(object? url, object? label = null)
@@ -124,9 +135,45 @@ internal sealed partial class RunbookFunctions(
     public static SlackMarkup Escape(object? text) =>
         text as SlackMarkup ?? new SlackMarkup(Mrkdwn.Escape(text?.ToString() ?? ""));
 
-    /// <summary>A duration (milliseconds as a number, or "1.5s", "250ms", "2m") in the short form backends take.</summary>
-    public static string FormatDuration(object? value) =>
-        ParseDuration(value) is { } d ? TraceQlDuration(d) : "";
+    /// <summary>
+    /// A duration (milliseconds as a number, or "1.5s", "250ms", "2m") in a backend's unit: by default the Go form
+    /// TraceQL and Jaeger take (<c>1500ms</c>); <c>"s"</c>, <c>"ms"</c>, <c>"us"</c> or <c>"ns"</c> give a number
+    /// (Zipkin's minDuration is µs, Datadog's @duration ns, Honeycomb's duration_ms ms).
+    /// </summary>
+    public static object FormatDuration(object? value, string? unit = null)
+    {
+        if (ParseDuration(value) is not { } duration)
+            return "";
+        return unit switch
+        {
+            null or "" or "go" => BackendTime.ToGoDuration(duration),
+            "s" => duration.Ticks % TimeSpan.TicksPerSecond == 0 ? duration.Ticks / TimeSpan.TicksPerSecond : duration.TotalSeconds,
+            "ms" => duration.Ticks % TimeSpan.TicksPerMillisecond == 0 ? duration.Ticks / TimeSpan.TicksPerMillisecond : duration.TotalMilliseconds,
+            "us" or "µs" => duration.Ticks / TimeSpan.TicksPerMicrosecond,
+            "ns" => duration.Ticks * 100,
+            _ => throw new ArgumentException($"duration: unit '{unit}' is not one of go, s, ms, us, ns"),
+        };
+    }
+
+    /// <summary>
+    /// An RFC 3339 time (<c>window.start</c>, <c>alert.starts_at</c>) as a unix timestamp in a backend's unit:
+    /// <c>"s"</c> (Honeycomb, Tempo), <c>"ms"</c> (Grafana, Zipkin, Datadog), <c>"us"</c> (Jaeger) or <c>"ns"</c>. Null for null.
+    /// </summary>
+    public static long? UnixTime(object? time, string? unit = "s")
+    {
+        if (time is null || time is string { Length: 0 })
+            return null;
+        if (!DateTimeOffset.TryParse(time.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
+            throw new ArgumentException($"unix_time: '{time}' is not an RFC 3339 time such as 2026-11-23T18:00:00Z");
+        return unit switch
+        {
+            null or "" or "s" => BackendTime.ToUnixSecondsFloor(instant),
+            "ms" => BackendTime.ToUnixMilliseconds(instant),
+            "us" or "µs" => BackendTime.ToUnixMicroseconds(instant),
+            "ns" => BackendTime.ToUnixMicroseconds(instant) * 1000 + instant.UtcTicks % 10 * 100,
+            _ => throw new ArgumentException($"unix_time: unit '{unit}' is not one of s, ms, us, ns"),
+        };
+    }
 
     /// <summary><c>include "_name"</c>: a partial (<c>_name.sbn</c>) from the runbook folder, parsed at start-up. Nothing else can be included.</summary>
     public SlackMarkup Include(TemplateContext context, SourceSpan span, string name)
@@ -166,58 +213,6 @@ internal sealed partial class RunbookFunctions(
         return result;
     }
 
-    private static readonly string[] TraceQlScopes = ["span.", "resource.", "event.", "link.", "instrumentation.", "."];
-    private static readonly string[] TraceQlIntrinsics = ["name", "status", "kind", "duration", "statusMessage", "rootName", "rootServiceName", "traceDuration"];
-
-    // Unscoped keys become ".key" (span or resource attribute); keys with characters TraceQL does not allow bare are quoted.
-    private static string TraceQlAttribute(string key)
-    {
-        if (TraceQlIntrinsics.Contains(key, StringComparer.Ordinal))
-            return key;
-        var scoped = TraceQlScopes.Any(scope => key.StartsWith(scope, StringComparison.Ordinal)) ? key : "." + key;
-        var dot = scoped.IndexOf('.', StringComparison.Ordinal);
-        var name = scoped[(dot + 1)..];
-        return BareAttribute().IsMatch(name) ? scoped : scoped[..(dot + 1)] + TraceQlString(name);
-    }
-
-    private static string TraceQlValue(object? value) => value switch
-    {
-        bool b => b ? "true" : "false",
-        int or long or double or float or decimal => ((IFormattable)value).ToString(null, CultureInfo.InvariantCulture),
-        _ => TraceQlString(value?.ToString() ?? ""),
-    };
-
-    /// <summary>A TraceQL string literal: backslashes and quotes escaped, control characters spelled out.</summary>
-    public static string TraceQlString(string value)
-    {
-        var sb = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var c in value)
-        {
-            sb.Append(c switch
-            {
-                '\\' => "\\\\",
-                '"' => "\\\"",
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                _ => c.ToString(),
-            });
-        }
-        return sb.Append('"').ToString();
-    }
-
-    private static string TraceQlDuration(TimeSpan duration)
-    {
-        var ticks = duration.Ticks;
-        if (ticks % TimeSpan.TicksPerMinute == 0 && ticks >= TimeSpan.TicksPerMinute)
-            return $"{ticks / TimeSpan.TicksPerMinute}m";
-        if (ticks % TimeSpan.TicksPerSecond == 0 && ticks >= TimeSpan.TicksPerSecond)
-            return $"{ticks / TimeSpan.TicksPerSecond}s";
-        if (ticks % TimeSpan.TicksPerMillisecond == 0)
-            return $"{ticks / TimeSpan.TicksPerMillisecond}ms";
-        return $"{ticks / TimeSpan.TicksPerMicrosecond}us";
-    }
-
     /// <summary>null for null or ""; a number means milliseconds; else Go-style "1m30s", "1.5s", "250ms", "100us".</summary>
     public static TimeSpan? ParseDuration(object? value)
     {
@@ -254,7 +249,4 @@ internal sealed partial class RunbookFunctions(
 
     [GeneratedRegex(@"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")]
     private static partial Regex DurationPart();
-
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_.\-]*$")]
-    private static partial Regex BareAttribute();
 }

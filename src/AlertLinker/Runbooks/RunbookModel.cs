@@ -1,5 +1,6 @@
 using System.Globalization;
 using AlertLinker.Alerts;
+using AlertLinker.Analysis;
 using AlertLinker.Backends;
 using AlertLinker.Resolution;
 using Scriban.Runtime;
@@ -39,9 +40,21 @@ internal static class RunbookModel
             ["expression"] = resolved.Expression,
             ["window"] = Window(resolved.Window),
             ["backends"] = Array(backends.Select(Backend)),
+            ["findings"] = Array(backends.SelectMany(b => b.Analyses.Select(a => Analysis(b, a)))),
         };
         return model;
     }
+
+    /// <summary>The model as plain dictionaries and lists, for JSON (the preview shows authors what their templates see).</summary>
+    public static Dictionary<string, object?> Plain(ScriptObject model) =>
+        model.ToDictionary(pair => pair.Key, pair => PlainValue(pair.Value), StringComparer.Ordinal);
+
+    private static object? PlainValue(object? value) => value switch
+    {
+        ScriptObject nested => Plain(nested),
+        ScriptArray array => array.Select(PlainValue).ToList(),
+        _ => value,
+    };
 
     public static ScriptObject Window(AlertWindow window) => new()
     {
@@ -64,7 +77,90 @@ internal static class RunbookModel
         ["note"] = section.Note,
         ["links"] = Array(section.Links.Select(Link)),
         ["exemplars"] = Array(section.Exemplars.Select(Exemplar)),
+        ["analyses"] = Array(section.Analyses.Select(a => Analysis(section, a))),
     };
+
+    /// <summary>Attributes of a finding's span shown to templates; spans can carry hundreds.</summary>
+    private const int MaxSpanAttributes = 50;
+
+    /// <summary>One analysed exemplar: where its time went, where it failed, its N+1s, and the waterfall text.</summary>
+    private static ScriptObject Analysis(BackendSection section, AnalyzedTrace analyzed)
+    {
+        var insights = analyzed.Insights;
+        return new ScriptObject
+        {
+            ["backend"] = section.Backend,
+            ["type"] = section.Type,
+            ["trace_id"] = insights.TraceId,
+            ["url"] = analyzed.Exemplar.Link?.AbsoluteUri,
+            ["error"] = analyzed.Exemplar.Error,
+            ["duration_ms"] = Milliseconds(insights.Duration),
+            ["span_count"] = insights.SpanCount,
+            ["orphans"] = insights.Orphans,
+            ["culprit"] = insights.Culprit is { } culprit ? Culprit(culprit) : null,
+            ["error_origin"] = insights.ErrorOrigin is { } origin ? ErrorOrigin(origin) : null,
+            ["fan_outs"] = Array(insights.FanOuts.Select(FanOut)),
+            ["summaries"] = Array(insights.Findings.Select(f => f.Summary)),
+            ["waterfall"] = insights.Waterfall,
+        };
+    }
+
+    private static ScriptObject Culprit(CulpritFinding culprit)
+    {
+        var result = SpanObject(culprit.Span);
+        result["self_ms"] = Milliseconds(culprit.SelfTime);
+        result["share"] = Math.Round(culprit.Share, 4);
+        result["share_percent"] = culprit.SharePercent;
+        result["summary"] = culprit.Summary;
+        return result;
+    }
+
+    private static ScriptObject ErrorOrigin(ErrorOriginFinding origin)
+    {
+        var result = SpanObject(origin.Span);
+        result["code"] = origin.Code;
+        result["http_status"] = origin.HttpStatus;
+        result["grpc_status"] = origin.GrpcStatus;
+        result["error_type"] = origin.ErrorType;
+        result["message"] = origin.Message;
+        result["peer"] = origin.Peer;
+        result["chain_length"] = origin.ChainLength;
+        result["errored_spans"] = origin.ErroredSpans;
+        result["summary"] = origin.Summary;
+        return result;
+    }
+
+    private static ScriptObject FanOut(FanOutFinding fanOut) => new()
+    {
+        ["service"] = fanOut.Service,
+        ["label"] = fanOut.Label,
+        ["count"] = fanOut.Count,
+        ["is_statement"] = fanOut.IsStatement,
+        ["total_ms"] = Milliseconds(fanOut.Total),
+        ["wall_ms"] = Milliseconds(fanOut.WallTime),
+        ["parent"] = SpanObject(fanOut.Parent),
+        ["first"] = SpanObject(fanOut.FirstSpan),
+        ["summary"] = fanOut.Summary,
+    };
+
+    private static ScriptObject SpanObject(Span span)
+    {
+        var attributes = new ScriptObject();
+        foreach (var (key, value) in span.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Take(MaxSpanAttributes))
+            attributes[key] = value;
+        return new ScriptObject
+        {
+            ["span_id"] = span.SpanId,
+            ["service"] = span.Service,
+            ["operation"] = span.Operation,
+            ["kind"] = span.Kind,
+            ["duration_ms"] = Milliseconds(span.Duration),
+            ["start"] = Iso(span.Start),
+            ["attributes"] = attributes,
+        };
+    }
+
+    private static double Milliseconds(TimeSpan duration) => Math.Round(duration.TotalMilliseconds, 3);
 
     public static ScriptObject Link(BackendLink link) => new()
     {
@@ -76,7 +172,7 @@ internal static class RunbookModel
     private static ScriptObject Exemplar(TraceSummary trace) => new()
     {
         ["trace_id"] = trace.TraceId,
-        ["duration_ms"] = trace.Duration is { } d ? Math.Round(d.TotalMilliseconds, 3) : null,
+        ["duration_ms"] = trace.Duration is { } d ? Milliseconds(d) : null,
         ["root_service"] = trace.RootService,
         ["root_operation"] = trace.RootOperation,
         ["error"] = trace.Error,

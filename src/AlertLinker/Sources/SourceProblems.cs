@@ -16,9 +16,11 @@ internal static class SourceProblems
     public static IResult Unauthorized(string source, string reason) =>
         TypedResults.Problem($"{reason} ({source} webhook).", statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
 
-    public static IResult TooLarge(int maxBytes) =>
+    public const string SourceLimitSetting = "AlertLinker:Sources:<Source>:MaxBodyBytes";
+
+    public static IResult TooLarge(int maxBytes, string limitSetting = SourceLimitSetting) =>
         TypedResults.Problem(
-            $"The body is larger than the limit of {maxBytes} bytes (AlertLinker:Sources:<Source>:MaxBodyBytes).",
+            $"The body is larger than the limit of {maxBytes} bytes ({limitSetting}).",
             statusCode: StatusCodes.Status413PayloadTooLarge,
             title: "Payload too large");
 

@@ -7,12 +7,17 @@ namespace AlertLinker.Sources;
 internal static class WebhookBody
 {
     /// <summary>The body, or the problem to answer with (413, 415, 400).</summary>
-    public static async Task<(byte[]? Body, IResult? Problem)> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    public static Task<(byte[]? Body, IResult? Problem)> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken) =>
+        ReadAsync(request, maxBytes, SourceProblems.SourceLimitSetting, cancellationToken);
+
+    /// <param name="limitSetting">The setting a 413 names, so the caller knows what to raise.</param>
+    public static async Task<(byte[]? Body, IResult? Problem)> ReadAsync(
+        HttpRequest request, int maxBytes, string limitSetting, CancellationToken cancellationToken)
     {
         if (!IsJson(request.ContentType))
             return (null, SourceProblems.UnsupportedMediaType(request.ContentType!));
         if (request.ContentLength > maxBytes)
-            return (null, SourceProblems.TooLarge(maxBytes));
+            return (null, SourceProblems.TooLarge(maxBytes, limitSetting));
 
         var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var length ? (int)length : 16 * 1024);
         var stream = request.Body;
@@ -24,7 +29,7 @@ internal static class WebhookBody
                 break;
             buffer.Advance(read);
             if (buffer.WrittenCount > maxBytes)
-                return (null, SourceProblems.TooLarge(maxBytes));
+                return (null, SourceProblems.TooLarge(maxBytes, limitSetting));
         }
         if (buffer.WrittenCount == 0)
             return (null, SourceProblems.BadRequest("The request body is empty; a JSON webhook payload is expected."));

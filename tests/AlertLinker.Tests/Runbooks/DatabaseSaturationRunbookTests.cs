@@ -40,7 +40,7 @@ public class DatabaseSaturationRunbookTests(ITestOutputHelper output)
         Assert.Contains(jaeger.Searches, s => s.ErrorsOnly);
         Assert.Equal(jaeger.Searches.Count, tempo.Searches.Count);
         Assert.Contains(
-            "<https://jaeger-prod.example.com/search?service=inventory-service&amp;start=1795456800000000&amp;end=1795458000000000&amp;tags=db.system%3Dpostgresql&amp;minDuration=0ms&amp;errors=False&amp;limit=20|jaeger-prod: Search>",
+            "<https://jaeger-prod.example.com/search?service=inventory-service&amp;start=1795456800000000&amp;end=1795458000000000&amp;tags=db.system%3Dpostgresql&amp;minDuration=0ms&amp;errors=False&amp;limit=20|jaeger-prod>",
             runbook.Text, StringComparison.Ordinal);
         Assert.Contains("<https://tempo-prod.example.com/search?service=inventory-service", runbook.Text, StringComparison.Ordinal);
         Assert.Contains("`{ resource.service.name = \"inventory-service\" &amp;&amp; .db.system = \"postgresql\" }`", runbook.Text, StringComparison.Ordinal);

@@ -20,7 +20,8 @@ public class RunbookFunctionsTests
         var text = Render("""{{ traceql {"db.statement": "SELECT \"a\\b\"", "span.http.status_code": 500, "resource.k8s.ns": "prod", "error": true} operation: "GET /x" }}""");
 
         Assert.Equal(
-            "{ resource.service.name = \"checkout\" &amp;&amp; name = \"GET /x\" &amp;&amp; .db.statement = \"SELECT \\\"a\\\\b\\\"\" &amp;&amp; span.http.status_code = 500 &amp;&amp; resource.k8s.ns = \"prod\" &amp;&amp; .error = true }",
+            // Attributes sorted like the Tempo backend's own query; numbers and booleans bare (TraceQL compares types).
+            "{ resource.service.name = \"checkout\" &amp;&amp; name = \"GET /x\" &amp;&amp; .db.statement = \"SELECT \\\"a\\\\b\\\"\" &amp;&amp; .error = true &amp;&amp; resource.k8s.ns = \"prod\" &amp;&amp; span.http.status_code = 500 }",
             text);
     }
 
@@ -40,7 +41,7 @@ public class RunbookFunctionsTests
     public void TraceQlOfAHostileServiceStaysOneStringLiteral()
     {
         Assert.Equal("{ resource.service.name = \"a\\\" || true || \\\"\" }",
-            RunbookFunctions.TraceQlString("a\" || true || \"") is var literal ? "{ resource.service.name = " + literal + " }" : "");
+            Render("{{ traceql service: 'a\" || true || \"' }}").Replace("&amp;", "&", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -59,6 +60,33 @@ public class RunbookFunctionsTests
         Assert.True(search.ErrorsOnly);
         Assert.Equal(5, search.Limit);
         Assert.StartsWith("jaeger|Jaeger|Search|Jaeger query: db.system=postgresql|https://jaeger.example.com/search?service=checkout&amp;", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TraceSearchCanAskOneBackendByNameOrType()
+    {
+        var jaeger = new FakeTraceBackend("jaeger-prod", "Jaeger");
+        var tempo = new FakeTraceBackend("tempo-prod", "Tempo");
+        using var folder = new RunbookFolder(("t.sbn", RunbookFolder.Runbook(
+            "{{ for s in trace_search({}, backend: \"jaeger\") }}{{ s.backend }};{{ end }}|{{ for s in (trace_search {} backend: \"TEMPO-PROD\") }}{{ s.backend }};{{ end }}|{{ (trace_search {} backend: \"zipkin\").size }}")));
+        var renderer = RunbookTestData.Renderer(folder.Load(), backends: RunbookTestData.Backends(jaeger, tempo));
+
+        var rendered = Assert.Single(renderer.Render(RunbookTestData.Alert(), []));
+
+        Assert.True(rendered.Error is null, rendered.Error);
+        Assert.Equal("jaeger-prod;|tempo-prod;|0", rendered.Text);
+    }
+
+    [Theory]
+    [InlineData("{{ duration \"1s\" unit: \"hours\" }}", "unit 'hours' is not one of")]
+    [InlineData("{{ unix_time \"yesterday\" }}", "'yesterday' is not an RFC 3339 time")]
+    public void HelpersSayWhatIsWrongWithTheirArguments(string body, string reason)
+    {
+        using var folder = new RunbookFolder(("t.sbn", RunbookFolder.Runbook(body)));
+
+        var rendered = Assert.Single(RunbookTestData.Renderer(folder.Load()).Render(RunbookTestData.Alert(), []));
+
+        Assert.Contains(reason, rendered.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -83,6 +111,9 @@ public class RunbookFunctionsTests
     [InlineData("{{ slack_link \"https://x.example.com/\" (escape \"*a* & b\") }}", "<https://x.example.com/|*a* &amp; b>")]
     [InlineData("{{ escape \"<!here>\" }}", "&lt;!here&gt;")]
     [InlineData("{{ duration 1500 }}|{{ duration \"2m\" }}", "1500ms|2m")]
+    [InlineData("{{ duration \"500ms\" unit: \"us\" }}|{{ duration \"500ms\" unit: \"ns\" }}|{{ duration \"1.5s\" unit: \"ms\" }}|{{ duration 250 unit: \"s\" }}|{{ duration \"1h\" }}", "500000|500000000|1500|0.25|1h")]
+    [InlineData("{{ unix_time window.start }}|{{ unix_time window.start \"ms\" }}|{{ unix_time window.end \"us\" }}|{{ unix_time \"2026-11-23T18:00:00.5Z\" \"ns\" }}", "1795456800|1795456800000|1795458000000000|1795456800500000000")]
+    [InlineData("{{ jaeger_tags {\"db.system\": \"postgresql\", \"http.route\": \"/a b\", \"n\": 5} errors_only: true }}", "db.system=postgresql error=true http.route=\"/a b\" n=5")]
     public void SlackHelpersBuildOnlyHttpLinksAndEscapeEverythingElse(string body, string expected)
     {
         Assert.Equal(expected, Render(body));

@@ -1,0 +1,160 @@
+using System.Text.Json;
+using AlertLinker.Alerts;
+using AlertLinker.Pipeline;
+using AlertLinker.Runbooks;
+using AlertLinker.Slack;
+using AlertLinker.Sources;
+using AlertLinker.Sources.Alertmanager;
+using AlertLinker.Sources.Grafana;
+using AlertLinker.Sources.Opsgenie;
+using AlertLinker.Sources.PagerDuty;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+
+namespace AlertLinker.Preview;
+
+/// <summary>
+/// <c>POST /api/preview</c>: a webhook body of any source → the enriched alerts, the rendered runbooks and the Slack
+/// message, exactly as the pipeline would build them, without storing or delivering anything.
+/// </summary>
+public static partial class PreviewApi
+{
+    public const string Route = "/api/preview";
+
+    public static RouteHandlerBuilder MapPreview(this IEndpointRouteBuilder app) =>
+        app.MapPost(Route, HandleAsync)
+            .WithName("Preview")
+            .WithTags("Runbooks")
+            .WithSummary("Previews the message for a webhook body: enriched, rendered, not stored, not delivered.")
+            .WithDescription("Takes the body a source would send (Alertmanager, Grafana, PagerDuty V3 or Opsgenie). The source is " +
+                "`?source=alertmanager|grafana|pagerduty|opsgenie`, or told from the body's shape when the query leaves it out " +
+                "(PagerDuty: `event`; Opsgenie: `action` + `alert`; Grafana: `alerts` with version \"1\" or `orgId`; Alertmanager: `alerts`). " +
+                "Answers with each alert as runbook templates see it (service, window, backends with links, exemplars and findings), " +
+                "the rendered runbooks with any render errors, and the Slack payload (text + blocks). The backends are queried like " +
+                "for a real alert. Authenticated by AlertLinker:Preview (Bearer or Basic); PagerDuty signatures and source " +
+                "credentials are not checked here. Off (403) until AlertLinker:Preview is configured.")
+            .AddOpenApiOperationTransformer(DocumentBodyAsync)
+            .Produces<PreviewResponse>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+    private static async Task<IResult> HandleAsync(
+        HttpRequest request,
+        [FromQuery] string? source,
+        IOptionsMonitor<PreviewOptions> options,
+        IOptionsMonitor<OpsgenieOptions> opsgenie,
+        PreviewGate gate,
+        NotificationProcessor processor,
+        SlackMessageBuilder slack,
+        PagerDutyDetails pagerDutyDetails,
+        TimeProvider time,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        if (!settings.IsEnabled)
+            return PreviewProblems.Disabled();
+        if (!WebhookAuth.IsAuthorized(request, settings))
+            return PreviewProblems.Unauthorized();
+        if (source is not null && !PreviewSources.Names.Contains(source, StringComparer.OrdinalIgnoreCase))
+            return SourceProblems.BadRequest($"Unknown source '{Shorten(source)}'; use one of {string.Join(", ", PreviewSources.Names)}, or leave ?source out to tell it from the body.");
+
+        using var slot = gate.TryEnter();
+        if (slot is null)
+        {
+            request.HttpContext.Response.Headers.RetryAfter = "1";
+            return PreviewProblems.Busy(settings.MaxConcurrent);
+        }
+
+        var (body, problem) = await WebhookBody.ReadAsync(request, settings.MaxBodyBytes, PreviewOptions.SectionName + ":MaxBodyBytes", cancellationToken);
+        if (problem is not null)
+            return problem;
+
+        var detected = source is null;
+        var name = source?.ToLowerInvariant() ?? PreviewSources.Detect(body!);
+        if (name is null)
+            return SourceProblems.BadRequest($"The body is not one a source sends (no alerts, event or action); add ?source=<{string.Join("|", PreviewSources.Names)}>.");
+
+        var parsed = PreviewSources.Parse(name, body!, opsgenie.CurrentValue, time.GetUtcNow(), out var error);
+        if (parsed is null)
+            return SourceProblems.BadRequest(error!);
+        if (parsed.Notification is not { } notification)
+            return TypedResults.Ok(new PreviewResponse(name, detected, null, null, null, null, null, parsed.IgnoredBecause, [], null));
+
+        if (parsed.IncidentId is { } incident)
+            notification = await pagerDutyDetails.EnrichAsync(notification, incident, cancellationToken);
+        var enriched = await processor.EnrichAsync(notification, cancellationToken);
+        var message = slack.Build(enriched);
+        LogPreviewed(loggers.CreateLogger(typeof(PreviewApi)), name, notification.Alerts.Count, enriched.Alerts.Sum(a => a.Runbooks.Count));
+        return TypedResults.Ok(new PreviewResponse(
+            name,
+            detected,
+            notification.Event,
+            notification.GroupKey,
+            Status(notification.Status),
+            notification.Kind == NotificationKind.Note ? "note" : "state_change",
+            notification.Note,
+            null,
+            enriched.Alerts.Select(PreviewAlert.Of).ToList(),
+            PreviewSlack.Of(message)));
+    }
+
+    /// <summary>The body is any source's payload: documented as one of the four.</summary>
+    private static async Task DocumentBodyAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var schema = new OpenApiSchema { OneOf = [] };
+        foreach (var type in new[] { typeof(AlertmanagerPayload), typeof(GrafanaPayload), typeof(PagerDutyWebhook), typeof(OpsgeniePayload) })
+            schema.OneOf.Add(await context.GetOrCreateSchemaAsync(type, null, cancellationToken));
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Description = "A webhook body as Alertmanager, Grafana Alerting, PagerDuty (V3) or Opsgenie send it.",
+            Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
+        };
+    }
+
+    private static string Status(AlertStatus status) => status.ToString().ToLowerInvariant();
+
+    private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
+
+    [LoggerMessage(EventId = 8000, Level = LogLevel.Information,
+        Message = "Previewed a {Source} notification: {Alerts} alerts, {Runbooks} runbooks rendered; nothing stored or delivered")]
+    private static partial void LogPreviewed(ILogger logger, string source, int alerts, int runbooks);
+}
+
+/// <summary>The preview of one webhook body.</summary>
+/// <param name="Source">The source whose parser read the body.</param>
+/// <param name="Detected">True when the source was told from the body's shape, false when the query named it.</param>
+/// <param name="Kind"><c>state_change</c> (post or update the alert's message) or <c>note</c> (a reply in its thread, <paramref name="Note"/>).</param>
+/// <param name="Ignored">Why the body carries nothing to deliver (a PagerDuty ping, an Opsgenie tag change); then no alerts.</param>
+public sealed record PreviewResponse(
+    string Source,
+    bool Detected,
+    string? Event,
+    string? GroupKey,
+    string? Status,
+    string? Kind,
+    string? Note,
+    string? Ignored,
+    IReadOnlyList<PreviewAlert> Alerts,
+    PreviewSlack? Slack);
+
+/// <summary>One alert: <paramref name="Model"/> is exactly what runbook templates see (snake_case, see templates/README.md).</summary>
+public sealed record PreviewAlert(IReadOnlyDictionary<string, object?> Model, IReadOnlyList<RenderedRunbook> Runbooks)
+{
+    internal static PreviewAlert Of(EnrichedAlert alert) =>
+        new(RunbookModel.Plain(RunbookModel.Build(alert.Resolved, alert.Backends)), alert.Runbooks);
+}
+
+/// <summary>The Slack payload the sink would send (channel aside): <c>text</c> and Block Kit <c>blocks</c>, and what was cut to fit.</summary>
+public sealed record PreviewSlack(string Text, JsonElement Blocks, IReadOnlyList<string> Cuts)
+{
+    internal static PreviewSlack Of(SlackMessage message) =>
+        new(message.Text, JsonSerializer.SerializeToElement(message.Blocks, SlackJson.Options), message.Cuts);
+}
