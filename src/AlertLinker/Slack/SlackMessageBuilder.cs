@@ -31,6 +31,7 @@ internal sealed class SlackMessageBuilder
     private const int MaxFallbackLength = 600;
     private const int MinRunbookLength = 200;
     private const int MaxRunbooksPerAlert = 5;
+    private const int MaxSectionsPerRunbook = 3;
     private const int MaxListReserve = 2500;
     private const int MaxDetailedAlerts = 5;
     private const int MaxAnalysesPerAlert = 2;
@@ -238,15 +239,17 @@ internal sealed class SlackMessageBuilder
         var runbooks = enriched.Runbooks.Where(r => r.Error is null && !string.IsNullOrWhiteSpace(r.Text)).ToList();
         for (var i = 0; i < runbooks.Count; i++)
         {
-            var room = Math.Min(SlackText.MaxTextLength, left);
+            var room = Math.Min(SlackText.MaxTextLength * MaxSectionsPerRunbook, left);
             if (room < MinRunbookLength || i == MaxRunbooksPerAlert)
             {
                 cuts.Add($"{runbooks.Count - i} runbooks of {alert.Name} left out");
                 break;
             }
-            var section = Runbook(runbooks[i], room, cuts);
-            blocks.Add(new SectionBlock(TextObject.Mrkdwn(section)));
-            left -= section.Length;
+            foreach (var section in Runbook(runbooks[i], room, cuts))
+            {
+                blocks.Add(new SectionBlock(TextObject.Mrkdwn(section)));
+                left -= section.Length;
+            }
         }
 
         if (Sources(alert) is { } sources)
@@ -411,13 +414,67 @@ internal sealed class SlackMessageBuilder
     /// Runbook text is mrkdwn from our templates; the renderer escapes the alert values it inserts, so here it is only
     /// shortened (never inside a link). The title comes from front matter and is escaped like any text.
     /// </summary>
-    private static string Runbook(RenderedRunbook runbook, int maxLength, List<string> cuts)
+    private static List<string> Runbook(RenderedRunbook runbook, int maxLength, List<string> cuts)
     {
         var title = $"📖 *{SlackText.EscapeWithin(SlackText.SingleLine(runbook.Title), 150).Text}*\n";
-        var body = SlackText.TruncateMrkdwn(runbook.Text.Trim(), maxLength - title.Length);
+        // Each split may add a code fence pair; keep room for them.
+        var body = SlackText.TruncateMrkdwn(runbook.Text.Trim(), maxLength - title.Length - MaxSectionsPerRunbook * 8);
         if (body.Cut)
             cuts.Add($"runbook {runbook.Name}");
-        return title + body.Text;
+        return SplitAtLines(title + body.Text, SlackText.MaxTextLength);
+    }
+
+    /// <summary>
+    /// A runbook longer than one section (a query link per backend is easily 1 000 characters) goes into several,
+    /// split between lines; a ``` block split in two is closed and reopened so both halves stay code.
+    /// </summary>
+    internal static List<string> SplitAtLines(string mrkdwn, int maxLength)
+    {
+        const string fence = "```";
+        var sections = new List<string>();
+        var lines = new List<string>();
+        var length = 0;
+        var inCode = false;
+        foreach (var line in mrkdwn.Split('\n'))
+        {
+            var closing = inCode ? fence.Length + 1 : 0;
+            if (lines.Count > 0 && length + 1 + line.Length + closing > maxLength)
+            {
+                Flush();
+                if (inCode)
+                    Add(fence);
+            }
+            var room = maxLength - length - (lines.Count > 0 ? 1 : 0) - closing;
+            // One line longer than a section (never seen from our templates) is shortened on its own.
+            Add(line.Length > room ? SlackText.TruncateMrkdwn(line, room).Text : line);
+            if (Occurrences(line, fence) % 2 == 1)
+                inCode = !inCode;
+        }
+        inCode = false;
+        Flush();
+        return sections;
+
+        void Add(string line)
+        {
+            length += (lines.Count > 0 ? 1 : 0) + line.Length;
+            lines.Add(line);
+        }
+
+        void Flush()
+        {
+            if (lines.Count > 0)
+                sections.Add(string.Join('\n', lines) + (inCode ? "\n" + fence : ""));
+            lines.Clear();
+            length = 0;
+        }
+
+        static int Occurrences(string text, string value)
+        {
+            var count = 0;
+            for (var at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + value.Length, StringComparison.Ordinal))
+                count++;
+            return count;
+        }
     }
 
     /// <summary>The source's own links (dashboard, silence…) and the generator URL, http(s) only.</summary>
