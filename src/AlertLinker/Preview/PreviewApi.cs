@@ -37,11 +37,8 @@ public static partial class PreviewApi
                 "credentials are not checked here. Off (403) until AlertLinker:Preview is configured.")
             .AddOpenApiOperationTransformer(DocumentBodyAsync)
             .Produces<PreviewResponse>(StatusCodes.Status200OK)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesBodyProblems()
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
     private static async Task<IResult> HandleAsync(

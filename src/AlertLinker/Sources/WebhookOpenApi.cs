@@ -19,4 +19,12 @@ internal static class WebhookOpenApi
                 Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
             };
         });
+
+    /// <summary>The problems every body-taking endpoint can answer: bad body, wrong credentials, too large, wrong content type.</summary>
+    public static RouteHandlerBuilder ProducesBodyProblems(this RouteHandlerBuilder builder) =>
+        builder
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 }

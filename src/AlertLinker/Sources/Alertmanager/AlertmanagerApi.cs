@@ -14,10 +14,7 @@ public static class AlertmanagerApi
                 "Repeated deliveries (retries, HA peers) are acknowledged and not delivered again.")
             .DocumentsWebhookBody<AlertmanagerPayload>()
             .Produces<WebhookAccepted>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesBodyProblems()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     private static async Task<IResult> HandleAsync(

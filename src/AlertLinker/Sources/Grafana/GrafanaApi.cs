@@ -13,10 +13,7 @@ public static class GrafanaApi
                 "Stores the alerts with their values and dashboard/panel/silence/image links and answers 202; repeated deliveries are not delivered again.")
             .DocumentsWebhookBody<GrafanaPayload>()
             .Produces<WebhookAccepted>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesBodyProblems()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     private static async Task<IResult> HandleAsync(

@@ -15,10 +15,7 @@ public static class OpsgenieApi
             .DocumentsWebhookBody<OpsgeniePayload>()
             .Produces<WebhookAccepted>(StatusCodes.Status202Accepted)
             .Produces<WebhookIgnored>(StatusCodes.Status200OK)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesBodyProblems()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     private static async Task<IResult> HandleAsync(
