@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AlertLinker.Backends.Datadog;
 using AlertLinker.Backends.Jaeger;
 using AlertLinker.Backends.PrometheusExemplars;
 using AlertLinker.Backends.Tempo;
@@ -26,6 +27,7 @@ public static class BackendRegistration
         new JaegerBackendType(),
         new TempoBackendType(),
         new PrometheusExemplarsBackendType(),
+        new DatadogBackendType(),
     ];
 
     public static IServiceCollection AddTraceBackends(this IServiceCollection services, IConfiguration configuration)
