@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using AlertLinker.Backends.Datadog;
 using AlertLinker.Backends.Jaeger;
+using AlertLinker.Backends.Lightstep;
 using AlertLinker.Backends.PrometheusExemplars;
 using AlertLinker.Backends.Tempo;
 using AlertLinker.Http;
@@ -28,6 +29,7 @@ public static class BackendRegistration
         new TempoBackendType(),
         new PrometheusExemplarsBackendType(),
         new DatadogBackendType(),
+        new LightstepBackendType(),
     ];
 
     public static IServiceCollection AddTraceBackends(this IServiceCollection services, IConfiguration configuration)
