@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using AlertLinker.Backends.Datadog;
+using AlertLinker.Backends.Honeycomb;
 using AlertLinker.Backends.Jaeger;
 using AlertLinker.Backends.Lightstep;
 using AlertLinker.Backends.PrometheusExemplars;
@@ -30,6 +31,7 @@ public static class BackendRegistration
         new PrometheusExemplarsBackendType(),
         new DatadogBackendType(),
         new LightstepBackendType(),
+        new HoneycombBackendType(),
     ];
 
     public static IServiceCollection AddTraceBackends(this IServiceCollection services, IConfiguration configuration)

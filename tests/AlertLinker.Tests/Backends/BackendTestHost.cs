@@ -17,12 +17,14 @@ internal sealed class BackendTestHost : IDisposable
 {
     private readonly ServiceProvider provider;
 
-    public BackendTestHost(IDictionary<string, string?> settings, int exemplars = 3)
+    public BackendTestHost(IDictionary<string, string?> settings, int exemplars = 3, TimeProvider? time = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddFakeLogging().SetMinimumLevel(LogLevel.Debug));
         services.Configure<EnrichmentOptions>(o => o.Exemplars = exemplars);
+        if (time is not null)
+            services.AddSingleton(time);
         services.AddTraceBackends(configuration);
         provider = services.BuildServiceProvider();
     }
