@@ -26,7 +26,7 @@ public static partial class DatadogLinks
     }
 
     /// <summary>
-    /// <c>service:S env:E resource_name:"op" @key:value @duration:&gt;500ms status:error</c>. Reserved attributes
+    /// <c>service:S env:E resource_name:"op" @key:value @duration:&gt;500000000 status:error</c> (durations in ns). Reserved attributes
     /// (service, env, resource_name, status, host) stay bare, span attributes get Datadog's <c>@</c>.
     /// </summary>
     public static string Query(
@@ -46,8 +46,9 @@ public static partial class DatadogLinks
             terms.Add("resource_name:" + Value(operation));
         foreach (var (key, value) in (attributes ?? new Dictionary<string, string>()).OrderBy(a => a.Key, StringComparer.Ordinal))
             terms.Add($"{Attribute(key)}:{Value(value)}");
+        // Span durations are stored in nanoseconds; a bare number needs no unit shorthand to be understood.
         if (minDuration is { } min)
-            terms.Add("@duration:>" + BackendTime.ToGoDuration(min));
+            terms.Add("@duration:>" + BackendHttp.Invariant(min.Ticks * 100));
         if (errorsOnly)
             terms.Add("status:error");
         return terms.Count == 0 ? "*" : string.Join(' ', terms);

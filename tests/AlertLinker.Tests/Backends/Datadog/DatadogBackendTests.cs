@@ -58,7 +58,7 @@ public sealed class DatadogBackendTests : IDisposable
             Assert.Equal(50, attributes.GetProperty("page").GetProperty("limit").GetInt32());
             Assert.False(attributes.GetProperty("page").TryGetProperty("cursor", out _));
         });
-        Assert.Equal(["service:checkout env:prod @duration:>500ms", "service:checkout env:prod status:error"], requests.Select(QueryOf).Order(StringComparer.Ordinal));
+        Assert.Equal(["service:checkout env:prod @duration:>500000000", "service:checkout env:prod status:error"], requests.Select(QueryOf).Order(StringComparer.Ordinal));
     }
 
     [Fact]

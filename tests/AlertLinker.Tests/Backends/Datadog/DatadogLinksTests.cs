@@ -27,7 +27,7 @@ public sealed class DatadogLinksTests
     [Fact]
     public void QueryScopesServiceEnvAndOperationAndAsksForSlowOrErroredSpans()
     {
-        Assert.Equal("service:checkout env:prod resource_name:\"GET /cart\" @duration:>500ms",
+        Assert.Equal("service:checkout env:prod resource_name:\"GET /cart\" @duration:>500000000",
             DatadogLinks.Query("checkout", "prod", "GET /cart", minDuration: TimeSpan.FromMilliseconds(500)));
         Assert.Equal("service:checkout status:error", DatadogLinks.Query("checkout", null, errorsOnly: true));
     }

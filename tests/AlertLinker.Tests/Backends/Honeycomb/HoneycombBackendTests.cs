@@ -62,6 +62,10 @@ public sealed class HoneycombBackendTests : IDisposable
         Assert.All(server.LogEntries, e => Assert.Equal("hny-secret", e.RequestMessage.Headers!["X-Honeycomb-Team"].Single()));
         var created = server.RequestsTo(Queries).Select(e => JsonDocument.Parse(e.RequestMessage.Body!)).ToList();
         Assert.All(created, spec => Assert.Equal(1795428000, spec.RootElement.GetProperty("start_time").GetInt64()));
+        Assert.All(created, spec => Assert.Equal("trace.trace_id", spec.RootElement.GetProperty("breakdowns")[0].GetString()));
+        var errorFilters = created.SelectMany(spec => spec.RootElement.GetProperty("filters").EnumerateArray())
+            .Where(f => f.GetProperty("column").GetString() == "error").ToList();
+        Assert.Equal(JsonValueKind.True, Assert.Single(errorFilters).GetProperty("value").ValueKind);
         var result = JsonDocument.Parse(server.RequestsTo(Results)[0].RequestMessage.Body!).RootElement;
         Assert.True(result.GetProperty("disable_series").GetBoolean());
         Assert.Equal(10, result.GetProperty("limit").GetInt32());
