@@ -1,4 +1,5 @@
 using AlertLinker.Backends;
+using AlertLinker.Backends.Logs;
 using AlertLinker.Operability;
 using AlertLinker.Pipeline;
 using AlertLinker.Preview;
@@ -28,6 +29,7 @@ builder.Services.AddSources();
 builder.Services.AddAlertStore();
 builder.Services.AddAlertResolution();
 builder.Services.AddTraceBackends(builder.Configuration);
+builder.Services.AddLogLinks(builder.Configuration);
 builder.Services.AddRunbooks();
 builder.Services.AddSlack();
 builder.Services.AddAlertPipeline();

@@ -1,5 +1,8 @@
 using System.ComponentModel.DataAnnotations;
+using AlertLinker.Backends.Datadog;
+using AlertLinker.Backends.Honeycomb;
 using AlertLinker.Backends.Jaeger;
+using AlertLinker.Backends.Lightstep;
 using AlertLinker.Backends.PrometheusExemplars;
 using AlertLinker.Backends.Tempo;
 using AlertLinker.Backends.Zipkin;
@@ -30,6 +33,9 @@ public static class BackendRegistration
         new TempoBackendType(),
         new PrometheusExemplarsBackendType(),
         new ZipkinBackendType(),
+        new DatadogBackendType(),
+        new LightstepBackendType(),
+        new HoneycombBackendType(),
     ];
 
     public static IServiceCollection AddTraceBackends(this IServiceCollection services, IConfiguration configuration)

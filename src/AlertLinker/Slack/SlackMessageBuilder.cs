@@ -3,7 +3,9 @@ using System.Text;
 using AlertLinker.Alerts;
 using AlertLinker.Analysis;
 using AlertLinker.Backends;
+using AlertLinker.Backends.Logs;
 using AlertLinker.Pipeline;
+using AlertLinker.Resolution;
 using AlertLinker.Runbooks;
 
 namespace AlertLinker.Slack;
@@ -16,8 +18,9 @@ namespace AlertLinker.Slack;
 /// Layout: header, a fields section (service, severity, window, alert count), then per alert its text, trace links
 /// and exemplars, backend notes, runbooks and source links; alerts that no longer fit the limits are listed one line
 /// each, then counted ("…and N more alerts"). All untrusted text goes through <see cref="SlackText"/>.
+/// Each exemplar trace line carries its log links when <c>AlertLinker:LogLinks</c> configures any.
 /// </remarks>
-internal sealed class SlackMessageBuilder
+internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null)
 {
     // Per-piece caps, chosen so that one fully detailed alert always fits the message budget.
     private const int MaxAlertTitleLength = 200;
@@ -187,7 +190,7 @@ internal sealed class SlackMessageBuilder
             : string.Create(CultureInfo.InvariantCulture, $"{from:MMM d HH:mm} – {to:MMM d HH:mm} UTC");
     }
 
-    private static List<SlackBlock> AlertBlocks(
+    private List<SlackBlock> AlertBlocks(
         EnrichedAlert enriched, AlertStatus groupStatus, IReadOnlyDictionary<string, string> commonLabels,
         bool several, int charsLeft, HashSet<object> shownBackends, List<string> cuts)
     {
@@ -223,7 +226,7 @@ internal sealed class SlackMessageBuilder
         else
         {
             var room = charsLeft - text.Length - MaxNotesLength - MaxSourcesLength - MinRunbookLength;
-            foreach (var traces in Traces(enriched.Backends, room, cuts))
+            foreach (var traces in Traces(enriched.Backends, enriched.Resolved, room, cuts))
             {
                 blocks.Add(new SectionBlock(TextObject.Mrkdwn(traces)));
                 room -= traces.Length;
@@ -281,7 +284,7 @@ internal sealed class SlackMessageBuilder
     /// One section per backend, so that every backend keeps its links: a line with its links, then its exemplar
     /// traces. The room is shared evenly; whole links and lines are dropped past a backend's share.
     /// </summary>
-    private static List<string> Traces(IReadOnlyList<BackendSection> backends, int room, List<string> cuts)
+    private List<string> Traces(IReadOnlyList<BackendSection> backends, ResolvedAlert alert, int room, List<string> cuts)
     {
         var shown = backends.Where(b => b.Links.Count > 0 || b.Exemplars.Count > 0).ToList();
         var sections = new List<string>();
@@ -306,7 +309,7 @@ internal sealed class SlackMessageBuilder
                 }
                 head.Append(separator).Append(links[i]);
             }
-            sections.Add(JoinLines([head.ToString(), .. backend.Exemplars.Select(Exemplar)], Math.Max(share, head.Length + 40), "trace lines", cuts));
+            sections.Add(JoinLines([head.ToString(), .. backend.Exemplars.Select(t => Exemplar(t, alert))], Math.Max(share, head.Length + 40), "trace lines", cuts));
         }
         return sections;
     }
@@ -355,8 +358,8 @@ internal sealed class SlackMessageBuilder
         return sections;
     }
 
-    /// <summary>"• 4bf92f35… · 812 ms · checkout: GET /checkout · ❗ error" — the id is short in the label, full in the link.</summary>
-    private static string Exemplar(TraceSummary trace)
+    /// <summary>"• 4bf92f35… · 812 ms · checkout: GET /checkout · ❗ error · logs: Loki" — the id is short in the label, full in the link.</summary>
+    private string Exemplar(TraceSummary trace, ResolvedAlert alert)
     {
         var id = SlackText.SingleLine(trace.TraceId);
         var shortId = id.Length > 12 ? id[..8] + SlackText.Ellipsis : id;
@@ -375,6 +378,10 @@ internal sealed class SlackMessageBuilder
             line.Append(Separator).Append(SlackText.EscapeWithin(SlackText.SingleLine(root), 120).Text);
         if (trace.Error)
             line.Append(Separator).Append("❗ error");
+        var logs = (logLinks?.Build(trace.TraceId, alert.Service, alert.Window) ?? [])
+            .Select(l => SlackText.Link(l.Url, l.Title, 40)).OfType<string>().ToList();
+        if (logs.Count > 0)
+            line.Append(Separator).Append("logs: ").Append(string.Join(", ", logs));
         return line.ToString();
     }
 

@@ -17,7 +17,7 @@ internal sealed class BackendTestHost : IDisposable
 {
     private readonly ServiceProvider provider;
 
-    public BackendTestHost(IDictionary<string, string?> settings, int exemplars = 3)
+    public BackendTestHost(IDictionary<string, string?> settings, int exemplars = 3, TimeProvider? time = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
@@ -28,6 +28,8 @@ internal sealed class BackendTestHost : IDisposable
             // Backend tests count the requests of each call; the shared cache has its own tests.
             o.CacheTtl = TimeSpan.Zero;
         });
+        if (time is not null)
+            services.AddSingleton(time);
         services.AddTraceBackends(configuration);
         provider = services.BuildServiceProvider();
     }

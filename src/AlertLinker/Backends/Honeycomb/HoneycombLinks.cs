@@ -1,0 +1,25 @@
+using AlertLinker.Resolution;
+
+namespace AlertLinker.Backends.Honeycomb;
+
+/// <summary>Query-template and trace links into the Honeycomb UI (times in unix seconds). Pure.</summary>
+public static class HoneycombLinks
+{
+    /// <summary><c>{ui}/&lt;team&gt;/environments/&lt;env&gt;/datasets/&lt;dataset&gt;?query=&lt;spec JSON&gt;</c> (Classic: no environments part).</summary>
+    public static Uri Query(Uri ui, string team, string? environment, string dataset, HoneycombQuerySpec spec) =>
+        BackendHttp.Join(ui, DatasetPath(team, environment, dataset), [new("query", spec.ToJson())]);
+
+    /// <summary><c>…/datasets/&lt;dataset&gt;/trace?trace_id=&lt;id&gt;&amp;trace_start_ts=&lt;s&gt;&amp;trace_end_ts=&lt;s&gt;</c>.</summary>
+    public static Uri Trace(Uri ui, string team, string? environment, string dataset, string traceId, AlertWindow window) =>
+        BackendHttp.Join(ui, DatasetPath(team, environment, dataset) + "/trace",
+        [
+            new("trace_id", traceId),
+            new("trace_start_ts", BackendHttp.Invariant(BackendTime.ToUnixSecondsFloor(window.Start))),
+            new("trace_end_ts", BackendHttp.Invariant(BackendTime.ToUnixSecondsCeiling(window.End))),
+        ]);
+
+    private static string DatasetPath(string team, string? environment, string dataset) =>
+        string.IsNullOrEmpty(environment)
+            ? $"{Uri.EscapeDataString(team)}/datasets/{Uri.EscapeDataString(dataset)}"
+            : $"{Uri.EscapeDataString(team)}/environments/{Uri.EscapeDataString(environment)}/datasets/{Uri.EscapeDataString(dataset)}";
+}
