@@ -122,6 +122,34 @@ public sealed class BackendQueryCacheTests
     }
 
     [Fact]
+    public async Task TheOnlyCallerGivingUpEndsAtOnceEvenWhenTheRequestStopsInline()
+    {
+        // A backend awaiting its token directly (a poll delay, an HTTP call): cancelling it runs its continuation inline.
+        var cache = Cache();
+        using var budget = new CancellationTokenSource();
+        var started = new TaskCompletionSource();
+        CancellationToken request = default;
+
+        async Task<int> Poll(CancellationToken token)
+        {
+            request = token;
+            started.SetResult();
+            await Task.Delay(Timeout.Infinite, token);
+            return 0;
+        }
+
+        var search = cache.GetOrAddAsync("k", Poll, budget.Token);
+        await started.Task;
+        await budget.CancelAsync();
+
+        var ended = await Task.WhenAny(search, Task.Delay(TimeSpan.FromSeconds(10)));
+        Assert.Same(search, ended);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => search);
+        Assert.True(request.IsCancellationRequested, "the request nobody waits for any more is cancelled");
+        Assert.Equal(5, await cache.GetOrAddAsync("k", _ => Task.FromResult(5), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ACancelledCallerDoesNotStartARequest()
     {
         var cache = Cache();

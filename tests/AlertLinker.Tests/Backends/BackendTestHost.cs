@@ -16,6 +16,7 @@ namespace AlertLinker.Tests.Backends;
 internal sealed class BackendTestHost : IDisposable
 {
     private readonly ServiceProvider provider;
+    private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider? fakeTime;
 
     public BackendTestHost(IDictionary<string, string?> settings, int exemplars = 3, TimeProvider? time = null)
     {
@@ -30,6 +31,7 @@ internal sealed class BackendTestHost : IDisposable
         });
         if (time is not null)
             services.AddSingleton(time);
+        fakeTime = time as Microsoft.Extensions.Time.Testing.FakeTimeProvider;
         services.AddTraceBackends(configuration);
         provider = services.BuildServiceProvider();
     }
@@ -43,7 +45,22 @@ internal sealed class BackendTestHost : IDisposable
 
     public FakeLogCollector Logs => provider.GetRequiredService<FakeLogCollector>();
 
-    public void Dispose() => provider.Dispose();
+    /// <summary>
+    /// Polly's pipelines, when disposed, wait on the TimeProvider for executions still winding down (a request a
+    /// cancelled caller no longer waits for): with a fake clock the clock must keep moving meanwhile.
+    /// </summary>
+    public void Dispose()
+    {
+        if (fakeTime is null)
+        {
+            provider.Dispose();
+            return;
+        }
+        var disposing = Task.Run(provider.Dispose);
+        while (!disposing.Wait(10))
+            fakeTime.Advance(TimeSpan.FromSeconds(1));
+        disposing.GetAwaiter().GetResult();
+    }
 
     /// <summary>Settings for one backend instance under AlertLinker:Backends:&lt;name&gt;.</summary>
     public static Dictionary<string, string?> Settings(string name, params (string Key, string? Value)[] keys)
