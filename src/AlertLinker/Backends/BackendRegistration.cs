@@ -14,12 +14,25 @@ using Refit;
 
 namespace AlertLinker.Backends;
 
-/// <summary>Registers one backend type; each backend folder has one.</summary>
-internal interface IBackendType
+/// <summary>
+/// One backend type: its options, its Refit API and its backend class, built with the instance name, the API client
+/// and the options (anything else the constructor takes comes from DI). The optional defaults of <c>Of</c> fill keys that
+/// depend on other keys of the section (Datadog's URLs from its Site) before binding.
+/// </summary>
+internal sealed record BackendType(
+    string Name,
+    Action<IServiceCollection, string, IConfigurationSection> Register)
 {
-    string Type { get; }
-
-    void Register(IServiceCollection services, string name, IConfigurationSection section);
+    public static BackendType Of<TOptions, TApi, TBackend>(
+        string name, Func<IConfigurationSection, IEnumerable<(string Key, string? Value)>>? defaults = null)
+        where TOptions : BackendOptions, new()
+        where TApi : class
+        where TBackend : ITraceBackend =>
+        new(name, (services, instance, section) => BackendRegistration.AddBackend<TOptions, TApi>(
+            services,
+            instance,
+            defaults is null ? section : SectionDefaults.With(section, defaults(section)),
+            (sp, options, api) => ActivatorUtilities.CreateInstance<TBackend>(sp, instance, api, options)));
 }
 
 public static class BackendRegistration
@@ -27,25 +40,28 @@ public static class BackendRegistration
     public const string SectionName = "AlertLinker:Backends";
 
     // A new backend is a new folder and one line here.
-    private static readonly IBackendType[] Types =
+    private static readonly BackendType[] Types =
     [
-        new JaegerBackendType(),
-        new TempoBackendType(),
-        new PrometheusExemplarsBackendType(),
-        new ZipkinBackendType(),
-        new DatadogBackendType(),
-        new LightstepBackendType(),
-        new HoneycombBackendType(),
+        BackendType.Of<JaegerOptions, IJaegerApi, JaegerBackend>(JaegerBackend.TypeName),
+        BackendType.Of<TempoOptions, ITempoApi, TempoBackend>(TempoBackend.TypeName),
+        BackendType.Of<PrometheusExemplarsOptions, IPrometheusApi, PrometheusExemplarsBackend>(PrometheusExemplarsBackend.TypeName),
+        BackendType.Of<ZipkinOptions, IZipkinApi, ZipkinBackend>(ZipkinBackend.TypeName),
+        BackendType.Of<DatadogOptions, IDatadogApi, DatadogBackend>(DatadogBackend.TypeName, DatadogOptions.Defaults),
+        BackendType.Of<LightstepOptions, ILightstepApi, LightstepBackend>(LightstepBackend.TypeName,
+            _ => [("ApiUrl", LightstepOptions.DefaultApiUrl), ("UiUrl", LightstepOptions.DefaultUiUrl)]),
+        BackendType.Of<HoneycombOptions, IHoneycombApi, HoneycombBackend>(HoneycombBackend.TypeName,
+            _ => [("ApiUrl", HoneycombOptions.DefaultApiUrl), ("UiUrl", HoneycombOptions.DefaultUiUrl)]),
     ];
 
     public static IServiceCollection AddTraceBackends(this IServiceCollection services, IConfiguration configuration)
     {
+        services.TryAddSingleton(TimeProvider.System);
         foreach (var section in configuration.GetSection(SectionName).GetChildren())
         {
             var typeName = section["Type"];
-            var type = Types.FirstOrDefault(t => string.Equals(t.Type, typeName, StringComparison.OrdinalIgnoreCase))
+            var type = Types.FirstOrDefault(t => string.Equals(t.Name, typeName, StringComparison.OrdinalIgnoreCase))
                 ?? throw new OptionsValidationException(section.Path, typeof(BackendOptions),
-                    [$"{section.Path}:Type is '{typeName}'; it must be one of: {string.Join(", ", Types.Select(t => t.Type))}"]);
+                    [$"{section.Path}:Type is '{typeName}'; it must be one of: {string.Join(", ", Types.Select(t => t.Name))}"]);
             type.Register(services, section.Key, section);
         }
         services.AddSingleton<BackendDirectory>();

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 
@@ -7,6 +8,8 @@ namespace AlertLinker.Http;
 /// The one resilience pipeline of every outbound HTTP integration (trace backends, the PagerDuty REST API):
 /// retry transient failures twice with jittered backoff, break the circuit when half the calls fail,
 /// and bound each attempt. Integrations never write their own loops.
+/// A 429 is not retried: a rate limit resets in minutes, the enrichment budget is seconds, and a retry spends the
+/// quota (Datadog's ~300 searches an hour) that the next alert needs; the backend reports it at once instead.
 /// </summary>
 internal static class OutboundResilience
 {
@@ -19,6 +22,9 @@ internal static class OutboundResilience
                 Delay = TimeSpan.FromMilliseconds(200),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
+                ShouldHandle = static args => ValueTask.FromResult(
+                    args.Outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests
+                    && HttpClientResiliencePredicates.IsTransient(args.Outcome)),
             })
             .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {

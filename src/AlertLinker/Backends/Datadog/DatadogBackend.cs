@@ -25,7 +25,9 @@ internal sealed partial class DatadogBackend(
 
     public string Name => name;
 
-    public string Type => DatadogBackendType.TypeName;
+    public const string TypeName = "Datadog";
+
+    public string Type => TypeName;
 
     public IReadOnlyList<BackendLink> BuildLinks(ResolvedAlert alert)
     {

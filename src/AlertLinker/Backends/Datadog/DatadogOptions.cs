@@ -32,6 +32,13 @@ public sealed class DatadogOptions : BackendOptions
     /// <summary>Pages of <see cref="MaxPageLimit"/> spans fetched at most for one full trace (each page is one request of the ~300/hour).</summary>
     public int MaxTracePages { get; set; } = 2;
 
+    /// <summary>ApiUrl and UiUrl from the section's Site (datadoghq.com unless set), where not written out.</summary>
+    internal static IEnumerable<(string Key, string? Value)> Defaults(IConfigurationSection section)
+    {
+        var site = string.IsNullOrWhiteSpace(section["Site"]) ? DefaultSite : section["Site"]!;
+        return [("ApiUrl", ApiUrlFor(site).AbsoluteUri), ("UiUrl", UiUrlFor(site).AbsoluteUri)];
+    }
+
     /// <summary>The API host of a site: always <c>api.</c> + site.</summary>
     public static Uri ApiUrlFor(string site) => new($"https://api.{site.Trim().TrimEnd('/')}/");
 

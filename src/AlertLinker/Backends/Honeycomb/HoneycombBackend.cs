@@ -22,7 +22,9 @@ internal sealed partial class HoneycombBackend(
 
     public string Name => name;
 
-    public string Type => HoneycombBackendType.TypeName;
+    public const string TypeName = "Honeycomb";
+
+    public string Type => TypeName;
 
     public BackendCapabilities Capabilities { get; } = new(ExemplarSearch: true, FullTraces: false, Limitation);
 

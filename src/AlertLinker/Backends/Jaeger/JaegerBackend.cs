@@ -32,7 +32,9 @@ internal sealed partial class JaegerBackend(
 
     public string Name => name;
 
-    public string Type => JaegerBackendType.TypeName;
+    public const string TypeName = "Jaeger";
+
+    public string Type => TypeName;
 
     /// <summary>The search API that answered last, or null before the first search.</summary>
     internal SearchApi? RememberedApi => Volatile.Read(ref remembered) is var value and >= 0 ? (SearchApi)value : null;

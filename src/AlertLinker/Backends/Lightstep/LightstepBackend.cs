@@ -17,7 +17,9 @@ internal sealed class LightstepBackend(string name, ILightstepApi api, Lightstep
 
     public string Name => name;
 
-    public string Type => LightstepBackendType.TypeName;
+    public const string TypeName = "Lightstep";
+
+    public string Type => TypeName;
 
     public BackendCapabilities Capabilities { get; } = new(ExemplarSearch: false, FullTraces: true, Limitation);
 

@@ -38,7 +38,9 @@ internal sealed partial class PrometheusExemplarsBackend : ITraceBackend
 
     public string Name => name;
 
-    public string Type => PrometheusExemplarsBackendType.TypeName;
+    public const string TypeName = "PrometheusExemplars";
+
+    public string Type => TypeName;
 
     /// <summary>The backend exemplar links open in; null (and logged once) when TraceBackend names none that links.</summary>
     internal ITraceBackend? TraceBackend => traceBackend.Value;

@@ -15,7 +15,9 @@ internal sealed partial class TempoBackend(
 {
     public string Name => name;
 
-    public string Type => TempoBackendType.TypeName;
+    public const string TypeName = "Tempo";
+
+    public string Type => TypeName;
 
     private Uri Grafana => options.UiBase;
 

@@ -17,7 +17,9 @@ internal sealed class ZipkinBackend(
 {
     public string Name => name;
 
-    public string Type => ZipkinBackendType.TypeName;
+    public const string TypeName = "Zipkin";
+
+    public string Type => TypeName;
 
     public IReadOnlyList<BackendLink> BuildLinks(ResolvedAlert alert)
     {

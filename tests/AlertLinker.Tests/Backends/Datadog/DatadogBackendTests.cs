@@ -133,6 +133,8 @@ public sealed class DatadogBackendTests : IDisposable
 
         Assert.Equal(System.Net.HttpStatusCode.TooManyRequests, error.StatusCode);
         Assert.Contains("rate limited (429; about 300 span searches an hour are allowed); resets in 1200 s", error.Message, StringComparison.Ordinal);
+        // Not retried: a retry would only spend the hour's quota. One search each for slow and errored spans.
+        Assert.Equal(2, server.RequestsTo(Search).Count);
     }
 
     [Fact]

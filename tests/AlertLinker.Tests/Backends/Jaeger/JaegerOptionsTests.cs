@@ -32,7 +32,7 @@ public sealed class JaegerOptionsTests
         using var host = new BackendTestHost(settings);
         Assert.Equal("a", host.Backend("a").Name);
         Assert.Equal("b", host.Backend("b").Name);
-        Assert.Equal(JaegerBackendType.TypeName, host.Backend("b").Type);
+        Assert.Equal(JaegerBackend.TypeName, host.Backend("b").Type);
     }
 
     [Fact]
