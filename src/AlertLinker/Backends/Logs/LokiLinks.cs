@@ -1,7 +1,4 @@
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using AlertLinker.Backends.Tempo;
 using AlertLinker.Resolution;
 
 namespace AlertLinker.Backends.Logs;
@@ -41,40 +38,12 @@ public static class LokiLinks
 
     /// <summary><c>{grafana}/explore?schemaVersion=1&amp;orgId=N&amp;panes=&lt;JSON&gt;</c> running <paramref name="logQl"/> over the window.</summary>
     public static Uri Explore(Uri grafana, int orgId, string datasourceUid, string logQl, AlertWindow window) =>
-        BackendHttp.Join(grafana, "explore",
-        [
-            new("schemaVersion", "1"),
-            new("orgId", BackendHttp.Invariant(orgId)),
-            new("panes", PanesJson(datasourceUid, logQl, window)),
-        ]);
+        GrafanaExplore.Link(grafana, orgId, PanesJson(datasourceUid, logQl, window));
 
-    public static string PanesJson(string datasourceUid, string logQl, AlertWindow window)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+    public static string PanesJson(string datasourceUid, string logQl, AlertWindow window) =>
+        GrafanaExplore.PanesJson("loki", datasourceUid, window, writer =>
         {
-            writer.WriteStartObject();
-            writer.WriteStartObject(TempoLinks.PaneKey);
-            writer.WriteString("datasource", datasourceUid);
-            writer.WriteStartArray("queries");
-            writer.WriteStartObject();
-            writer.WriteString("refId", "A");
-            writer.WriteStartObject("datasource");
-            writer.WriteString("type", "loki");
-            writer.WriteString("uid", datasourceUid);
-            writer.WriteEndObject();
             writer.WriteString("expr", logQl);
             writer.WriteString("queryType", "range");
-            writer.WriteEndObject();
-            writer.WriteEndArray();
-            // Grafana reads range values as strings of epoch milliseconds.
-            writer.WriteStartObject("range");
-            writer.WriteString("from", BackendHttp.Invariant(BackendTime.ToUnixMilliseconds(window.Start)));
-            writer.WriteString("to", BackendHttp.Invariant(BackendTime.ToUnixMilliseconds(window.End)));
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
+        });
 }

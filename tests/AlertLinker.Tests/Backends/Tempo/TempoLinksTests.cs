@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Web;
+using AlertLinker.Backends;
 using AlertLinker.Backends.Tempo;
 
 namespace AlertLinker.Tests.Backends.Tempo;
@@ -23,9 +24,9 @@ public sealed class TempoLinksTests
     [Fact]
     public void PaneKeyIsThreeLowercaseCharactersWithALetter()
     {
-        Assert.Equal(3, TempoLinks.PaneKey.Length);
-        Assert.All(TempoLinks.PaneKey, c => Assert.True(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c)));
-        Assert.Contains(TempoLinks.PaneKey, char.IsAsciiLetterLower);
+        Assert.Equal(3, GrafanaExplore.PaneKey.Length);
+        Assert.All(GrafanaExplore.PaneKey, c => Assert.True(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c)));
+        Assert.Contains(GrafanaExplore.PaneKey, char.IsAsciiLetterLower);
     }
 
     [Fact]
