@@ -99,7 +99,7 @@ public static partial class PreviewApi
             notification.Note,
             null,
             enriched.Alerts.Select(PreviewAlert.Of).ToList(),
-            PreviewSlack.Of(message)));
+            PreviewSlack.Of(message, notification)));
     }
 
     /// <summary>The body is any source's payload: documented as one of the four.</summary>
@@ -149,9 +149,18 @@ public sealed record PreviewAlert(IReadOnlyDictionary<string, object?> Model, IR
         new(RunbookModel.Plain(RunbookModel.Build(alert.Resolved, alert.Backends)), alert.Runbooks);
 }
 
-/// <summary>The Slack payload the sink would send (channel aside): <c>text</c> and Block Kit <c>blocks</c>, and what was cut to fit.</summary>
-public sealed record PreviewSlack(string Text, JsonElement Blocks, IReadOnlyList<string> Cuts)
+/// <summary>
+/// The Slack payload the sink would send in bot mode (channel aside): the fallback <c>text</c>, the header as top-level
+/// <c>blocks</c> and the rest in the coloured <c>attachments</c>, and what was cut to fit.
+/// </summary>
+public sealed record PreviewSlack(string Text, JsonElement Blocks, JsonElement Attachments, IReadOnlyList<string> Cuts)
 {
-    internal static PreviewSlack Of(SlackMessage message) =>
-        new(message.Text, JsonSerializer.SerializeToElement(message.Blocks, SlackJson.Options), message.Cuts);
+    internal static PreviewSlack Of(SlackMessage message, AlertNotification notification)
+    {
+        var (blocks, attachments) = SlackLifecycle.Layout(message, notification);
+        return new(message.Text,
+            JsonSerializer.SerializeToElement(blocks, SlackJson.Options),
+            JsonSerializer.SerializeToElement(attachments, SlackJson.Options),
+            message.Cuts);
+    }
 }

@@ -35,6 +35,7 @@ internal static class PreviewSources
             return AlertmanagerParser.SourceName;
         }
         using (document)
+        try
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
@@ -45,9 +46,15 @@ internal static class PreviewSources
                 return OpsgenieParser.SourceName;
             if (!Has(root, "alerts"))
                 return null;
-            var grafana = (root.TryGetProperty("version", out var version) && version.ValueKind == JsonValueKind.String && version.GetString() == GrafanaParser.Version)
+            // The raw text, not the decoded string: decoding "\ud800" throws (the parser then says what is wrong).
+            var grafana = (root.TryGetProperty("version", out var version) && version.GetRawText() == $"\"{GrafanaParser.Version}\"")
                 || Has(root, "orgId");
             return grafana ? GrafanaParser.SourceName : AlertmanagerParser.SourceName;
+        }
+        catch (InvalidOperationException)
+        {
+            // A property name with an unpaired surrogate escape cannot be compared; the parser says what is wrong.
+            return AlertmanagerParser.SourceName;
         }
     }
 

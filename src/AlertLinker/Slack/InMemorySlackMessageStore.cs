@@ -12,7 +12,9 @@ internal sealed class InMemorySlackMessageStore : ISlackMessageStore
     private readonly ConcurrentDictionary<(string, string, string), SlackMessageRecord> records = new();
 
     public Task<SlackMessageRecord?> FindSlackMessageAsync(string source, string groupKey, string channel, CancellationToken cancellationToken) =>
-        Task.FromResult(records.TryGetValue((source, groupKey, channel), out var record) ? record : null);
+        Task.FromResult(records.TryGetValue((source, groupKey, channel), out var record)
+            ? record
+            : records.Values.Where(r => r.Source == source && r.GroupKey == groupKey).MaxBy(r => r.UpdatedAt));
 
     public Task SaveSlackMessageAsync(SlackMessageRecord record, CancellationToken cancellationToken)
     {

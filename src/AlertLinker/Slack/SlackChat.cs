@@ -15,8 +15,11 @@ internal interface ISlackChat
     Task<SlackCall> UpdateAsync(SlackUpdateMessageRequest request, CancellationToken cancellationToken);
 }
 
-/// <summary>One call's outcome: the delivery result, the message's ts when it worked, Slack's error code when it did not.</summary>
-internal sealed record SlackCall(DeliveryResult Result, string? Ts = null, string? ErrorCode = null)
+/// <summary>
+/// One call's outcome: the delivery result, the message's ts and channel ID when it worked (Slack answers with the ID
+/// even when the request named the channel: chat.update needs the ID), Slack's error code when it did not.
+/// </summary>
+internal sealed record SlackCall(DeliveryResult Result, string? Ts = null, string? ErrorCode = null, string? Channel = null)
 {
     public bool Ok => Result.Delivered;
 }
@@ -58,7 +61,7 @@ internal sealed class SlackWebApiChat(
             var result = SlackResults.FromApi(status, response.Headers?.RetryAfter, body, time.GetUtcNow());
             if (result.Delivered && Warnings(body) is { } warnings)
                 SlackLog.Warnings(logger, channel, warnings);
-            return new SlackCall(result, body?.Ts, body is { Ok: false } ? body.Error : null);
+            return new SlackCall(result, body?.Ts, body is { Ok: false } ? body.Error : null, body?.Channel);
         }
         catch (Exception exception) when (SlackSink.IsTransport(exception, cancellationToken))
         {
@@ -86,12 +89,12 @@ internal sealed class SlackDryRunChat(ILogger<SlackDryRunChat> logger) : ISlackC
         var ts = "dry-run." + Interlocked.Increment(ref next).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var action = request.ThreadTs is null ? $"post {ts}" : $"reply {ts} in thread {request.ThreadTs}";
         SlackLog.DryRun(logger, action, request.Channel, request.Text, SlackJson.Serialize(request));
-        return Task.FromResult(new SlackCall(DeliveryResult.Ok, ts));
+        return Task.FromResult(new SlackCall(DeliveryResult.Ok, ts, Channel: request.Channel));
     }
 
     public Task<SlackCall> UpdateAsync(SlackUpdateMessageRequest request, CancellationToken cancellationToken)
     {
         SlackLog.DryRun(logger, $"update {request.Ts}", request.Channel, request.Text, SlackJson.Serialize(request));
-        return Task.FromResult(new SlackCall(DeliveryResult.Ok, request.Ts));
+        return Task.FromResult(new SlackCall(DeliveryResult.Ok, request.Ts, Channel: request.Channel));
     }
 }

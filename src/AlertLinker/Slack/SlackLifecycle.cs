@@ -29,18 +29,17 @@ internal static class SlackLifecycle
     };
 
     /// <summary>
-    /// The message as attachments with the state's colour; a resolved group also says when it resolved, right under
-    /// the header, while the 50-block limit leaves room.
+    /// The message as Slack shows it: the header as the message's own block (so the top-level text is only the
+    /// notification fallback, not a second body), the rest in one attachment whose colour bar shows the state. A
+    /// resolved group also says when it resolved, first in the attachment, while the 50-block limit leaves room.
     /// </summary>
-    public static IReadOnlyList<SlackAttachment> Attachments(SlackMessage message, AlertNotification notification)
+    public static (IReadOnlyList<SlackBlock> Blocks, IReadOnlyList<SlackAttachment> Attachments) Layout(SlackMessage message, AlertNotification notification)
     {
-        var blocks = message.Blocks;
-        if (notification.Status == AlertStatus.Resolved && blocks.Count < SlackText.MaxBlocks)
-        {
-            var resolved = new ContextBlock([TextObject.Mrkdwn("✅ Resolved at " + Time(ResolvedAt(notification)))]);
-            blocks = [.. blocks.Take(1), resolved, .. blocks.Skip(1)];
-        }
-        return [new SlackAttachment(Colour(notification.Status), blocks)];
+        var header = message.Blocks.Take(message.Blocks.Count > 0 && message.Blocks[0] is HeaderBlock ? 1 : 0).ToList();
+        var rest = message.Blocks.Skip(header.Count).ToList();
+        if (notification.Status == AlertStatus.Resolved && message.Blocks.Count < SlackText.MaxBlocks)
+            rest.Insert(0, new ContextBlock([TextObject.Mrkdwn("✅ Resolved at " + Time(ResolvedAt(notification)))]));
+        return (header, [new SlackAttachment(Colour(notification.Status), rest)]);
     }
 
     /// <summary>

@@ -53,4 +53,7 @@ internal static partial class SlackLog
 
     [LoggerMessage(7021, LogLevel.Error, "Slack delivery for group {GroupKey} failed and will not be retried: {Error}")]
     public static partial void PermanentFailure(ILogger logger, string groupKey, string error);
+
+    [LoggerMessage(7022, LogLevel.Error, "Slack message {Ts} of group {GroupKey} in {Channel} was posted but could not be remembered; the group's next notification posts a new message")]
+    public static partial void NotRemembered(ILogger logger, Exception exception, string groupKey, string channel, string ts);
 }

@@ -428,7 +428,16 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null)
         var body = SlackText.TruncateMrkdwn(runbook.Text.Trim(), maxLength - title.Length - MaxSectionsPerRunbook * 8);
         if (body.Cut)
             cuts.Add($"runbook {runbook.Name}");
-        return SplitAtLines(title + body.Text, SlackText.MaxTextLength);
+        var sections = SplitAtLines(title + body.Text, SlackText.MaxTextLength);
+        if (sections.Count <= MaxSectionsPerRunbook)
+            return sections;
+        // Very long lines fill a section each: keep the first sections and say the rest is cut.
+        if (!body.Cut)
+            cuts.Add($"runbook {runbook.Name}");
+        sections.RemoveRange(MaxSectionsPerRunbook, sections.Count - MaxSectionsPerRunbook);
+        var last = sections[^1];
+        sections[^1] = last.Length + 2 <= SlackText.MaxTextLength ? last + "\n…" : last;
+        return sections;
     }
 
     /// <summary>

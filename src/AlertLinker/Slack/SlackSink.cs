@@ -73,6 +73,9 @@ internal sealed class SlackSink(
         try
         {
             var shown = await messages.FindSlackMessageAsync(notification.Source, notification.GroupKey, channel, cancellationToken);
+            // Resolved and firing again (maybe days later, the old message far up the channel): a new page, a new message.
+            if (shown is { Status: AlertStatus.Resolved } && notification.Status != AlertStatus.Resolved && notification.Kind != NotificationKind.Note)
+                shown = null;
             if (shown is null)
             {
                 var (posted, record) = await PostNewAsync(enriched, message, channel, cancellationToken);
@@ -84,17 +87,19 @@ internal sealed class SlackSink(
             if (notification.Kind == NotificationKind.Note)
                 return await ReplyAsync(shown, SlackLifecycle.NoteReply(notification), cancellationToken);
 
-            var update = new SlackUpdateMessageRequest(channel, shown.Ts, message.Text, null, SlackLifecycle.Attachments(message, notification));
+            // The stored channel: where the message is (an ID, as chat.update needs), even if routing now says elsewhere.
+            var (blocks, attachments) = SlackLifecycle.Layout(message, notification);
+            var update = new SlackUpdateMessageRequest(shown.Channel, shown.Ts, message.Text, blocks, attachments);
             var updated = await chat.UpdateAsync(update, cancellationToken);
             if (!updated.Ok)
             {
                 if (updated.ErrorCode is not { } code || !MessageGone.Contains(code))
                     return updated.Result;
                 // Deleted, too old to edit, or its channel gone: the group gets a fresh message showing its state now.
-                SlackLog.UpdateReplaced(logger, notification.GroupKey, channel, shown.Ts, code);
+                SlackLog.UpdateReplaced(logger, notification.GroupKey, shown.Channel, shown.Ts, code);
                 return (await PostAsync(notification, message, channel, threadTs: null, cancellationToken)).Call.Result;
             }
-            SlackLog.Updated(logger, notification.GroupKey, channel, shown.Ts, notification.Status.ToString());
+            SlackLog.Updated(logger, notification.GroupKey, shown.Channel, shown.Ts, notification.Status.ToString());
 
             if (SlackLifecycle.StateReply(shown.Status, notification) is { } reply)
             {
@@ -130,6 +135,7 @@ internal sealed class SlackSink(
             if (!postedDigest.Ok)
                 return (postedDigest, null);
             storm.DigestTs = postedDigest.Ts;
+            storm.DigestChannel = postedDigest.Channel;
         }
         SlackLog.StormMember(logger, channel, notification.GroupKey, storm.DigestTs ?? "?", storm.Count);
 
@@ -138,7 +144,7 @@ internal sealed class SlackSink(
         {
             // The digest is a summary: failing to refresh it costs no alert.
             var digest = storm.Digest();
-            var refreshed = await chat.UpdateAsync(new SlackUpdateMessageRequest(channel, digestTs, digest.Text, digest.Blocks), cancellationToken);
+            var refreshed = await chat.UpdateAsync(new SlackUpdateMessageRequest(storm.DigestChannel ?? channel, digestTs, digest.Text, digest.Blocks), cancellationToken);
             if (!refreshed.Ok)
                 SlackLog.DigestNotUpdated(logger, channel, digestTs, refreshed.Result.Error ?? "unknown");
         }
@@ -149,14 +155,24 @@ internal sealed class SlackSink(
     private async Task<(SlackCall Call, SlackMessageRecord? Record)> PostAsync(
         AlertNotification notification, SlackMessage message, string channel, string? threadTs, CancellationToken cancellationToken)
     {
-        var request = new SlackPostMessageRequest(channel, message.Text, null, threadTs, SlackLifecycle.Attachments(message, notification));
+        var (blocks, attachments) = SlackLifecycle.Layout(message, notification);
+        var request = new SlackPostMessageRequest(channel, message.Text, blocks, threadTs, attachments);
         var call = await chat.PostAsync(request, cancellationToken);
         if (!call.Ok || call.Ts is null)
             return (call, null);
-        SlackLog.Posted(logger, notification.GroupKey, channel, call.Ts);
-        var record = new SlackMessageRecord(notification.Source, notification.GroupKey, channel, call.Ts, threadTs, notification.Status, time.GetUtcNow());
-        // Not cancelled: the message is out, the store must know, or the next notification posts a second one.
-        await messages.SaveSlackMessageAsync(record, CancellationToken.None);
+        var postedIn = call.Channel ?? channel;
+        SlackLog.Posted(logger, notification.GroupKey, postedIn, call.Ts);
+        var record = new SlackMessageRecord(notification.Source, notification.GroupKey, postedIn, call.Ts, threadTs, notification.Status, time.GetUtcNow());
+        try
+        {
+            // Not cancelled: the message is out, the store must know, or the next notification posts a second one.
+            await messages.SaveSlackMessageAsync(record, CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            // Still delivered: retrying would post the message twice. The group's next notification posts anew.
+            SlackLog.NotRemembered(logger, exception, notification.GroupKey, postedIn, call.Ts);
+        }
         return (call, record);
     }
 

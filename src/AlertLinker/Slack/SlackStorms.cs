@@ -69,6 +69,9 @@ internal sealed class SlackStorm(string channel, DateTimeOffset start, int earli
     /// <summary>The digest's ts once posted; its thread holds the members' messages.</summary>
     public string? DigestTs { get; set; }
 
+    /// <summary>The channel ID Slack answered the digest's post with (the configured name may not be an ID).</summary>
+    public string? DigestChannel { get; set; }
+
     /// <summary>Alerts in the digest's thread. The per-channel delivery lock is held by whoever touches a storm.</summary>
     public int Count => members.Count;
 

@@ -8,7 +8,11 @@ namespace AlertLinker.Storage;
 /// </summary>
 public interface ISlackMessageStore
 {
-    /// <summary>The group's message in <paramref name="channel"/>, or null when none was posted there (or it was forgotten).</summary>
+    /// <summary>
+    /// The group's message: the one in <paramref name="channel"/> if there is one, else its latest in any channel (a group
+    /// whose routing changed, say because the labels its alerts share changed, keeps updating the message it started
+    /// with); null when none was posted (or it was forgotten).
+    /// </summary>
     Task<SlackMessageRecord?> FindSlackMessageAsync(string source, string groupKey, string channel, CancellationToken cancellationToken);
 
     /// <summary>Inserts or replaces the group's record for its channel.</summary>

@@ -13,8 +13,10 @@ internal sealed partial class SqliteAlertStore : ISlackMessageStore
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var command = _connection.CreateCommand();
             command.CommandText = """
-                SELECT ts, thread_ts, status, updated_at FROM slack_messages
-                WHERE source = $source AND group_key = $group_key AND channel = $channel
+                SELECT ts, thread_ts, status, updated_at, channel FROM slack_messages
+                WHERE source = $source AND group_key = $group_key
+                ORDER BY channel = $channel DESC, updated_at DESC
+                LIMIT 1
                 """;
             command.Parameters.AddWithValue("$source", source);
             command.Parameters.AddWithValue("$group_key", groupKey);
@@ -25,7 +27,7 @@ internal sealed partial class SqliteAlertStore : ISlackMessageStore
             return new SlackMessageRecord(
                 source,
                 groupKey,
-                channel,
+                reader.GetString(4),
                 reader.GetString(0),
                 reader.IsDBNull(1) ? null : reader.GetString(1),
                 Enum.TryParse<AlertStatus>(reader.GetString(2), out var status) ? status : AlertStatus.Firing,

@@ -6,6 +6,7 @@ using AlertLinker.Backends;
 using AlertLinker.Storage;
 using AlertLinker.Tests.Runbooks;
 using AlertLinker.Tests.Sources;
+using AlertLinker.Slack;
 using AlertLinker.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -104,9 +105,10 @@ public sealed class PreviewApiTests : IAsyncLifetime
 
         var slackPayload = preview.GetProperty("slack");
         Assert.Contains("HighRequestLatency", slackPayload.GetProperty("text").GetString(), StringComparison.Ordinal);
-        var blocks = StandIns.AllText(slackPayload.GetProperty("blocks"));
-        Assert.Contains("Service api from", blocks, StringComparison.Ordinal);
+        var card = StandIns.AllText(slackPayload.GetProperty("attachments"));
+        Assert.Contains("Service api from", card, StringComparison.Ordinal);
         Assert.Equal("header", slackPayload.GetProperty("blocks")[0].GetProperty("type").GetString());
+        Assert.Equal(SlackLifecycle.FiringColour, slackPayload.GetProperty("attachments")[0].GetProperty("color").GetString());
 
         Assert.Empty(slack.LogEntries);
         Assert.Equal(0, store.Calls);
@@ -203,6 +205,9 @@ public sealed class PreviewApiTests : IAsyncLifetime
     [InlineData("{\"alerts\": []}", "", "$.alerts must be a non-empty array")]
     [InlineData("{\"hello\": 1}", "", "?source=")]
     [InlineData("{\"alerts\": []}", "?source=nagios", "Unknown source 'nagios'")]
+    // A lone surrogate where the shape detection looks (the version) is not Grafana's "1": no 500 on the way.
+    [InlineData("{\"alerts\": [], \"version\": \"\\ud800\"}", "", "$.")]
+    [InlineData("{\"\\ud800\": 1, \"alerts\": []}", "", "wrong type")]
     [InlineData("{\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"X\"},\"startsAt\":\"2026-11-23T18:16:23Z\"}]}", "?source=pagerduty", "$.event is missing")]
     public async Task ABadBodyIs400WithTheParsersReason(string body, string query, string detail)
     {

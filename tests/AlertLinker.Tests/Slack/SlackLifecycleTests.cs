@@ -60,6 +60,45 @@ public sealed class SlackLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task AChannelConfiguredByNameIsUpdatedThroughTheIdSlackAnsweredWith()
+    {
+        var sink = Sink(null, ("BotToken", "xoxb-test"), ("Channel", "#alerts"), ("ApiUrl", slack.Url + "/api/"), ("PaceInterval", "00:00:00"));
+        await DeliverOk(sink, Firing());
+        var post = Assert.Single(Posts());
+        Assert.Equal("#alerts", post.GetProperty("channel").GetString());
+
+        await DeliverOk(sink, Changed(Firing(), AlertStatus.Resolved, endsAt: new DateTimeOffset(2026, 11, 23, 14, 42, 5, TimeSpan.Zero)));
+
+        var update = Assert.Single(Updates());
+        Assert.Matches("^C[0-9A-Z]+$", update.GetProperty("channel").GetString());
+        Assert.Equal(TsOf(post), update.GetProperty("ts").GetString());
+        // Updated in place: no fresh message, only the thread reply.
+        Assert.Equal(2, Posts().Count);
+        Assert.Equal(TsOf(post), Posts()[1].GetProperty("thread_ts").GetString());
+    }
+
+    [Fact]
+    public async Task AGroupThatResolvedAndFiresAgainGetsANewMessage()
+    {
+        var sink = BotSink();
+        await DeliverOk(sink, Firing());
+        var first = TsOf(Assert.Single(Posts()));
+        await DeliverOk(sink, Changed(Firing(), AlertStatus.Resolved, endsAt: new DateTimeOffset(2026, 11, 23, 14, 42, 5, TimeSpan.Zero)));
+
+        await DeliverOk(sink, Changed(Firing(), AlertStatus.Firing));
+
+        // The resolved message stays green; the new page is a new top-level message, and later updates go to it.
+        Assert.Single(Updates());
+        var again = Posts()[^1];
+        Assert.False(again.TryGetProperty("thread_ts", out _));
+        var againTs = LastPostedTs();
+        Assert.NotEqual(first, againTs);
+        Assert.Equal(SlackLifecycle.FiringColour, Attachment(again).GetProperty("color").GetString());
+        await DeliverOk(sink, Changed(Firing(), AlertStatus.Resolved, endsAt: new DateTimeOffset(2026, 11, 23, 15, 0, 0, TimeSpan.Zero)));
+        Assert.Equal(againTs, Updates()[^1].GetProperty("ts").GetString());
+    }
+
+    [Fact]
     public async Task AcknowledgedShowsAmberInPlaceAndSaysWhoAcknowledged()
     {
         var sink = BotSink();
@@ -302,6 +341,11 @@ public sealed class SlackLifecycleTests : IDisposable
             && JsonDocument.Parse(e.RequestMessage.Body!).RootElement.GetRawText() == raw);
         return JsonDocument.Parse(entry.ResponseMessage.BodyData!.BodyAsString!).RootElement.GetProperty("ts").GetString()!;
     }
+
+    /// <summary>The ts Slack answered the latest chat.postMessage with.</summary>
+    private string LastPostedTs() =>
+        JsonDocument.Parse(slack.LogEntries.Last(e => e.RequestMessage.Path.EndsWith("chat.postMessage", StringComparison.Ordinal))
+            .ResponseMessage.BodyData!.BodyAsString!).RootElement.GetProperty("ts").GetString()!;
 
     private static JsonElement Attachment(JsonElement request) => request.GetProperty("attachments")[0];
 

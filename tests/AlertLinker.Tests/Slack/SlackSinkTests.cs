@@ -49,10 +49,12 @@ public sealed class SlackSinkTests : IDisposable
         Assert.Equal(Channel, (string?)body["channel"]);
         Assert.Equal("🔥 FIRING: HighLatency — checkout — p99 latency above 500ms", (string?)body["text"]);
         Assert.False((bool?)body["unfurl_links"]);
-        // The blocks sit in one attachment whose colour bar shows the state (firing: red).
-        Assert.Null(body["blocks"]);
+        // The header is the message's own block (the text is then only the notification fallback); the rest sits in
+        // one attachment whose colour bar shows the state (firing: red).
+        Assert.Equal("header", (string?)body["blocks"]![0]!["type"]);
+        Assert.Single(body["blocks"]!.AsArray());
         Assert.Equal(SlackLifecycle.FiringColour, (string?)body["attachments"]![0]!["color"]);
-        Assert.Equal("header", (string?)body["attachments"]![0]!["blocks"]![0]!["type"]);
+        Assert.Equal("section", (string?)body["attachments"]![0]!["blocks"]![0]!["type"]);
         Assert.Null(body["parse"]);
         Assert.Contains(Logs(), r => r.Id.Id == 7011 && r.Message.Contains("1503435956.000247", StringComparison.Ordinal));
     }

@@ -37,7 +37,9 @@ public static class StandIns
 
         public string Post(string? body)
         {
-            var (channel, text) = Read(body);
+            var (named, text) = Read(body);
+            // Slack posts to a channel named by ID or by name, and answers with the ID.
+            var channel = IdOf(named);
             string ts;
             lock (messages)
             {
@@ -56,6 +58,9 @@ public static class StandIns
         public string Update(string? body)
         {
             var (channel, text) = Read(body);
+            // chat.update takes the channel ID only.
+            if (IdOf(channel) != channel)
+                return """{"ok":false,"error":"channel_not_found"}""";
             var ts = body is null ? "" : JsonDocument.Parse(body).RootElement.TryGetProperty("ts", out var t) ? t.GetString() ?? "" : "";
             bool known;
             lock (messages)
@@ -69,6 +74,12 @@ public static class StandIns
             answer["message"]!["text"] = text;
             return answer.ToJsonString();
         }
+
+        /// <summary>A channel ID (C…, G…, D…) as is; a name (#alerts, alerts) as the stable ID this workspace gives it.</summary>
+        public static string IdOf(string channel) =>
+            System.Text.RegularExpressions.Regex.IsMatch(channel, "^[CGD][A-Z0-9]{2,}$")
+                ? channel
+                : "C0" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(channel.TrimStart('#'))))[..9];
 
         private static (string Channel, string Text) Read(string? body)
         {
