@@ -71,6 +71,13 @@ internal static class SlackLifecycle
     public static SlackPostMessageRequest Reply(string channel, string threadTs, string escapedMrkdwn) =>
         new(channel, escapedMrkdwn, [new SectionBlock(TextObject.Mrkdwn(escapedMrkdwn))], ThreadTs: threadTs);
 
+    /// <summary>A reply prefixed with the group's alert name (escaped), for a thread several groups share.</summary>
+    public static string Named(AlertNotification notification, string escapedMrkdwn)
+    {
+        var name = notification.Alerts.Select(a => a.Name).FirstOrDefault() ?? notification.GroupKey;
+        return $"*{SlackText.EscapeWithin(SlackText.SingleLine(name), MaxActorLength).Text}*: {escapedMrkdwn}";
+    }
+
     /// <summary>One line naming the group for a storm digest (raw text).</summary>
     public static string DigestLine(EnrichedNotification enriched)
     {

@@ -81,11 +81,11 @@ internal sealed class SlackSink(
                 var (posted, record) = await PostNewAsync(enriched, message, channel, cancellationToken);
                 if (!posted.Ok || record is null || notification.Kind != NotificationKind.Note)
                     return posted.Result;
-                return await ReplyAsync(record, SlackLifecycle.NoteReply(notification), cancellationToken);
+                return await ReplyAsync(record, notification, SlackLifecycle.NoteReply(notification), cancellationToken);
             }
 
             if (notification.Kind == NotificationKind.Note)
-                return await ReplyAsync(shown, SlackLifecycle.NoteReply(notification), cancellationToken);
+                return await ReplyAsync(shown, notification, SlackLifecycle.NoteReply(notification), cancellationToken);
 
             // The stored channel: where the message is (an ID, as chat.update needs), even if routing now says elsewhere.
             var (blocks, attachments) = SlackLifecycle.Layout(message, notification);
@@ -103,7 +103,7 @@ internal sealed class SlackSink(
 
             if (SlackLifecycle.StateReply(shown.Status, notification) is { } reply)
             {
-                var replied = await ReplyAsync(shown, reply, cancellationToken);
+                var replied = await ReplyAsync(shown, notification, reply, cancellationToken);
                 // Retried as a whole: the update is repeated with the same content, then the reply.
                 if (!replied.Delivered && replied.Retryable)
                     return replied;
@@ -176,9 +176,14 @@ internal sealed class SlackSink(
         return (call, record);
     }
 
-    /// <summary>A reply in the group's thread. A permanent failure is logged and not repeated: the message itself is current.</summary>
-    private async Task<DeliveryResult> ReplyAsync(SlackMessageRecord record, string escapedMrkdwn, CancellationToken cancellationToken)
+    /// <summary>
+    /// A reply in the group's thread. In a storm digest's thread, shared by many groups, it names its alert first.
+    /// A permanent failure is logged and not repeated: the message itself is current.
+    /// </summary>
+    private async Task<DeliveryResult> ReplyAsync(SlackMessageRecord record, AlertNotification notification, string escapedMrkdwn, CancellationToken cancellationToken)
     {
+        if (record.ThreadTs is not null)
+            escapedMrkdwn = SlackLifecycle.Named(notification, escapedMrkdwn);
         var replied = await chat.PostAsync(SlackLifecycle.Reply(record.Channel, record.ReplyThread, escapedMrkdwn), cancellationToken);
         if (replied.Ok || replied.Result.Retryable)
             return replied.Result;

@@ -230,6 +230,8 @@ public sealed class SlackLifecycleTests : IDisposable
         await DeliverOk(sink, Changed(Labelled("g4", ("alertname", "Disk4<!here>")), AlertStatus.Resolved));
         Assert.Equal(memberTs, Updates()[updatesBefore].GetProperty("ts").GetString());
         Assert.Equal(digestTs, Posts().Last().GetProperty("thread_ts").GetString());
+        // The digest's thread holds many alerts: the reply says which one, escaped like any alert text.
+        Assert.StartsWith("*Disk4&lt;!here&gt;*: ✅ Resolved at", Posts().Last().GetProperty("text").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
