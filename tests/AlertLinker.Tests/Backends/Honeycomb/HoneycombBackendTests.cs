@@ -58,7 +58,7 @@ public sealed class HoneycombBackendTests : IDisposable
 
         Assert.Equal(["4bf92f3577b34da66c7e6c5b1e3a2f1c", "e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1", "5b8efff798038103d269b633813fc700"], exemplars.Select(e => e.TraceId));
         Assert.True(exemplars[1].Error);
-        Assert.StartsWith("https://ui.honeycomb.io/acme/environments/production/datasets/checkout/trace?trace_id=4bf92f3577b34da66c7e6c5b1e3a2f1c&trace_start_ts=1795428000",
+        Assert.StartsWith("https://ui.honeycomb.io/acme/environments/production/trace?trace_id=4bf92f3577b34da66c7e6c5b1e3a2f1c&trace_start_ts=1795428000",
             exemplars[0].Link!.AbsoluteUri, StringComparison.Ordinal);
         Assert.All(server.LogEntries, e => Assert.Equal("hny-secret", e.RequestMessage.Headers!["X-Honeycomb-Team"].Single()));
         var created = server.RequestsTo(Queries).Select(e => JsonDocument.Parse(e.RequestMessage.Body!)).ToList();
