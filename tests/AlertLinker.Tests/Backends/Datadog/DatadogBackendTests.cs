@@ -138,6 +138,20 @@ public sealed class DatadogBackendTests : IDisposable
     }
 
     [Fact]
+    public async Task AServerErrorIsNotRetriedBecauseTheSearchIsAPost()
+    {
+        server.Given(Request.Create().WithPath(Search).UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(503).WithBody("{\"errors\":[\"Service Unavailable\"]}"));
+        using var host = Host();
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => host.Backend("datadog").FindExemplarsAsync(Checkout, CancellationToken.None));
+
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, error.StatusCode);
+        // A POST that failed may still have counted against the hour's quota: one search each for slow and errored spans.
+        Assert.Equal(2, server.RequestsTo(Search).Count);
+    }
+
+    [Fact]
     public async Task ASlowAnswerIsCancelledByTheBudget()
     {
         server.Given(Request.Create().WithPath(Search).UsingPost())
