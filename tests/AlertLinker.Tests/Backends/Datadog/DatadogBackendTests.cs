@@ -152,6 +152,18 @@ public sealed class DatadogBackendTests : IDisposable
     }
 
     [Fact]
+    public async Task AProxysEmptyArrayWithAnErrorStatusIsAClearFailure()
+    {
+        Serve("", "[]", status: 502);
+        using var host = Host();
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => host.Backend("datadog").FindExemplarsAsync(Checkout, CancellationToken.None));
+
+        Assert.Equal(System.Net.HttpStatusCode.BadGateway, error.StatusCode);
+        Assert.Contains("answered 502", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ASlowAnswerIsCancelledByTheBudget()
     {
         server.Given(Request.Create().WithPath(Search).UsingPost())

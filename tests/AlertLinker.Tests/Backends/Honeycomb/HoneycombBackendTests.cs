@@ -142,6 +142,18 @@ public sealed class HoneycombBackendTests : IDisposable
     }
 
     [Fact]
+    public async Task AProxysEmptyArrayIsAnUnreadableAnswer()
+    {
+        server.Given(Request.Create().WithPath(Queries).UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("[]"));
+        using var host = Host();
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => host.Backend("hny").FindExemplarsAsync(Checkout, CancellationToken.None));
+
+        Assert.Contains("hny: /1/queries answered a body that is not the expected JSON", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void WholeTracesAreNotClaimed()
     {
         using var host = Host();
