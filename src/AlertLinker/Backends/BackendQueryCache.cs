@@ -6,8 +6,10 @@ namespace AlertLinker.Backends;
 /// <summary>
 /// Backend answers shared between alerts: one request per key while it runs (every caller awaits the same one), and
 /// its success kept for <see cref="EnrichmentOptions.CacheTtl"/>. Failures are not kept: the next alert asks again.
-/// The shared request is cancelled only when every caller waiting on it has given up. Bounded: at most
-/// <see cref="MaxEntries"/> finished answers, the oldest dropped first.
+/// The shared request is cancelled when every caller waiting on it has given up, or at the latest after
+/// <see cref="EnrichmentOptions.Budget"/> (in a steady storm new callers keep joining, so it would otherwise never end).
+/// Expired answers are dropped whenever a new request starts; bounded: at most <see cref="MaxEntries"/> finished
+/// answers, the oldest dropped first.
 /// </summary>
 public sealed class BackendQueryCache(IOptions<EnrichmentOptions> options, TimeProvider time)
 {
@@ -36,7 +38,8 @@ public sealed class BackendQueryCache(IOptions<EnrichmentOptions> options, TimeP
         {
             if (!entries.TryGetValue(key, out entry!) || Expired(entry))
             {
-                entry = new Entry();
+                SweepExpired();
+                entry = new Entry(new CancellationTokenSource(options.Value.Budget, time));
                 entries[key] = entry;
                 entry.Task = RunAsync(key, entry, fetch);
                 EvictIfFull();
@@ -98,12 +101,17 @@ public sealed class BackendQueryCache(IOptions<EnrichmentOptions> options, TimeP
             entries.Remove(key);
     }
 
+    /// <summary>Finished answers past their TTL hold whole traces: drop them as soon as anything new comes in.</summary>
+    private void SweepExpired()
+    {
+        foreach (var (key, _) in entries.Where(e => Expired(e.Value)).ToList())
+            entries.Remove(key);
+    }
+
     private void EvictIfFull()
     {
         if (entries.Count <= MaxEntries)
             return;
-        foreach (var (key, _) in entries.Where(e => Expired(e.Value)).ToList())
-            entries.Remove(key);
         // Running requests are never dropped: their callers are waiting on them.
         var excess = entries.Count - MaxEntries;
         if (excess <= 0)
@@ -112,10 +120,11 @@ public sealed class BackendQueryCache(IOptions<EnrichmentOptions> options, TimeP
             entries.Remove(key);
     }
 
-    private sealed class Entry
+    /// <param name="cancellation">Cancelled when every waiter has left, or when the budget runs out.</param>
+    private sealed class Entry(CancellationTokenSource cancellation)
     {
         public Task<object?> Task = null!;
-        public readonly CancellationTokenSource Cancellation = new();
+        public readonly CancellationTokenSource Cancellation = cancellation;
         public int Waiters;
         public bool Done;
         public DateTimeOffset StoredAt;

@@ -6,7 +6,8 @@ namespace AlertLinker.Backends;
 /// <summary>
 /// Wraps every configured backend (see <see cref="BackendRegistration"/>) so that a storm of alerts costs backend
 /// queries per distinct question, not per alert: exemplar searches are shared by backend, service, operation,
-/// window (to the minute) and expression; whole traces by trace id. Links are pure and pass straight through.
+/// window (to the minute) and, for Prometheus exemplars only, expression; whole traces by trace id. Links are pure
+/// and pass straight through.
 /// </summary>
 internal sealed class CachingTraceBackend(ITraceBackend inner, BackendQueryCache cache) : ITraceBackend
 {
@@ -34,6 +35,8 @@ internal sealed class CachingTraceBackend(ITraceBackend inner, BackendQueryCache
     /// <summary>
     /// Alerts of one storm start seconds apart: their windows, rounded down to the minute, are the same question.
     /// Newlines cannot occur in the parts that matter (labels are single-line), so they separate them safely.
+    /// Only Prometheus exemplars query by the alert's expression: for every other backend two rules on one service
+    /// ask the same question.
     /// </summary>
     internal string ExemplarKey(ResolvedAlert alert) =>
         string.Join('\n',
@@ -43,7 +46,7 @@ internal sealed class CachingTraceBackend(ITraceBackend inner, BackendQueryCache
             alert.Operation ?? "",
             Minute(alert.Window.Start),
             Minute(alert.Window.End),
-            alert.Expression ?? "");
+            inner.Type == PrometheusExemplars.PrometheusExemplarsBackend.TypeName ? alert.Expression ?? "" : "");
 
     private static string Minute(DateTimeOffset time) =>
         (time.ToUnixTimeSeconds() / 60).ToString(CultureInfo.InvariantCulture);

@@ -24,9 +24,9 @@ public sealed class EnrichmentOptions
     public int Exemplars { get; set; } = 3;
 
     /// <summary>
-    /// How long a backend's answer (exemplar search by backend, service, operation, window minute and expression;
-    /// whole trace by id) is reused for later alerts; 0 shares only requests still running. Storms cost one query per
-    /// distinct question.
+    /// How long a backend's answer (exemplar search by backend, service, operation, window minute and, for Prometheus
+    /// exemplars, expression; whole trace by id) is reused for later alerts; 0 shares only requests still running.
+    /// Storms cost one query per distinct question.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan CacheTtl { get; set; } = TimeSpan.FromSeconds(60);

@@ -9,8 +9,12 @@ public sealed class BackendQueryCacheTests
 {
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 23, 14, 0, 0, TimeSpan.Zero));
 
-    private BackendQueryCache Cache(TimeSpan? ttl = null) =>
-        new(Options.Create(new EnrichmentOptions { CacheTtl = ttl ?? TimeSpan.FromSeconds(60) }), time);
+    private BackendQueryCache Cache(TimeSpan? ttl = null, TimeSpan? budget = null) =>
+        new(Options.Create(new EnrichmentOptions
+        {
+            CacheTtl = ttl ?? TimeSpan.FromSeconds(60),
+            Budget = budget ?? TimeSpan.FromSeconds(5),
+        }), time);
 
     [Fact]
     public async Task ConcurrentCallersOfOneKeyShareOneRequest()
@@ -175,5 +179,54 @@ public sealed class BackendQueryCacheTests
         await cache.GetOrAddAsync("k0", _ => { refetched = true; return Task.FromResult(0); }, CancellationToken.None);
         Assert.True(refetched);
         Assert.Equal(BackendQueryCache.MaxEntries, cache.Count);
+    }
+
+    [Fact]
+    public async Task ExpiredAnswersAreDroppedWhenTheNextRequestStartsNotOnlyWhenTheCacheIsFull()
+    {
+        var cache = Cache(TimeSpan.FromSeconds(60));
+        for (var i = 0; i < 10; i++)
+            await cache.GetOrAddAsync("k" + i, _ => Task.FromResult(i), CancellationToken.None);
+        Assert.Equal(10, cache.Count);
+
+        time.Advance(TimeSpan.FromSeconds(60));
+        await cache.GetOrAddAsync("new", _ => Task.FromResult(-1), CancellationToken.None);
+
+        Assert.Equal(1, cache.Count);
+    }
+
+    [Fact]
+    public async Task ASharedRequestEndsWithTheBudgetEvenWhileCallersKeepJoining()
+    {
+        var cache = Cache(budget: TimeSpan.FromSeconds(5));
+        var started = new TaskCompletionSource();
+        CancellationToken request = default;
+        var calls = 0;
+
+        async Task<int> Poll(CancellationToken token)
+        {
+            Interlocked.Increment(ref calls);
+            request = token;
+            started.TrySetResult();
+            await Task.Delay(Timeout.Infinite, token);
+            return 0;
+        }
+
+        var callers = new List<Task<int>> { cache.GetOrAddAsync("k", Poll, CancellationToken.None) };
+        await started.Task;
+        for (var second = 1; second < 5; second++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            callers.Add(cache.GetOrAddAsync("k", Poll, CancellationToken.None));
+        }
+        Assert.False(request.IsCancellationRequested, "still within the budget");
+
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.True(request.IsCancellationRequested, "the budget has passed since the request started");
+        foreach (var caller in callers)
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => caller);
+        Assert.Equal(1, calls);
+        Assert.Equal(5, await cache.GetOrAddAsync("k", _ => Task.FromResult(5), CancellationToken.None));
     }
 }

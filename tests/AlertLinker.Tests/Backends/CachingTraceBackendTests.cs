@@ -29,19 +29,43 @@ public sealed class CachingTraceBackendTests
     }
 
     [Theory]
-    [InlineData("payments", null, 0, null)]
-    [InlineData("checkout", "GET /cart", 0, null)]
-    [InlineData("checkout", null, 60, null)]
-    [InlineData("checkout", null, 0, "histogram_quantile(0.99, rate(x[5m]))")]
-    public async Task AnotherServiceOperationMinuteOrExpressionIsAnotherSearch(string service, string? operation, int shiftSeconds, string? expression)
+    [InlineData("payments", null, 0)]
+    [InlineData("checkout", "GET /cart", 0)]
+    [InlineData("checkout", null, 60)]
+    public async Task AnotherServiceOperationOrMinuteIsAnotherSearch(string service, string? operation, int shiftSeconds)
     {
         var backend = Cached();
         var window = new AlertWindow(Window.Start.AddSeconds(shiftSeconds), Window.End.AddSeconds(shiftSeconds));
 
         await backend.FindExemplarsAsync(BackendTestHost.Alert("checkout", Window), CancellationToken.None);
-        await backend.FindExemplarsAsync(BackendTestHost.Alert(service, window, operation, expression), CancellationToken.None);
+        await backend.FindExemplarsAsync(BackendTestHost.Alert(service, window, operation), CancellationToken.None);
 
         Assert.Equal(2, inner.Searches);
+    }
+
+    [Fact]
+    public async Task TwoRulesOnOneServiceShareOneSearchWhereTheBackendIgnoresTheExpression()
+    {
+        var backend = Cached();
+
+        await backend.FindExemplarsAsync(BackendTestHost.Alert("checkout", Window, expression: "histogram_quantile(0.99, rate(x[5m])) > 0.5"), CancellationToken.None);
+        await backend.FindExemplarsAsync(BackendTestHost.Alert("checkout", Window, expression: "rate(errors_total[5m]) > 1"), CancellationToken.None);
+
+        Assert.Equal(1, inner.Searches);
+    }
+
+    [Fact]
+    public async Task ForPrometheusExemplarsAnotherExpressionIsAnotherSearch()
+    {
+        var prometheus = new FakeTraceBackend("prom", (_, _) => Task.FromResult<IReadOnlyList<TraceSummary>>([]),
+            AlertLinker.Backends.PrometheusExemplars.PrometheusExemplarsBackend.TypeName);
+        var backend = new CachingTraceBackend(prometheus, new BackendQueryCache(Options.Create(new EnrichmentOptions()), new FakeTimeProvider()));
+
+        await backend.FindExemplarsAsync(BackendTestHost.Alert("checkout", Window, expression: "histogram_quantile(0.99, rate(x[5m])) > 0.5"), CancellationToken.None);
+        await backend.FindExemplarsAsync(BackendTestHost.Alert("checkout", Window, expression: "rate(errors_total[5m]) > 1"), CancellationToken.None);
+        await backend.FindExemplarsAsync(BackendTestHost.Alert("checkout", Window, expression: "rate(errors_total[5m]) > 1"), CancellationToken.None);
+
+        Assert.Equal(2, prometheus.Searches);
     }
 
     [Fact]

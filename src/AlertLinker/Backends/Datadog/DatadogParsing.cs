@@ -29,7 +29,8 @@ internal static class DatadogParsing
         try
         {
             using var document = JsonDocument.Parse(json);
-            if (!document.RootElement.TryGetProperty("errors", out var errors) || errors.ValueKind != JsonValueKind.Array)
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("errors", out var errors) || errors.ValueKind != JsonValueKind.Array)
                 return null;
             var details = errors.EnumerateArray().Select(e => e.ValueKind switch
             {

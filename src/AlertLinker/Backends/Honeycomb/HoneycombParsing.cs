@@ -11,7 +11,7 @@ internal static class HoneycombParsing
     public static string ParseQueryId(string json)
     {
         using var document = JsonDocument.Parse(json);
-        return document.RootElement.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String && id.GetString() is { Length: > 0 } value
+        return ObjectRoot(document).TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String && id.GetString() is { Length: > 0 } value
             ? value
             : throw new JsonException("the created query has no id");
     }
@@ -23,7 +23,7 @@ internal static class HoneycombParsing
     public static Result ParseResult(string json, string? service, bool errorSearch)
     {
         using var document = JsonDocument.Parse(json);
-        var root = document.RootElement;
+        var root = ObjectRoot(document);
         var id = root.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
         var complete = root.TryGetProperty("complete", out var completeElement) && completeElement.ValueKind == JsonValueKind.True;
         var traces = new List<TraceSummary>();
@@ -46,6 +46,12 @@ internal static class HoneycombParsing
         }
         return new Result(id, complete, traces);
     }
+
+    /// <summary>The root object; anything else (a proxy's <c>[]</c>) is a format failure the backend reports as such.</summary>
+    private static JsonElement ObjectRoot(JsonDocument document) =>
+        document.RootElement.ValueKind == JsonValueKind.Object
+            ? document.RootElement
+            : throw new JsonException($"expected a JSON object, got {document.RootElement.ValueKind}");
 
     /// <summary>Honeycomb's error body <c>{"error": "…"}</c>, if that is what came.</summary>
     public static string? ParseError(string json)

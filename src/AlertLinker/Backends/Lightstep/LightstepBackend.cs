@@ -5,8 +5,9 @@ using AlertLinker.Resolution;
 namespace AlertLinker.Backends.Lightstep;
 
 /// <summary>
-/// Lightstep / ServiceNow Cloud Observability: notebook links (UQL) and the trace view; whole traces through the
-/// stored-traces API. Its public API has no trace search, so there are no exemplars: the section says so.
+/// Lightstep / ServiceNow Cloud Observability: notebook links (UQL) and the trace view. Its public API has no trace
+/// search, so there are no exemplars (the section says so) and nothing to analyse: the stored-traces reader
+/// (<see cref="GetTraceAsync"/>) looks traces up by a span id, which exemplars found elsewhere do not carry.
 /// </summary>
 internal sealed class LightstepBackend(string name, ILightstepApi api, LightstepOptions options) : ITraceBackend
 {
@@ -21,7 +22,7 @@ internal sealed class LightstepBackend(string name, ILightstepApi api, Lightstep
 
     public string Type => TypeName;
 
-    public BackendCapabilities Capabilities { get; } = new(ExemplarSearch: false, FullTraces: true, Limitation);
+    public BackendCapabilities Capabilities { get; } = new(ExemplarSearch: false, FullTraces: false, Limitation);
 
     private string Project => options.Project!;
 

@@ -8,7 +8,8 @@ namespace AlertLinker.Backends.PrometheusExemplars;
 
 /// <summary>
 /// Prometheus exemplars: the trace ids Prometheus stored next to the alert's own series, linked into the trace view
-/// of another configured backend (<see cref="PrometheusExemplarsOptions.TraceBackend"/>).
+/// of another configured backend (<see cref="PrometheusExemplarsOptions.TraceBackend"/>), and fetched whole from it
+/// for analysis where that backend serves whole traces.
 /// </summary>
 internal sealed partial class PrometheusExemplarsBackend : ITraceBackend
 {
@@ -45,6 +46,16 @@ internal sealed partial class PrometheusExemplarsBackend : ITraceBackend
     /// <summary>The backend exemplar links open in; null (and logged once) when TraceBackend names none that links.</summary>
     internal ITraceBackend? TraceBackend => traceBackend.Value;
 
+    /// <summary>Exemplars are always searched; whole traces are the trace backend's to serve.</summary>
+    public BackendCapabilities Capabilities => TraceBackend switch
+    {
+        { Capabilities.FullTraces: true } => BackendCapabilities.Full,
+        null => new(ExemplarSearch: true, FullTraces: false,
+            $"TraceBackend '{options.TraceBackend}' is not a tracing backend here: exemplars are listed, not linked or analysed"),
+        { } backend => new(ExemplarSearch: true, FullTraces: false,
+            $"{backend.Name} serves no whole traces: exemplars are linked, not analysed"),
+    };
+
     public IReadOnlyList<BackendLink> BuildLinks(ResolvedAlert alert) =>
         string.IsNullOrWhiteSpace(alert.Expression)
             ? []
@@ -54,6 +65,12 @@ internal sealed partial class PrometheusExemplarsBackend : ITraceBackend
     public BackendLink? BuildSearchLink(TraceSearch search) => null;
 
     public Uri? BuildTraceLink(string traceId, AlertWindow window) => TraceBackend?.BuildTraceLink(traceId, window);
+
+    /// <summary>The exemplar's whole trace, from the trace backend (null where there is none or it serves no whole traces).</summary>
+    public Task<Trace?> GetTraceAsync(string traceId, AlertWindow window, CancellationToken cancellationToken) =>
+        TraceBackend is { Capabilities.FullTraces: true } backend
+            ? backend.GetTraceAsync(traceId, window, cancellationToken)
+            : Task.FromResult<Trace?>(null);
 
     public async Task<IReadOnlyList<TraceSummary>> FindExemplarsAsync(ResolvedAlert alert, CancellationToken cancellationToken)
     {
@@ -113,7 +130,8 @@ internal sealed partial class PrometheusExemplarsBackend : ITraceBackend
             Log.UnknownTraceBackend(logger, name, wanted, string.Join(", ", directory.All.Select(b => b.Name)));
             return null;
         }
-        if (ReferenceEquals(found, this) || found is PrometheusExemplarsBackend)
+        // By type: the directory holds every backend wrapped in the cache, this one included.
+        if (found.Type == TypeName)
         {
             Log.TraceBackendWithoutTraceView(logger, name, wanted, found.Type);
             return null;

@@ -138,6 +138,32 @@ public sealed class DatadogBackendTests : IDisposable
     }
 
     [Fact]
+    public async Task AServerErrorIsNotRetriedBecauseTheSearchIsAPost()
+    {
+        server.Given(Request.Create().WithPath(Search).UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(503).WithBody("{\"errors\":[\"Service Unavailable\"]}"));
+        using var host = Host();
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => host.Backend("datadog").FindExemplarsAsync(Checkout, CancellationToken.None));
+
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, error.StatusCode);
+        // A POST that failed may still have counted against the hour's quota: one search each for slow and errored spans.
+        Assert.Equal(2, server.RequestsTo(Search).Count);
+    }
+
+    [Fact]
+    public async Task AProxysEmptyArrayWithAnErrorStatusIsAClearFailure()
+    {
+        Serve("", "[]", status: 502);
+        using var host = Host();
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => host.Backend("datadog").FindExemplarsAsync(Checkout, CancellationToken.None));
+
+        Assert.Equal(System.Net.HttpStatusCode.BadGateway, error.StatusCode);
+        Assert.Contains("answered 502", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ASlowAnswerIsCancelledByTheBudget()
     {
         server.Given(Request.Create().WithPath(Search).UsingPost())
@@ -145,7 +171,9 @@ public sealed class DatadogBackendTests : IDisposable
         using var host = Host();
         using var budget = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.Backend("datadog").FindExemplarsAsync(Checkout, budget.Token));
+        // The backend itself, not the cache wrapper (whose wait ends with the caller's token whatever the backend does):
+        // without cancellation the empty answer would arrive after 2 s and no exception would be thrown.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.Inner<DatadogBackend>("datadog").FindExemplarsAsync(Checkout, budget.Token));
     }
 
     [Fact]

@@ -93,4 +93,15 @@ public sealed class DatadogParsingTests
     {
         Assert.Equal(expected, DatadogParsing.DecimalId(id));
     }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("\"ok\"")]
+    [InlineData("null")]
+    public void ABodyThatIsNotAnObjectIsAFormatFailure(string body)
+    {
+        // A proxy answering [] must become the backend's "not the expected JSON", not an InvalidOperationException.
+        Assert.Throws<JsonException>(() => DatadogParsing.ParsePage(body));
+        Assert.Null(DatadogParsing.ParseErrors(body));
+    }
 }

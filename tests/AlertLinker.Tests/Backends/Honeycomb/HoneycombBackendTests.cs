@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AlertLinker.Backends.Honeycomb;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using WireMock.Matchers;
@@ -57,7 +58,7 @@ public sealed class HoneycombBackendTests : IDisposable
 
         Assert.Equal(["4bf92f3577b34da66c7e6c5b1e3a2f1c", "e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1", "5b8efff798038103d269b633813fc700"], exemplars.Select(e => e.TraceId));
         Assert.True(exemplars[1].Error);
-        Assert.StartsWith("https://ui.honeycomb.io/acme/environments/production/datasets/checkout/trace?trace_id=4bf92f3577b34da66c7e6c5b1e3a2f1c&trace_start_ts=1795428000",
+        Assert.StartsWith("https://ui.honeycomb.io/acme/environments/production/trace?trace_id=4bf92f3577b34da66c7e6c5b1e3a2f1c&trace_start_ts=1795428000",
             exemplars[0].Link!.AbsoluteUri, StringComparison.Ordinal);
         Assert.All(server.LogEntries, e => Assert.Equal("hny-secret", e.RequestMessage.Headers!["X-Honeycomb-Team"].Single()));
         var created = server.RequestsTo(Queries).Select(e => JsonDocument.Parse(e.RequestMessage.Body!)).ToList();
@@ -103,11 +104,14 @@ public sealed class HoneycombBackendTests : IDisposable
         using var host = Host();
         using var budget = new CancellationTokenSource();
 
-        var search = host.Backend("hny").FindExemplarsAsync(Checkout, budget.Token);
+        // The backend itself, not the cache wrapper (whose wait ends with the caller's token whatever the backend does).
+        var search = host.Inner<HoneycombBackend>("hny").FindExemplarsAsync(Checkout, budget.Token);
         await AdvanceWhenPolled(search, polls: 2);
-        await AdvanceWhenPolled(search, polls: 4);
+        await AdvanceWhenPolled(search, polls: 4, advance: false);
         await budget.CancelAsync();
 
+        // Both searches wait for their next poll and the clock stands still: only the budget's token can end the wait.
+        Assert.Same(search, await Task.WhenAny(search, Task.Delay(TimeSpan.FromSeconds(10))));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => search);
     }
 
@@ -138,6 +142,18 @@ public sealed class HoneycombBackendTests : IDisposable
     }
 
     [Fact]
+    public async Task AProxysEmptyArrayIsAnUnreadableAnswer()
+    {
+        server.Given(Request.Create().WithPath(Queries).UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("[]"));
+        using var host = Host();
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => host.Backend("hny").FindExemplarsAsync(Checkout, CancellationToken.None));
+
+        Assert.Contains("hny: /1/queries answered a body that is not the expected JSON", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void WholeTracesAreNotClaimed()
     {
         using var host = Host();
@@ -161,15 +177,16 @@ public sealed class HoneycombBackendTests : IDisposable
         Assert.DoesNotContain(error.Failures, f => f.Contains("ApiUrl", StringComparison.Ordinal));
     }
 
-    /// <summary>Waits (on real I/O, not on the poll timer) until the stand-in has seen the result polls, then moves the clock one interval.</summary>
-    private async Task AdvanceWhenPolled(Task search, int polls)
+    /// <summary>Waits (on real I/O, not on the poll timer) until the stand-in has seen the result polls, then (unless told not to) moves the clock one interval.</summary>
+    private async Task AdvanceWhenPolled(Task search, int polls, bool advance = true)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         while (CreatedOrPolled() < polls && !search.IsCompleted)
             await Task.Delay(5, timeout.Token);
         // Both searches are now waiting for their next poll (or done).
         await Task.Delay(20, timeout.Token);
-        time.Advance(TimeSpan.FromSeconds(1));
+        if (advance)
+            time.Advance(TimeSpan.FromSeconds(1));
 
         int CreatedOrPolled() => server.LogEntries.Count(e => e.RequestMessage.Path.StartsWith(Results, StringComparison.Ordinal));
     }

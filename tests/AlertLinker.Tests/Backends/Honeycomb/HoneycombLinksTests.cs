@@ -8,17 +8,17 @@ public sealed class HoneycombLinksTests
     private static readonly Uri Ui = new("https://ui.honeycomb.io/");
 
     [Fact]
-    public void TraceLinkNamesTheDatasetAndTheWindowInUnixSeconds()
+    public void TraceLinkNamesTheEnvironmentNotTheDatasetAndTheWindowInUnixSeconds()
     {
         var url = HoneycombLinks.Trace(Ui, "acme", "production", "checkout", "4bf92f3577b34da66c7e6c5b1e3a2f1c", BackendTestHost.Window);
 
         Assert.Equal(
-            "https://ui.honeycomb.io/acme/environments/production/datasets/checkout/trace?trace_id=4bf92f3577b34da66c7e6c5b1e3a2f1c&trace_start_ts=1795428000&trace_end_ts=1795429200",
+            "https://ui.honeycomb.io/acme/environments/production/trace?trace_id=4bf92f3577b34da66c7e6c5b1e3a2f1c&trace_start_ts=1795428000&trace_end_ts=1795429200",
             url.AbsoluteUri);
     }
 
     [Fact]
-    public void ClassicTeamsHaveNoEnvironmentInTheirLinks()
+    public void ClassicTeamsHaveNoEnvironmentButTheDatasetInTheirTraceLinks()
     {
         var url = HoneycombLinks.Trace(Ui, "acme", null, "checkout", "abc", BackendTestHost.Window);
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using AlertLinker.Backends.Honeycomb;
 
 namespace AlertLinker.Tests.Backends.Honeycomb;
@@ -45,5 +46,17 @@ public sealed class HoneycombParsingTests
         Assert.Equal("q1", HoneycombParsing.ParseQueryId("""{"id":"q1","breakdowns":["trace.trace_id"]}"""));
         Assert.Equal("unknown column", HoneycombParsing.ParseError("""{"error":"unknown column"}"""));
         Assert.Null(HoneycombParsing.ParseError("<html>"));
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("\"ok\"")]
+    [InlineData("null")]
+    public void ABodyThatIsNotAnObjectIsAFormatFailure(string body)
+    {
+        // A proxy answering 200 [] must become the backend's "not the expected JSON", not an InvalidOperationException.
+        Assert.Throws<JsonException>(() => HoneycombParsing.ParseQueryId(body));
+        Assert.Throws<JsonException>(() => HoneycombParsing.ParseResult(body, "checkout", errorSearch: false));
+        Assert.Null(HoneycombParsing.ParseError(body));
     }
 }

@@ -61,7 +61,8 @@ public sealed class LightstepBackendTests : IDisposable
         var backend = host.Backend("ls");
 
         Assert.False(backend.Capabilities.ExemplarSearch);
-        Assert.True(backend.Capabilities.FullTraces);
+        // Its stored-traces reader needs a span id; trace ids found elsewhere cannot be analysed here.
+        Assert.False(backend.Capabilities.FullTraces);
         Assert.StartsWith("Lightstep's public API has no trace search: links only", backend.Capabilities.Limitation, StringComparison.Ordinal);
         Assert.Empty(await backend.FindExemplarsAsync(BackendTestHost.Alert("checkout", BackendTestHost.Window), CancellationToken.None));
         Assert.Null(backend.BuildTraceLink("4bf92f3577b34da66c7e6c5b1e3a2f1c", BackendTestHost.Window));

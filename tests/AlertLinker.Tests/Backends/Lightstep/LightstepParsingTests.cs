@@ -1,3 +1,4 @@
+using System.Text.Json;
 using AlertLinker.Backends;
 using AlertLinker.Backends.Lightstep;
 using AlertLinker.Tests.TestSupport;
@@ -65,5 +66,15 @@ public sealed class LightstepParsingTests
     public void NoStoredTraceIsNull()
     {
         Assert.Null(LightstepParsing.ParseStoredTraces("{\"data\":[]}"));
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("\"ok\"")]
+    [InlineData("null")]
+    public void ABodyThatIsNotAnObjectIsAFormatFailure(string body)
+    {
+        // A proxy answering 200 [] must become the backend's "not the expected JSON", not an InvalidOperationException.
+        Assert.Throws<JsonException>(() => LightstepParsing.ParseStoredTraces(body));
     }
 }

@@ -15,13 +15,14 @@ public sealed class PrometheusExemplarsBackendTests : IDisposable
 
     public void Dispose() => server.Stop();
 
-    /// <summary>A Prometheus exemplars backend "prom" linking into a Jaeger backend "jaeger".</summary>
-    private BackendTestHost Host(string traceBackend = "jaeger", int exemplars = 3, params (string Key, string? Value)[] extra)
+    /// <summary>A Prometheus exemplars backend "prom" linking into a Jaeger backend "jaeger" (at <paramref name="jaegerUrl"/>).</summary>
+    private BackendTestHost Host(string traceBackend = "jaeger", int exemplars = 3, string jaegerUrl = "http://127.0.0.1:9/",
+        params (string Key, string? Value)[] extra)
     {
         var settings = BackendTestHost.Settings("prom",
             [("Type", "PrometheusExemplars"), ("ApiUrl", server.LoopbackUrl()), ("TraceBackend", traceBackend), ("AttemptTimeout", "00:00:30"), .. extra]);
         foreach (var (key, value) in BackendTestHost.Settings("jaeger",
-                     ("Type", "Jaeger"), ("ApiUrl", "http://127.0.0.1:9/"), ("UiUrl", "https://jaeger.example.com/")))
+                     ("Type", "Jaeger"), ("ApiUrl", jaegerUrl), ("UiUrl", "https://jaeger.example.com/")))
             settings[key] = value;
         return new BackendTestHost(settings, exemplars);
     }
@@ -106,6 +107,50 @@ public sealed class PrometheusExemplarsBackendTests : IDisposable
         var log = Assert.Single(host.Logs.GetSnapshot(), r => r.Id.Id == 3301);
         Assert.Contains("'tempo-typo'", log.Message, StringComparison.Ordinal);
         Assert.Contains("jaeger", log.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExemplarTracesAreFetchedWholeFromTheTraceBackend()
+    {
+        const string traceId = "00000000000000000000000000000001";
+        using var jaeger = WireMockServer.Start();
+        jaeger.Given(Request.Create().WithPath("/api/v3/traces/" + traceId).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody(SharedFixtures.Read("backends/jaeger/v3_GetTrace.json")));
+        using var host = Host(jaegerUrl: jaeger.LoopbackUrl());
+        var backend = host.Backend("prom");
+
+        var trace = await backend.GetTraceAsync(traceId, BackendTestHost.Window, CancellationToken.None);
+
+        Assert.True(backend.Capabilities.ExemplarSearch);
+        Assert.True(backend.Capabilities.FullTraces);
+        Assert.Equal("foobar", Assert.Single(trace!.Spans).Operation);
+        Assert.Single(jaeger.RequestsTo("/api/v3/traces/" + traceId));
+        Assert.Empty(server.LogEntries);
+    }
+
+    [Fact]
+    public async Task WithoutAUsableTraceBackendWholeTracesAreNotClaimed()
+    {
+        using var host = Host(traceBackend: "tempo-typo");
+        var backend = host.Backend("prom");
+
+        Assert.True(backend.Capabilities.ExemplarSearch);
+        Assert.False(backend.Capabilities.FullTraces);
+        Assert.Contains("'tempo-typo'", backend.Capabilities.Limitation, StringComparison.Ordinal);
+        Assert.Null(await backend.GetTraceAsync("00000000000000000000000000000001", BackendTestHost.Window, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task APrometheusTraceBackendIsRejectedEvenWhenItIsThisOne()
+    {
+        using var host = Host(traceBackend: "prom");
+        var backend = host.Backend("prom");
+
+        Assert.Null(backend.BuildTraceLink("abc", BackendTestHost.Window));
+        Assert.False(backend.Capabilities.FullTraces);
+        Assert.Null(await backend.GetTraceAsync("abc", BackendTestHost.Window, CancellationToken.None));
+        Assert.Single(host.Logs.GetSnapshot(), r => r.Id.Id == 3302);
     }
 
     [Fact]
