@@ -115,10 +115,11 @@ public sealed class SlackSinkTests : IDisposable
     [Fact]
     public async Task UnreachableSlackIsRetryable()
     {
-        var closed = WireMockServer.Start();
-        var url = closed.Url!;
-        closed.Stop();
-        closed.Dispose();
+        // A port bound but not listening: connections are refused, and no other test can take the port meanwhile.
+        using var reserved = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork,
+            System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        reserved.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)reserved.LocalEndPoint!).Port}";
 
         var result = await Sink(("BotToken", Token), ("Channel", Channel), ("ApiUrl", url + "/api/"))
             .DeliverAsync(Notification(Enriched(Alert())), CancellationToken.None);
