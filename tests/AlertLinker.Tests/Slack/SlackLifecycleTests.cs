@@ -99,6 +99,28 @@ public sealed class SlackLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task APostTheStoreCouldNotRememberIsStillDeliveredAndNotPostedAgain()
+    {
+        var sink = BotSink(new ForgetfulStore());
+
+        // Retrying would post the same message twice: the delivery counts, the failure is an error in the log.
+        await DeliverOk(sink, Firing());
+
+        Assert.Single(Posts());
+        Assert.Contains(Logs(), r => r.Id.Id == 7022 && r.Level == LogLevel.Error);
+    }
+
+    /// <summary>A store whose disk is gone: finds nothing, cannot save.</summary>
+    private sealed class ForgetfulStore : ISlackMessageStore
+    {
+        public Task<SlackMessageRecord?> FindSlackMessageAsync(string source, string groupKey, string channel, CancellationToken cancellationToken) =>
+            Task.FromResult<SlackMessageRecord?>(null);
+
+        public Task SaveSlackMessageAsync(SlackMessageRecord record, CancellationToken cancellationToken) =>
+            Task.FromException(new IOException("disk I/O error"));
+    }
+
+    [Fact]
     public async Task AcknowledgedShowsAmberInPlaceAndSaysWhoAcknowledged()
     {
         var sink = BotSink();

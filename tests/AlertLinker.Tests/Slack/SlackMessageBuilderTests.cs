@@ -211,6 +211,20 @@ public sealed partial class SlackMessageBuilderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ARunbookOfVeryLongLinesIsCappedAtThreeSectionsAndTheCutReported()
+    {
+        // Two 1 600-character lines do not share a section: six of them would take six.
+        var line = "<http://grafana:3000/explore?panes=" + new string('x', 1560) + "|Tempo>";
+        var message = builder.Build(Notification(Enriched(Alert(), runbooks: [Runbook(string.Join("\n", Enumerable.Repeat(line, 6)))])));
+
+        var sections = message.TextObjects().Where(t => t.Text.Contains("|Tempo>", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, sections.Count);
+        Assert.EndsWith("…", sections[^1].Text, StringComparison.Ordinal);
+        Assert.Contains("runbook db-saturation", message.Cuts);
+        AssertWithinLimits(message);
+    }
+
+    [Fact]
     public void ACodeBlockSplitBetweenSectionsIsClosedAndReopened()
     {
         var lines = Enumerable.Range(0, 30).Select(i => $"{{ span.n = {i} }} " + new string('q', 40));
