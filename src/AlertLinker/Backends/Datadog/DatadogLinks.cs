@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 using AlertLinker.Resolution;
 
@@ -11,19 +10,7 @@ namespace AlertLinker.Backends.Datadog;
 public static partial class DatadogLinks
 {
     /// <summary>A query value: bare when it is a plain word, else double-quoted with backslash and quote escaped.</summary>
-    public static string Value(string value)
-    {
-        if (PlainWord().IsMatch(value))
-            return value;
-        var builder = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var c in value)
-        {
-            if (c is '"' or '\\')
-                builder.Append('\\');
-            builder.Append(char.IsControl(c) ? ' ' : c);
-        }
-        return builder.Append('"').ToString();
-    }
+    public static string Value(string value) => PlainWord().IsMatch(value) ? value : QueryText.BackslashQuoted(value);
 
     /// <summary>
     /// <c>service:S env:E resource_name:"op" @key:value @duration:&gt;500000000 status:error</c> (durations in ns). Reserved attributes

@@ -1,4 +1,3 @@
-using System.Text;
 using AlertLinker.Resolution;
 
 namespace AlertLinker.Backends.Lightstep;
@@ -7,17 +6,7 @@ namespace AlertLinker.Backends.Lightstep;
 public static class LightstepLinks
 {
     /// <summary>A UQL string literal: double quotes with backslash and quote escaped.</summary>
-    public static string Quote(string value)
-    {
-        var builder = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var c in value)
-        {
-            if (c is '"' or '\\')
-                builder.Append('\\');
-            builder.Append(char.IsControl(c) ? ' ' : c);
-        }
-        return builder.Append('"').ToString();
-    }
+    public static string Quote(string value) => QueryText.BackslashQuoted(value);
 
     /// <summary><c>service == "S" &amp;&amp; operation == "O" &amp;&amp; key == "v"</c>.</summary>
     public static string Filter(string service, string? operation, IReadOnlyDictionary<string, string>? attributes = null, bool errorsOnly = false)
