@@ -33,6 +33,7 @@ builder.Services.AddLogLinks(builder.Configuration);
 builder.Services.AddRunbooks();
 builder.Services.AddSlack();
 builder.Services.AddAlertPipeline();
+builder.Services.AddDeliveryWorker();
 builder.Services.AddPreview();
 
 var app = builder.Build();

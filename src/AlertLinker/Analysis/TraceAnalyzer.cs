@@ -34,7 +34,7 @@ public static class TraceAnalyzer
         for (var g = 0; g < reported; g++)
             fanOuts.Add(FanOutDetector.ToFinding(index, groups[g]));
 
-        var waterfall = Waterfall.Render(index, errored, culprit, originIndex, groups, reported, options);
+        var waterfall = WaterfallRenderer.Render(index, errored, culprit, originIndex, groups, reported, options);
 
         return new TraceInsights(
             trace.TraceId,

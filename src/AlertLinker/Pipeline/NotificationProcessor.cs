@@ -1,4 +1,3 @@
-using AlertLinker.Alerts;
 using AlertLinker.Backends;
 using AlertLinker.Operability;
 using AlertLinker.Resolution;

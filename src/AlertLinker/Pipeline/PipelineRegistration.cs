@@ -1,3 +1,7 @@
+using AlertLinker.Backends;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
 namespace AlertLinker.Pipeline;
 
 public static class PipelineRegistration
@@ -11,6 +15,18 @@ public static class PipelineRegistration
         services.AddSingleton<Enricher>();
         services.AddSingleton<NotificationProcessor>();
         services.AddSingleton<INotificationProcessor>(sp => sp.GetRequiredService<NotificationProcessor>());
+        return services;
+    }
+
+    /// <summary>
+    /// The delivery worker (<c>AlertLinker:Delivery</c>): drains the store's due work through the registered
+    /// <see cref="INotificationProcessor"/>. Needs an <see cref="IAlertStore"/>.
+    /// </summary>
+    public static IServiceCollection AddDeliveryWorker(this IServiceCollection services)
+    {
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>());
+        services.AddHostedService<DeliveryWorker>();
         return services;
     }
 }

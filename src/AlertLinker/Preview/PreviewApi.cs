@@ -1,5 +1,4 @@
 using System.Text.Json;
-using AlertLinker.Alerts;
 using AlertLinker.Pipeline;
 using AlertLinker.Runbooks;
 using AlertLinker.Slack;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using AlertLinker.Alerts;
 using AlertLinker.Sources;
 using AlertLinker.Sources.Alertmanager;
 using AlertLinker.Sources.Grafana;

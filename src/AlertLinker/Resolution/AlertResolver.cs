@@ -1,12 +1,10 @@
-using AlertLinker.Alerts;
-using AlertLinker.Pipeline;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
 namespace AlertLinker.Resolution;
 
 /// <summary>Works out service, operation, window and PromQL of an alert. Pure.</summary>
-public sealed class AlertResolver(IOptions<ServiceOptions> services, IOptions<EnrichmentOptions> enrichment)
+public sealed class AlertResolver(IOptions<ServiceOptions> services, IOptions<WindowOptions> window)
 {
     /// <param name="now">The instant "now" for every alert of one notification, so that they share one window.</param>
     public ResolvedAlert Resolve(Alert alert, DateTimeOffset now)
@@ -26,7 +24,7 @@ public sealed class AlertResolver(IOptions<ServiceOptions> services, IOptions<En
     /// <summary><c>startsAt − Lookback … (endsAt or now) + Pad</c>.</summary>
     public AlertWindow WindowOf(Alert alert, DateTimeOffset now)
     {
-        var settings = enrichment.Value;
+        var settings = window.Value;
         var end = alert.EndsAt ?? now;
         if (end < alert.StartsAt)
             end = alert.StartsAt;

@@ -9,6 +9,10 @@ public static class ResolutionRegistration
             .Validate(o => o.LabelPrecedence.All(l => !string.IsNullOrWhiteSpace(l)),
                 $"{ServiceOptions.SectionName}:LabelPrecedence holds an empty label name.")
             .ValidateOnStart();
+        services.AddOptions<WindowOptions>()
+            .BindConfiguration(WindowOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddSingleton<AlertResolver>();
         return services;
     }

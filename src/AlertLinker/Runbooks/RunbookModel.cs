@@ -1,5 +1,4 @@
 using System.Globalization;
-using AlertLinker.Alerts;
 using AlertLinker.Analysis;
 using AlertLinker.Backends;
 using AlertLinker.Resolution;

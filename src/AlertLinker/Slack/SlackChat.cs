@@ -53,7 +53,7 @@ internal sealed class SlackWebApiChat(
             using var response = await call();
             // Refit reports a failure before any response (network, timeout) here, not as an exception.
             if (response.HasRequestError(out var requestError))
-                return new SlackCall(SlackSink.TransportFailure("Slack API", requestError.InnerException ?? requestError));
+                return new SlackCall(SlackTransport.TransportFailure("Slack API", requestError.InnerException ?? requestError));
             // A 200 whose body is not Slack JSON (a proxy's page) leaves Content null: FromApi retries it.
             var body = response.IsSuccessStatusCode ? response.Content : null;
             if (response.StatusCode is not { } status)
@@ -63,9 +63,9 @@ internal sealed class SlackWebApiChat(
                 SlackLog.Warnings(logger, channel, warnings);
             return new SlackCall(result, body?.Ts, body is { Ok: false } ? body.Error : null, body?.Channel);
         }
-        catch (Exception exception) when (SlackSink.IsTransport(exception, cancellationToken))
+        catch (Exception exception) when (SlackTransport.IsTransport(exception, cancellationToken))
         {
-            return new SlackCall(SlackSink.TransportFailure("Slack API", exception));
+            return new SlackCall(SlackTransport.TransportFailure("Slack API", exception));
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using AlertLinker.Alerts;
 using AlertLinker.Pipeline;
 
 namespace AlertLinker.Slack;

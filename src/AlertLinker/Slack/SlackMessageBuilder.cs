@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using AlertLinker.Alerts;
 using AlertLinker.Analysis;
 using AlertLinker.Backends;
 using AlertLinker.Backends.Logs;

@@ -1,4 +1,3 @@
-using AlertLinker.Alerts;
 using AlertLinker.Runbooks;
 using Microsoft.Extensions.Options;
 

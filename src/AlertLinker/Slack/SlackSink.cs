@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Net.Http.Json;
-using AlertLinker.Alerts;
 using AlertLinker.Pipeline;
 using AlertLinker.Storage;
 using Microsoft.Extensions.Options;
@@ -210,25 +209,9 @@ internal sealed class SlackSink(
                 SlackLog.PostedByWebhook(logger, notification.GroupKey);
             return result;
         }
-        catch (Exception exception) when (IsTransport(exception, cancellationToken))
+        catch (Exception exception) when (SlackTransport.IsTransport(exception, cancellationToken))
         {
-            return TransportFailure("Slack webhook", exception);
+            return SlackTransport.TransportFailure("Slack webhook", exception);
         }
     }
-
-    /// <summary>Network trouble and timeouts (not our caller cancelling): worth another try.</summary>
-    internal static bool IsTransport(Exception exception, CancellationToken cancellationToken) =>
-        exception is HttpRequestException or ApiException
-        || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested);
-
-    /// <summary>
-    /// The error names the kind of failure only: exception messages can carry the request URI (the webhook secret)
-    /// and Refit's carry the request, Authorization header included.
-    /// </summary>
-    internal static DeliveryResult TransportFailure(string who, Exception exception) => exception switch
-    {
-        OperationCanceledException => DeliveryResult.Retry($"{who} timed out"),
-        HttpRequestException { HttpRequestError: var kind } => DeliveryResult.Retry($"{who} unreachable ({kind})"),
-        _ => DeliveryResult.Retry($"{who} answered with an unreadable response"),
-    };
 }

@@ -1,4 +1,3 @@
-using AlertLinker.Alerts;
 using AlertLinker.Operability;
 using AlertLinker.Storage;
 

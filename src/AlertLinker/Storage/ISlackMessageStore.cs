@@ -1,4 +1,3 @@
-using AlertLinker.Alerts;
 
 namespace AlertLinker.Storage;
 

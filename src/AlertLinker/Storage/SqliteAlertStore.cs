@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
-using AlertLinker.Alerts;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using AlertLinker.Alerts;
 
 namespace AlertLinker.Storage;
 

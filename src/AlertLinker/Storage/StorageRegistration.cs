@@ -1,4 +1,3 @@
-using AlertLinker.Pipeline;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -7,11 +6,10 @@ namespace AlertLinker.Storage;
 public static class StorageRegistration
 {
     /// <summary>
-    /// The SQLite store (<c>AlertLinker:Storage</c>), the wake-up signal, the delivery worker (<c>AlertLinker:Delivery</c>)
-    /// and the pruning service. Needs an <see cref="INotificationProcessor"/> registered elsewhere.
+    /// The SQLite store (<c>AlertLinker:Storage</c>), the wake-up signal and the pruning service.
     /// <para>
     /// Start-up order: options are validated first (ValidateOnStart); then the hosted services are built, and building
-    /// the delivery worker opens the store, which creates the folder and the schema — so the first webhook pays nothing,
+    /// the delivery worker (registered by the pipeline) opens the store, which creates the folder and the schema — so the first webhook pays nothing,
     /// and an unusable path stops start-up with a message naming the setting.
     /// </para>
     /// </summary>
@@ -21,8 +19,6 @@ public static class StorageRegistration
 
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
-        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>());
 
         services.TryAddSingleton<DeliverySignal>();
         services.TryAddSingleton<SqliteAlertStore>();
@@ -30,7 +26,6 @@ public static class StorageRegistration
         // Not TryAdd: replaces the in-memory fallback AddSlack registers when it runs first.
         services.AddSingleton<ISlackMessageStore>(sp => sp.GetRequiredService<SqliteAlertStore>());
 
-        services.AddHostedService<DeliveryWorker>();
         services.AddHostedService<StoreMaintenance>();
         return services;
     }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using AlertLinker.Alerts;
 using AlertLinker.Pipeline;
 using AlertLinker.Storage;
 using AlertLinker.Tests.Storage;

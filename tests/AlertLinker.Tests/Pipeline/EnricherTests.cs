@@ -1,4 +1,3 @@
-using AlertLinker.Alerts;
 using System.Diagnostics.Metrics;
 using AlertLinker.Backends;
 using AlertLinker.Operability;

@@ -1,4 +1,3 @@
-using AlertLinker.Alerts;
 using AlertLinker.Pipeline;
 using AlertLinker.Resolution;
 using Microsoft.Extensions.Options;
@@ -10,8 +9,8 @@ public sealed class AlertResolverTests
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 14, 30, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Start = new(2026, 11, 23, 14, 17, 0, TimeSpan.Zero);
 
-    private static AlertResolver Resolver(ServiceOptions? services = null, EnrichmentOptions? enrichment = null) =>
-        new(Options.Create(services ?? new ServiceOptions()), Options.Create(enrichment ?? new EnrichmentOptions()));
+    private static AlertResolver Resolver(ServiceOptions? services = null, WindowOptions? window = null) =>
+        new(Options.Create(services ?? new ServiceOptions()), Options.Create(window ?? new WindowOptions()));
 
     private static Alert AlertWith(Dictionary<string, string> labels, DateTimeOffset? endsAt = null, string? generatorUrl = null) => new()
     {
@@ -73,7 +72,7 @@ public sealed class AlertResolverTests
     [Fact]
     public void AResolvedAlertsWindowEndsPadAfterItsEnd()
     {
-        var resolver = Resolver(enrichment: new EnrichmentOptions { Lookback = TimeSpan.FromMinutes(30), Pad = TimeSpan.FromMinutes(1) });
+        var resolver = Resolver(window: new WindowOptions { Lookback = TimeSpan.FromMinutes(30), Pad = TimeSpan.FromMinutes(1) });
 
         var window = resolver.Resolve(AlertWith([], endsAt: Start.AddMinutes(3)), Now).Window;
 

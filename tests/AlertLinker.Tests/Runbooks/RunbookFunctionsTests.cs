@@ -54,7 +54,7 @@ public class RunbookFunctionsTests
         var search = Assert.Single(backend.Searches);
         Assert.Equal("checkout", search.Service);
         Assert.Equal("SELECT", search.Operation);
-        Assert.Equal(new global::AlertLinker.Resolution.AlertWindow(RunbookTestData.Start, RunbookTestData.End), search.Window);
+        Assert.Equal(new AlertWindow(RunbookTestData.Start, RunbookTestData.End), search.Window);
         Assert.Equal("postgresql", search.Attributes["db.system"]);
         Assert.Equal(TimeSpan.FromMilliseconds(100), search.MinDuration);
         Assert.True(search.ErrorsOnly);

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using AlertLinker.Alerts;
 using AlertLinker.Backends;
 using AlertLinker.Runbooks;
 using AlertLinker.Slack;
@@ -23,7 +22,7 @@ public sealed partial class SlackMessageBuilderTests(ITestOutputHelper output)
             TimeSpan.FromMilliseconds(800), false, new Uri("http://jaeger:16686/trace/4bf92f3577b34da6a3ce929d0e0e4736"));
         var section = Jaeger() with
         {
-            Analyses = [new AlertLinker.Analysis.AnalyzedTrace(exemplar, AlertLinker.Analysis.TraceAnalyzer.Analyze(trace.Build()))],
+            Analyses = [new AnalyzedTrace(exemplar, AlertLinker.Analysis.TraceAnalyzer.Analyze(trace.Build()))],
         };
 
         var message = builder.Build(Notification(Enriched(Alert(), [section])));

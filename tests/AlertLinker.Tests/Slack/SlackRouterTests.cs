@@ -1,4 +1,3 @@
-using AlertLinker.Alerts;
 using AlertLinker.Slack;
 using static AlertLinker.Tests.Slack.SlackTestData;
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
-using AlertLinker.Alerts;
 using AlertLinker.Storage;
 using AlertLinker.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using AlertLinker.Alerts;
 using AlertLinker.Tests.TestSupport;
 using Xunit.Abstractions;
 using static AlertLinker.Tests.Sources.SourceTestApp;

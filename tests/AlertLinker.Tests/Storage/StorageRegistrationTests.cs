@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using AlertLinker.Alerts;
 using AlertLinker.Pipeline;
 using AlertLinker.Slack;
 using AlertLinker.Storage;
@@ -24,7 +23,7 @@ public sealed class StorageRegistrationTests : IDisposable
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSingleton<INotificationProcessor>(_processor);
-        builder.Services.AddAlertStore();
+        builder.Services.AddAlertStore().AddDeliveryWorker();
         return builder.Build();
     }
 

@@ -1,4 +1,3 @@
-using AlertLinker.Alerts;
 using AlertLinker.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
-using AlertLinker.Alerts;
 
 namespace AlertLinker.Sources.Alertmanager;
 

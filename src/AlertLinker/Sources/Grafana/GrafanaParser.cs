@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
-using AlertLinker.Alerts;
 using AlertLinker.Sources.Alertmanager;
 
 namespace AlertLinker.Sources.Grafana;

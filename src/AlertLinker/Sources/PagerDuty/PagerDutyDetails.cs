@@ -1,5 +1,4 @@
 using System.Text.Json;
-using AlertLinker.Alerts;
 using Microsoft.Extensions.Options;
 using Refit;
 

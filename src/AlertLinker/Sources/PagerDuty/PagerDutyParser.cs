@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
-using AlertLinker.Alerts;
 
 namespace AlertLinker.Sources.PagerDuty;
 

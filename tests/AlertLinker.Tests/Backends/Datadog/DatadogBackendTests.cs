@@ -20,7 +20,7 @@ public sealed class DatadogBackendTests : IDisposable
         new(BackendTestHost.Settings("datadog",
             [("Type", "Datadog"), ("ApiUrl", server.LoopbackUrl()), ("ApiKey", ApiKey), ("AppKey", AppKey), ("Env", "prod"), ("AttemptTimeout", "00:00:30"), .. extra]));
 
-    private static AlertLinker.Resolution.ResolvedAlert Checkout => BackendTestHost.Alert("checkout", BackendTestHost.Window);
+    private static ResolvedAlert Checkout => BackendTestHost.Alert("checkout", BackendTestHost.Window);
 
     private void Serve(string bodyFragment, string fixtureOrBody, int status = 200, int priority = 5)
     {

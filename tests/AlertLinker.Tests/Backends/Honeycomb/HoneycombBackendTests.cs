@@ -25,7 +25,7 @@ public sealed class HoneycombBackendTests : IDisposable
             ("Dataset", "checkout"), ("ApiKey", "hny-secret"), ("PollInterval", "00:00:01"), ("AttemptTimeout", "00:00:30")),
             time: fakeClock ? time : null);
 
-    private static AlertLinker.Resolution.ResolvedAlert Checkout => BackendTestHost.Alert("checkout", BackendTestHost.Window);
+    private static ResolvedAlert Checkout => BackendTestHost.Alert("checkout", BackendTestHost.Window);
 
     /// <summary>The slow query is q-slow, the errored one q-err; each gets its own result id.</summary>
     private void ServeQueries()

@@ -33,7 +33,7 @@ public sealed class JaegerBackendTests : IDisposable
         server.Given(Request.Create().WithPath(path).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", contentType).WithBody(body));
 
-    private static AlertLinker.Resolution.ResolvedAlert Checkout => BackendTestHost.Alert("checkout", BackendTestHost.Window);
+    private static ResolvedAlert Checkout => BackendTestHost.Alert("checkout", BackendTestHost.Window);
 
     [Fact]
     public async Task TraceSummariesAreUsedWhenJaegerServesThem()

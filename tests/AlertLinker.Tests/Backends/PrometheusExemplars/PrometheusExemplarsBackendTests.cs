@@ -31,7 +31,7 @@ public sealed class PrometheusExemplarsBackendTests : IDisposable
         server.Given(Request.Create().WithPath(QueryExemplars).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body));
 
-    private static AlertLinker.Resolution.ResolvedAlert Alert(string? expression = Expression) =>
+    private static ResolvedAlert Alert(string? expression = Expression) =>
         BackendTestHost.Alert("mythical-server", BackendTestHost.Window, expression: expression);
 
     [Fact]
@@ -160,7 +160,7 @@ public sealed class PrometheusExemplarsBackendTests : IDisposable
         var backend = host.Backend("prom");
 
         Assert.Equal(new Uri("https://jaeger.example.com/trace/abc"), backend.BuildTraceLink("abc", BackendTestHost.Window));
-        Assert.Null(backend.BuildSearchLink(new AlertLinker.Backends.TraceSearch("s", null, BackendTestHost.Window, new Dictionary<string, string>())));
+        Assert.Null(backend.BuildSearchLink(new TraceSearch("s", null, BackendTestHost.Window, new Dictionary<string, string>())));
         var link = Assert.Single(backend.BuildLinks(Alert()));
         Assert.StartsWith("https://prom.example.com/graph?g0.expr=histogram_quantile", link.Url.AbsoluteUri, StringComparison.Ordinal);
         Assert.Equal(Expression, link.Query);

@@ -21,7 +21,7 @@ public sealed class TempoBackendTests : IDisposable
         server.Given(Request.Create().WithPath(Search).UsingGet().WithParam("q", new WireMock.Matchers.WildcardMatcher("*" + traceQlFragment + "*")))
             .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body));
 
-    private static AlertLinker.Resolution.ResolvedAlert Checkout => BackendTestHost.Alert("checkout", BackendTestHost.Window);
+    private static ResolvedAlert Checkout => BackendTestHost.Alert("checkout", BackendTestHost.Window);
 
     [Fact]
     public async Task SlowAndErroredSearchesRunOverTheWindowInUnixSeconds()

@@ -28,7 +28,7 @@ public sealed class ZipkinBackendTests : IDisposable
             .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body));
     }
 
-    private static AlertLinker.Resolution.ResolvedAlert Checkout => BackendTestHost.Alert("checkout", BackendTestHost.Window, operation: "get");
+    private static ResolvedAlert Checkout => BackendTestHost.Alert("checkout", BackendTestHost.Window, operation: "get");
 
     [Fact]
     public void LinksSearchTheServiceAndItsErrorsInTheWindow()

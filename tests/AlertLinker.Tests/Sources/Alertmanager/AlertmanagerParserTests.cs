@@ -1,5 +1,4 @@
 using System.Text;
-using AlertLinker.Alerts;
 using AlertLinker.Sources.Alertmanager;
 using AlertLinker.Tests.TestSupport;
 

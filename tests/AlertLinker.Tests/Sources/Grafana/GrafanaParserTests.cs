@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using AlertLinker.Alerts;
 using AlertLinker.Sources.Alertmanager;
 using AlertLinker.Sources.Grafana;
 using AlertLinker.Tests.TestSupport;

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using AlertLinker.Alerts;
 using AlertLinker.Sources.PagerDuty;
 using AlertLinker.Tests.TestSupport;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using AlertLinker.Alerts;
 using AlertLinker.Sources;
 using AlertLinker.Tests.TestSupport;
 using WireMock.RequestBuilders;

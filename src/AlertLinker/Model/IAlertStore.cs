@@ -1,6 +1,5 @@
-using AlertLinker.Alerts;
 
-namespace AlertLinker.Storage;
+namespace AlertLinker.Model;
 
 /// <summary>
 /// The durable queue between accepting a webhook and delivering it. Accept writes before the 202;

@@ -1,6 +1,5 @@
-using AlertLinker.Alerts;
 
-namespace AlertLinker.Resolution;
+namespace AlertLinker.Model;
 
 /// <summary>The time range to look for traces in.</summary>
 public sealed record AlertWindow(DateTimeOffset Start, DateTimeOffset End)

@@ -1,7 +1,6 @@
 using System.Globalization;
-using AlertLinker.Backends;
 
-namespace AlertLinker.Analysis;
+namespace AlertLinker.Model;
 
 /// <summary>What the analysis of one trace found; each finding says itself in one line for a human.</summary>
 public abstract record Finding
@@ -104,7 +103,7 @@ public sealed record FanOutFinding(
         $"{Count.ToString(CultureInfo.InvariantCulture)} × {AnalysisText.OneLine(Label, 160)} from {Service}, {AnalysisText.Duration(Total)} total";
 }
 
-/// <summary>Everything <see cref="TraceAnalyzer.Analyze"/> says about one trace.</summary>
+/// <summary>Everything the analysis says about one trace.</summary>
 /// <param name="Duration">From the first root's start to the last end of a root or of asynchronous work (children clamped into parents for skew).</param>
 /// <param name="Roots">Spans without a parent in the trace, orphans included.</param>
 /// <param name="Orphans">Spans whose parent id is not in the trace (dropped by sampling, or still in flight); analysed as roots.</param>

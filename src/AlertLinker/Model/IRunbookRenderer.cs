@@ -1,7 +1,5 @@
-using AlertLinker.Backends;
-using AlertLinker.Resolution;
 
-namespace AlertLinker.Runbooks;
+namespace AlertLinker.Model;
 
 /// <summary>Chooses the runbook templates whose matchers fit the alert and renders them with the enriched alert.</summary>
 public interface IRunbookRenderer

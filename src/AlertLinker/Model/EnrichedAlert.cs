@@ -1,9 +1,5 @@
-using AlertLinker.Alerts;
-using AlertLinker.Backends;
-using AlertLinker.Resolution;
-using AlertLinker.Runbooks;
 
-namespace AlertLinker.Pipeline;
+namespace AlertLinker.Model;
 
 /// <summary>An alert with everything the pipeline found for it.</summary>
 public sealed record EnrichedAlert(

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
-using AlertLinker.Backends;
 
-namespace AlertLinker.Analysis;
+namespace AlertLinker.Model;
 
 /// <summary>The few text rules of the analysis, in one place: durations, span names, one-line cutting.</summary>
 internal static class AnalysisText

@@ -1,6 +1,5 @@
-using AlertLinker.Resolution;
 
-namespace AlertLinker.Backends;
+namespace AlertLinker.Model;
 
 /// <summary>
 /// One configured tracing backend instance (config section <c>AlertLinker:Backends:&lt;name&gt;</c>).
@@ -56,38 +55,3 @@ public sealed record TraceSearch(
     TimeSpan? MinDuration = null,
     bool ErrorsOnly = false,
     int Limit = 20);
-
-/// <summary>One exemplar trace.</summary>
-public sealed record TraceSummary(
-    string TraceId,
-    string? RootService,
-    string? RootOperation,
-    DateTimeOffset? Start,
-    TimeSpan? Duration,
-    bool Error,
-    Uri? Link);
-
-public enum BackendOutcome
-{
-    /// <summary>Exemplars were found.</summary>
-    Found,
-    /// <summary>The search ran and found nothing (sampling, retention, or no exemplar storage).</summary>
-    NothingFound,
-    /// <summary>Links only: the alert had no service, or the backend has no search.</summary>
-    LinksOnly,
-    Failed,
-    TimedOut,
-}
-
-/// <summary>What one backend contributed to one alert: its links, its exemplars, and what went wrong if anything.</summary>
-public sealed record BackendSection(
-    string Backend,
-    string Type,
-    IReadOnlyList<BackendLink> Links,
-    IReadOnlyList<TraceSummary> Exemplars,
-    BackendOutcome Outcome,
-    string? Note)
-{
-    /// <summary>The slowest and the first errored exemplar, fetched whole and analysed (where the backend serves full traces).</summary>
-    public IReadOnlyList<Analysis.AnalyzedTrace> Analyses { get; init; } = [];
-}

@@ -1,4 +1,4 @@
-namespace AlertLinker.Pipeline;
+namespace AlertLinker.Model;
 
 /// <summary>Where enriched notifications go (Slack). Says whether a failure is worth retrying.</summary>
 public interface IAlertSink
@@ -19,5 +19,5 @@ public sealed record DeliveryResult(bool Delivered, bool Retryable, string? Erro
 /// <summary>Turns a stored notification into a delivered message: resolve, enrich, render, deliver.</summary>
 public interface INotificationProcessor
 {
-    Task<DeliveryResult> ProcessAsync(Alerts.AlertNotification notification, CancellationToken cancellationToken);
+    Task<DeliveryResult> ProcessAsync(AlertNotification notification, CancellationToken cancellationToken);
 }

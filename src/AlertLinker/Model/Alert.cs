@@ -1,4 +1,4 @@
-namespace AlertLinker.Alerts;
+namespace AlertLinker.Model;
 
 /// <summary>Lifecycle state of an alert, the same for every source.</summary>
 public enum AlertStatus

@@ -1,19 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace AlertLinker.Pipeline;
+namespace AlertLinker.Backends;
 
-/// <summary><c>AlertLinker:Enrichment</c>: the window around an alert and what enrichment may cost.</summary>
+/// <summary>
+/// <c>AlertLinker:Enrichment</c>: what enrichment may cost (budget, exemplars per backend, how long answers are reused).
+/// The window around the alert (Lookback, Pad) in the same section belongs to resolution: <c>WindowOptions</c>.
+/// </summary>
 public sealed class EnrichmentOptions
 {
     public const string SectionName = "AlertLinker:Enrichment";
-
-    /// <summary>How far before the alert started to look for traces.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
-    public TimeSpan Lookback { get; set; } = TimeSpan.FromMinutes(15);
-
-    /// <summary>How far after the alert ended (or now) to look.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
-    public TimeSpan Pad { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Time all backends together may take for one alert; a slow backend loses its section, not the message.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]

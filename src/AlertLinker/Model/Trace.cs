@@ -1,4 +1,4 @@
-namespace AlertLinker.Backends;
+namespace AlertLinker.Model;
 
 /// <summary>A full trace in the one normalized shape every backend's parser produces and the analysis reads.</summary>
 public sealed record Trace(string TraceId, IReadOnlyList<Span> Spans);

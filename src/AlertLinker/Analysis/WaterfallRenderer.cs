@@ -9,7 +9,7 @@ namespace AlertLinker.Analysis;
 /// parent with one example child (the rest as "… 199 more × …"), then the longest spans that still fit. A path too
 /// long to show keeps its root and its lowest spans, with "⋮ N nested spans" in between.
 /// </summary>
-internal sealed class Waterfall
+internal sealed class WaterfallRenderer
 {
     private const string HereMarker = " ← here";
     private const string OriginMarker = " ← error origin";
@@ -34,7 +34,7 @@ internal sealed class Waterfall
     private int _collapseLines;
     private int _summarizedHidden;
 
-    private Waterfall(TraceIndex index, bool[] errored, int culprit, int origin, IReadOnlyList<FanOutGroup> groups, AnalysisOptions options)
+    private WaterfallRenderer(TraceIndex index, bool[] errored, int culprit, int origin, IReadOnlyList<FanOutGroup> groups, AnalysisOptions options)
     {
         _index = index;
         _errored = errored;
@@ -65,7 +65,7 @@ internal sealed class Waterfall
     {
         if (index.Count == 0)
             return "";
-        var waterfall = new Waterfall(index, errored, culprit, origin, groups, options);
+        var waterfall = new WaterfallRenderer(index, errored, culprit, origin, groups, options);
         waterfall.Select(reported);
         return waterfall.Draw();
     }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace AlertLinker.Alerts;
+namespace AlertLinker.Model;
 
 /// <summary>
 /// What one webhook delivery carried: a group of alerts that share a group key
