@@ -7,10 +7,6 @@ using AlertLinker.Resolution;
 using AlertLinker.Runbooks;
 using AlertLinker.Slack;
 using AlertLinker.Sources;
-using AlertLinker.Sources.Alertmanager;
-using AlertLinker.Sources.Grafana;
-using AlertLinker.Sources.Opsgenie;
-using AlertLinker.Sources.PagerDuty;
 using AlertLinker.Storage;
 
 // `AlertLinker templates check [DIR]`: the same template validation as start-up, offline, for template authors' CI.
@@ -39,10 +35,7 @@ builder.Services.AddPreview();
 var app = builder.Build();
 
 app.UseOperability();
-app.MapAlertmanagerWebhook();
-app.MapGrafanaWebhook();
-app.MapPagerDutyWebhook();
-app.MapOpsgenieWebhook();
+app.MapWebhooks();
 app.MapPreview();
 app.MapOperability();
 

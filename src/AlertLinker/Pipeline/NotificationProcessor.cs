@@ -5,8 +5,11 @@ using AlertLinker.Runbooks;
 
 namespace AlertLinker.Pipeline;
 
-/// <summary>The pipeline for one stored notification: resolve → enrich → render runbooks → deliver.</summary>
+/// <summary>
+/// The pipeline for one stored notification: complete (its source's look-ups) → resolve → enrich → render runbooks → deliver.
+/// </summary>
 public sealed class NotificationProcessor(
+    IEnumerable<IAlertSource> sources,
     AlertResolver resolver,
     Enricher enricher,
     IRunbookRenderer runbooks,
@@ -27,6 +30,10 @@ public sealed class NotificationProcessor(
 
     public async Task<EnrichedNotification> EnrichAsync(AlertNotification notification, CancellationToken cancellationToken)
     {
+        // What the source fetches from its own API (PagerDuty's custom details) happens here, off the webhook's request path.
+        if (sources.FirstOrDefault(s => s.Name == notification.Source) is { } source)
+            notification = await source.CompleteAsync(notification, cancellationToken);
+
         var now = time.GetUtcNow();
         var resolved = notification.Alerts.Select(a => resolver.Resolve(a, now)).ToList();
 

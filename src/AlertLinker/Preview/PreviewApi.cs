@@ -3,10 +3,6 @@ using AlertLinker.Pipeline;
 using AlertLinker.Runbooks;
 using AlertLinker.Slack;
 using AlertLinker.Sources;
-using AlertLinker.Sources.Alertmanager;
-using AlertLinker.Sources.Grafana;
-using AlertLinker.Sources.Opsgenie;
-using AlertLinker.Sources.PagerDuty;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
@@ -22,33 +18,35 @@ public static partial class PreviewApi
 {
     public const string Route = "/api/preview";
 
-    public static RouteHandlerBuilder MapPreview(this IEndpointRouteBuilder app) =>
-        app.MapPost(Route, HandleAsync)
+    public static RouteHandlerBuilder MapPreview(this IEndpointRouteBuilder app)
+    {
+        var sources = new PreviewSources(app.ServiceProvider.GetServices<IAlertSource>());
+        return app.MapPost(Route, HandleAsync)
             .WithName("Preview")
             .WithTags("Runbooks")
             .WithSummary("Previews the message for a webhook body: enriched, rendered, not stored, not delivered.")
-            .WithDescription("Takes the body a source would send (Alertmanager, Grafana, PagerDuty V3 or Opsgenie). The source is " +
-                "`?source=alertmanager|grafana|pagerduty|opsgenie`, or told from the body's shape when the query leaves it out " +
-                "(PagerDuty: `event`; Opsgenie: `action` + `alert`; Grafana: `alerts` with version \"1\" or `orgId`; Alertmanager: `alerts`). " +
+            .WithDescription($"Takes the body a source would send ({sources.Titles}). The source is " +
+                $"`?source={string.Join("|", sources.Names)}`, or told from the body's shape when the query leaves it out " +
+                $"({sources.Shapes}). " +
                 "Answers with each alert as runbook templates see it (service, window, backends with links, exemplars and findings), " +
                 "the rendered runbooks with any render errors, and the Slack payload (text + blocks). The backends are queried like " +
                 "for a real alert. Authenticated by AlertLinker:Preview (Bearer or Basic); PagerDuty signatures and source " +
                 "credentials are not checked here. Off (403) until AlertLinker:Preview is configured.")
-            .AddOpenApiOperationTransformer(DocumentBodyAsync)
+            .AddOpenApiOperationTransformer((operation, context, cancellationToken) => DocumentBodyAsync(sources, operation, context, cancellationToken))
             .Produces<PreviewResponse>(StatusCodes.Status200OK)
             .ProducesBodyProblems()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
+    }
 
     private static async Task<IResult> HandleAsync(
         HttpRequest request,
         [FromQuery] string? source,
         IOptionsMonitor<PreviewOptions> options,
-        IOptionsMonitor<OpsgenieOptions> opsgenie,
+        IEnumerable<IAlertSource> registered,
         PreviewGate gate,
         NotificationProcessor processor,
         SlackMessageBuilder slack,
-        PagerDutyDetails pagerDutyDetails,
         TimeProvider time,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
@@ -58,8 +56,10 @@ public static partial class PreviewApi
             return PreviewProblems.Disabled();
         if (!WebhookAuth.IsAuthorized(request, settings))
             return PreviewProblems.Unauthorized();
-        if (source is not null && !PreviewSources.Names.Contains(source, StringComparer.OrdinalIgnoreCase))
-            return SourceProblems.BadRequest($"Unknown source '{Shorten(source)}'; use one of {string.Join(", ", PreviewSources.Names)}, or leave ?source out to tell it from the body.");
+        var sources = new PreviewSources(registered);
+        var named = source is null ? null : sources.Named(source);
+        if (source is not null && named is null)
+            return SourceProblems.BadRequest($"Unknown source '{Shorten(source)}'; use one of {string.Join(", ", sources.Names)}, or leave ?source out to tell it from the body.").ToProblem();
 
         using var slot = gate.TryEnter();
         if (slot is null)
@@ -70,22 +70,25 @@ public static partial class PreviewApi
 
         var (body, problem) = await WebhookBody.ReadAsync(request, settings.MaxBodyBytes, PreviewOptions.SectionName + ":MaxBodyBytes", cancellationToken);
         if (problem is not null)
-            return problem;
+            return problem.ToProblem();
 
         var detected = source is null;
-        var name = source?.ToLowerInvariant() ?? PreviewSources.Detect(body!);
-        if (name is null)
-            return SourceProblems.BadRequest($"The body is not one a source sends (no alerts, event or action); add ?source=<{string.Join("|", PreviewSources.Names)}>.");
+        var chosen = named ?? sources.Detect(body!);
+        if (chosen is null)
+            return SourceProblems.BadRequest(
+                $"The body is not one a source sends (no {sources.ShapeProperties}); add ?source=<{string.Join("|", sources.Names)}>.").ToProblem();
 
-        var parsed = PreviewSources.Parse(name, body!, opsgenie.CurrentValue, time.GetUtcNow(), out var error);
-        if (parsed is null)
-            return SourceProblems.BadRequest(error!);
-        if (parsed.Notification is not { } notification)
+        var name = chosen.Name;
+        // No headers: a preview's own (its credentials, a copied X-Webhook-Id) are not the sender's.
+        var parsed = chosen.Parse(body!, new HeaderDictionary(), time.GetUtcNow());
+        if (parsed.Error is { } error)
+            return SourceProblems.BadRequest(error).ToProblem();
+        if (parsed.Notification is null)
             return TypedResults.Ok(new PreviewResponse(name, detected, null, null, null, null, null, parsed.IgnoredBecause, [], null));
 
-        if (parsed.IncidentId is { } incident)
-            notification = await pagerDutyDetails.EnrichAsync(notification, incident, cancellationToken);
-        var enriched = await processor.EnrichAsync(notification, cancellationToken);
+        // The processor completes the notification first (PagerDuty's details), as the delivery worker does.
+        var enriched = await processor.EnrichAsync(parsed.Notification, cancellationToken);
+        var notification = enriched.Notification;
         var message = slack.Build(enriched);
         LogPreviewed(loggers.CreateLogger(typeof(PreviewApi)), name, notification.Alerts.Count, enriched.Alerts.Sum(a => a.Runbooks.Count));
         return TypedResults.Ok(new PreviewResponse(
@@ -101,16 +104,17 @@ public static partial class PreviewApi
             PreviewSlack.Of(message, notification)));
     }
 
-    /// <summary>The body is any source's payload: documented as one of the four.</summary>
-    private static async Task DocumentBodyAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    /// <summary>The body is any registered source's payload: documented as one of them.</summary>
+    private static async Task DocumentBodyAsync(
+        PreviewSources sources, OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var schema = new OpenApiSchema { OneOf = [] };
-        foreach (var type in new[] { typeof(AlertmanagerPayload), typeof(GrafanaPayload), typeof(PagerDutyWebhook), typeof(OpsgeniePayload) })
+        foreach (var type in sources.Payloads)
             schema.OneOf.Add(await context.GetOrCreateSchemaAsync(type, null, cancellationToken));
         operation.RequestBody = new OpenApiRequestBody
         {
             Required = true,
-            Description = "A webhook body as Alertmanager, Grafana Alerting, PagerDuty (V3) or Opsgenie send it.",
+            Description = $"A webhook body as {sources.Titles} send it.",
             Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
         };
     }

@@ -24,7 +24,7 @@ public static partial class PreviewRegistration
         public Task StartAsync(CancellationToken cancellationToken)
         {
             var preview = options.Value;
-            if (preview.AllowAnonymous)
+            if (preview.AcceptsAnonymous)
                 LogAnonymous(PreviewOptions.SectionName);
             else if (!preview.HasCredentials)
                 LogDisabled(PreviewOptions.SectionName);

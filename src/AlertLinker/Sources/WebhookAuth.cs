@@ -7,9 +7,22 @@ namespace AlertLinker.Sources;
 /// <summary>Bearer and Basic checks for webhook sources, compared in constant time.</summary>
 internal static class WebhookAuth
 {
+    /// <summary>Null when the request passes <see cref="IsAuthorized"/>, else the 401 to answer.</summary>
+    public static WebhookRejection? Check(HttpRequest request, WebhookSourceOptions options, string source) =>
+        IsAuthorized(request, options) ? null : Refusal(options, source);
+
+    /// <summary>The 401 of a request without the right credentials: counted apart when none are configured at all.</summary>
+    public static WebhookRejection Refusal(WebhookSourceOptions options, string source) =>
+        SourceProblems.Unauthorized(source,
+            options.HasCredentials ? SourceProblems.Reasons.Unauthorized : SourceProblems.Reasons.NoCredentialsConfigured);
+
+    /// <summary>True when Bearer or Basic credentials are configured (a source may require them besides its own scheme).</summary>
+    public static bool HasAuthorizationHeaderCredentials(WebhookSourceOptions options) =>
+        !string.IsNullOrEmpty(options.BearerToken) || options.BasicAuth.IsConfigured;
+
     public static bool IsAuthorized(HttpRequest request, WebhookSourceOptions options)
     {
-        if (options.AllowAnonymous)
+        if (options.AcceptsAnonymous)
             return true;
         var header = request.Headers[HeaderNames.Authorization].ToString();
         if (header.Length == 0)

@@ -7,11 +7,11 @@ namespace AlertLinker.Sources;
 internal static class WebhookBody
 {
     /// <summary>The body, or the problem to answer with (413, 415, 400).</summary>
-    public static Task<(byte[]? Body, IResult? Problem)> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken) =>
+    public static Task<(byte[]? Body, WebhookRejection? Problem)> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken) =>
         ReadAsync(request, maxBytes, SourceProblems.SourceLimitSetting, cancellationToken);
 
     /// <param name="limitSetting">The setting a 413 names, so the caller knows what to raise.</param>
-    public static async Task<(byte[]? Body, IResult? Problem)> ReadAsync(
+    public static async Task<(byte[]? Body, WebhookRejection? Problem)> ReadAsync(
         HttpRequest request, int maxBytes, string limitSetting, CancellationToken cancellationToken)
     {
         if (!IsJson(request.ContentType))

@@ -1,19 +1,44 @@
 using AlertLinker.Operability;
-using AlertLinker.Storage;
 
 namespace AlertLinker.Sources;
-
-/// <summary>The 202 a source answers once its alerts are stored.</summary>
-/// <param name="NotificationId">The stored notification, or null when every alert was a duplicate.</param>
-public sealed record WebhookAccepted(long? NotificationId, int Accepted, int Duplicates);
 
 /// <summary>The 200 a source answers to a delivery that is valid but asks nothing of Slack (a ping, a tag change).</summary>
 public sealed record WebhookIgnored(string Event, string Reason);
 
-/// <summary>The one way every source hands its normalized alerts to the durable store.</summary>
-internal sealed partial class WebhookIntake(IAlertStore store, AlertLinkerMetrics metrics, ILogger<WebhookIntake> logger)
+/// <summary>
+/// The one path of every webhook call, whatever its source: credentials, body, signature, parse, then the durable
+/// store. The 202 (<see cref="AcceptResult"/>) is answered right after the store write; nothing on this path waits
+/// for a sender's API (that is <see cref="IAlertSource.CompleteAsync"/>, on the delivery side).
+/// </summary>
+internal sealed partial class WebhookIntake(
+    IAlertStore store,
+    WebhookRejections rejections,
+    AlertLinkerMetrics metrics,
+    TimeProvider time,
+    ILogger<WebhookIntake> logger)
 {
-    public async Task<IResult> AcceptAsync(AlertNotification notification, CancellationToken cancellationToken)
+    public async Task<IResult> ReceiveAsync(IAlertSource source, HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (source.Authorize(request) is { } unauthorized)
+            return rejections.Reject(source.Name, request, unauthorized);
+
+        var (body, problem) = await WebhookBody.ReadAsync(request, source.MaxBodyBytes, cancellationToken);
+        if (problem is not null)
+            return rejections.Reject(source.Name, request, problem);
+
+        var now = time.GetUtcNow();
+        if (source.Verify(request, body!, now) is { } badSignature)
+            return rejections.Reject(source.Name, request, badSignature);
+
+        var parsed = source.Parse(body!, request.Headers, now);
+        if (parsed.Error is { } error)
+            return rejections.Reject(source.Name, request, SourceProblems.BadRequest(error));
+        if (parsed.Notification is not { } notification)
+            return Ignore(source.Name, parsed.Event ?? "", parsed.IgnoredBecause ?? "");
+        return await AcceptAsync(notification, cancellationToken);
+    }
+
+    private async Task<IResult> AcceptAsync(AlertNotification notification, CancellationToken cancellationToken)
     {
         AcceptResult result;
         try
@@ -29,11 +54,11 @@ internal sealed partial class WebhookIntake(IAlertStore store, AlertLinkerMetric
         metrics.AlertsReceived(notification.Source, "accepted", result.Accepted);
         metrics.AlertsReceived(notification.Source, "duplicate", result.Duplicates);
         LogAccepted(notification.Source, notification.GroupKey, notification.Status, result.Accepted, result.Duplicates, result.NotificationId);
-        return TypedResults.Accepted((string?)null, new WebhookAccepted(result.NotificationId, result.Accepted, result.Duplicates));
+        return TypedResults.Accepted((string?)null, result);
     }
 
     /// <summary>Records a valid delivery that carries nothing to deliver, and answers 200 so the sender does not retry.</summary>
-    public IResult Ignore(string source, string eventName, string reason)
+    private IResult Ignore(string source, string eventName, string reason)
     {
         metrics.AlertsReceived(source, "ignored", 1);
         LogIgnored(source, eventName, reason);

@@ -29,6 +29,10 @@ internal static class WebhookJson
             ? $"{path} is {instant.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}; it must lie between 1970 and a week from now."
             : null;
 
+    /// <summary>True when <paramref name="root"/> is an object with <paramref name="property"/> (for telling a body's source by its shape).</summary>
+    public static bool Has(JsonElement root, string property) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty(property, out _);
+
     /// <summary>Parses the body; on failure <paramref name="error"/> names where and what, without .NET type names.</summary>
     public static bool TryDeserialize<T>(byte[] body, [NotNullWhen(true)] out T? value, [NotNullWhen(false)] out string? error)
         where T : class

@@ -9,10 +9,10 @@ internal static class WebhookOpenApi
     /// Documents the JSON body of a webhook. Not <c>.Accepts&lt;T&gt;()</c>: that also makes routing answer a wrong
     /// content type with a bare 415, where the endpoint's own check says what was sent and what to send.
     /// </summary>
-    public static RouteHandlerBuilder DocumentsWebhookBody<TPayload>(this RouteHandlerBuilder builder) =>
+    public static RouteHandlerBuilder DocumentsWebhookBody(this RouteHandlerBuilder builder, Type payload) =>
         builder.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
         {
-            var schema = await context.GetOrCreateSchemaAsync(typeof(TPayload), null, cancellationToken);
+            var schema = await context.GetOrCreateSchemaAsync(payload, null, cancellationToken);
             operation.RequestBody = new OpenApiRequestBody
             {
                 Required = true,

@@ -10,8 +10,14 @@ public class WebhookSourceOptions
 
     public BasicAuthOptions BasicAuth { get; set; } = new();
 
-    /// <summary>Accept unauthenticated calls. Off by default; start-up warns when on.</summary>
+    /// <summary>
+    /// Accept unauthenticated calls while no credentials are configured. A webhook source defaults to true in
+    /// Development and false elsewhere (the preview to false); start-up warns when one is open. Configured credentials are always enforced, whatever this says.
+    /// </summary>
     public bool AllowAnonymous { get; set; }
+
+    /// <summary>True when calls need no credentials: anonymous is allowed and none are configured.</summary>
+    public bool AcceptsAnonymous => AllowAnonymous && !HasCredentials;
 
     /// <summary>Largest body accepted; larger ones get 413.</summary>
     [Range(1024, 64 * 1024 * 1024)]

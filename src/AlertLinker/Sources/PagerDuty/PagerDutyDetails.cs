@@ -6,8 +6,9 @@ namespace AlertLinker.Sources.PagerDuty;
 
 /// <summary>
 /// V3 webhooks carry no custom details; with an API token configured this fetches them
-/// (<c>alerts[].body.details</c>) so service, operation, tenant… can drive resolution. Best effort within a budget:
-/// a failure costs the details, never the delivery.
+/// (<c>alerts[].body.details</c>) so service, operation, tenant… can drive resolution. Called on the delivery side,
+/// before resolving, never while PagerDuty waits for the webhook's answer. Best effort within a budget: a failure
+/// costs the details, never the delivery.
 /// </summary>
 internal sealed partial class PagerDutyDetails(
     IPagerDutyRestApi api,
@@ -21,7 +22,7 @@ internal sealed partial class PagerDutyDetails(
     private const int MaxKeyLength = 100;
     private const int MaxValueLength = 1000;
 
-    public async Task<AlertNotification> EnrichAsync(AlertNotification notification, string incidentId, CancellationToken cancellationToken)
+    public async Task<AlertNotification> AddDetailsAsync(AlertNotification notification, string incidentId, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
         if (!settings.FetchesDetails || notification.Kind != NotificationKind.StateChange)

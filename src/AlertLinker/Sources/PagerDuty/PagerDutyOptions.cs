@@ -26,8 +26,9 @@ public sealed class PagerDutyOptions : WebhookSourceOptions
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(1.5);
 
     /// <summary>
-    /// The whole enrichment, retries included. PagerDuty wants a 2xx within 5 s, so this stays well under it;
-    /// when it runs out the incident is stored without its custom details.
+    /// The whole details look-up, retries included. It runs on the delivery side (the webhook's 202 never waits for
+    /// it) and bounds how long a PagerDuty API in trouble delays the message; when it runs out the incident is
+    /// delivered without its custom details.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:00:04")]
     public TimeSpan DetailsBudget { get; set; } = TimeSpan.FromSeconds(2.5);

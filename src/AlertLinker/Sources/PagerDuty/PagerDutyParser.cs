@@ -5,8 +5,7 @@ using System.Text.Json;
 namespace AlertLinker.Sources.PagerDuty;
 
 /// <summary>What one PagerDuty delivery asks for: a notification to store, or nothing (and why).</summary>
-/// <param name="IncidentId">The incident, when the event concerns one (for the REST enrichment).</param>
-internal sealed record PagerDutyDelivery(string EventType, AlertNotification? Notification, string? IgnoredBecause, string? IncidentId);
+internal sealed record PagerDutyDelivery(string EventType, AlertNotification? Notification, string? IgnoredBecause);
 
 /// <summary>PagerDuty V3 webhook body → the normalized <see cref="AlertNotification"/>.</summary>
 internal static class PagerDutyParser
@@ -52,7 +51,7 @@ internal static class PagerDutyParser
         var eventType = Shorten(ev.EventType, 100);
         if (eventType == "pagey.ping")
         {
-            delivery = new(eventType, null, "a ping from PagerDuty: the subscription works", null);
+            delivery = new(eventType, null, "a ping from PagerDuty: the subscription works");
             return true;
         }
         // Signed inside the body, unlike the X-Webhook-Id header; the header only stands in when the body has no id.
@@ -64,7 +63,7 @@ internal static class PagerDutyParser
         }
         if (ev.ResourceType is { } resource && resource != "incident" || !eventType.StartsWith("incident.", StringComparison.Ordinal))
         {
-            delivery = new(eventType, null, "not an incident event: nothing to alert on", null);
+            delivery = new(eventType, null, "not an incident event: nothing to alert on");
             return true;
         }
         if (ev.Data is not { ValueKind: JsonValueKind.Object } dataElement)
@@ -165,7 +164,7 @@ internal static class PagerDutyParser
             EndsAt = status == AlertStatus.Resolved ? Later(context.OccurredAt, startsAt) : null,
             Links = links,
         };
-        delivery = new(context.EventType, Notification(context, incidentId, status, alert, NotificationKind.StateChange, note: null), null, incidentId);
+        delivery = new(context.EventType, Notification(context, incidentId, status, alert, NotificationKind.StateChange, note: null), null);
         error = null;
         return true;
     }
@@ -202,7 +201,7 @@ internal static class PagerDutyParser
             StartsAt = context.OccurredAt,
             Links = links,
         };
-        delivery = new(context.EventType, Notification(context, incidentId, AlertStatus.Firing, alert, NotificationKind.Note, text), null, incidentId);
+        delivery = new(context.EventType, Notification(context, incidentId, AlertStatus.Firing, alert, NotificationKind.Note, text), null);
         error = null;
         return true;
     }
@@ -211,7 +210,7 @@ internal static class PagerDutyParser
     {
         error = null;
         var type = data.Type is null ? "(no data.type)" : Shorten(data.Type, 60);
-        delivery = new(context.EventType, null, $"{type} carries no state change or note", data.Incident?.Id);
+        delivery = new(context.EventType, null, $"{type} carries no state change or note");
         return true;
     }
 

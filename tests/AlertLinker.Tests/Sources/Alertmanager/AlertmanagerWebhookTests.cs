@@ -34,7 +34,7 @@ public sealed class AlertmanagerWebhookTests
         var response = await client.PostAsync("/webhooks/alertmanager", Json(SharedFixtures.ReadBytes(Capture)));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var accepted = await response.Content.ReadFromJsonAsync<WebhookAccepted>();
+        var accepted = await response.Content.ReadFromJsonAsync<AcceptResult>();
         Assert.Equal(2, accepted!.Accepted);
         Assert.NotNull(accepted.NotificationId);
     }
@@ -49,7 +49,7 @@ public sealed class AlertmanagerWebhookTests
         var second = await client.PostAsync("/webhooks/alertmanager", Json(SharedFixtures.ReadBytes(Capture)));
 
         Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
-        var accepted = await second.Content.ReadFromJsonAsync<WebhookAccepted>();
+        var accepted = await second.Content.ReadFromJsonAsync<AcceptResult>();
         Assert.Equal((0, 2), (accepted!.Accepted, accepted.Duplicates));
         Assert.Null(accepted.NotificationId);
     }

@@ -95,12 +95,12 @@ public sealed class PagerDutyWebhookTests
         using var client = app.CreateClient();
         var body = SharedFixtures.ReadBytes(Triggered);
 
-        var answers = new List<WebhookAccepted>();
+        var answers = new List<AcceptResult>();
         for (var i = 0; i < 3; i++)
         {
             var response = await client.SendAsync(Request(body, SignPagerDuty(body), webhookId: "f3c5a1c0-retry"));
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-            answers.Add((await response.Content.ReadFromJsonAsync<WebhookAccepted>())!);
+            answers.Add((await response.Content.ReadFromJsonAsync<AcceptResult>())!);
         }
 
         Assert.Single(store.Stored);

@@ -5,12 +5,16 @@ using Refit;
 
 namespace AlertLinker.Sources.PagerDuty;
 
-internal static class PagerDutyRestRegistration
+internal static class PagerDutyRegistration
 {
     public const string ClientName = "source:pagerduty-rest";
 
-    public static IServiceCollection AddPagerDutyRestApi(this IServiceCollection services)
+    /// <summary>The PagerDuty webhook, <c>AlertLinker:Sources:PagerDuty</c>, and the REST client of the details look-up.</summary>
+    public static IServiceCollection AddPagerDutySource(this IServiceCollection services)
     {
+        services.AddWebhookSource<PagerDutyAlertSource, PagerDutyOptions>(PagerDutyParser.SourceName, PagerDutyOptions.SectionName)
+            .Validate(o => o.ApiUrl.Scheme is "http" or "https",
+                $"{PagerDutyOptions.SectionName}:ApiUrl must be an absolute http(s) URL.");
         services.AddHttpClient(ClientName, (sp, client) =>
             {
                 var options = sp.GetRequiredService<IOptions<PagerDutyOptions>>().Value;
