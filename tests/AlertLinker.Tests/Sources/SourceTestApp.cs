@@ -53,6 +53,24 @@ public sealed class RecordingAlertStore : IAlertStore
     public Task<bool> PingAsync(CancellationToken cancellationToken) => Task.FromResult(true);
 }
 
+/// <summary>An <see cref="IAlertSink"/> that keeps what the delivery worker hands it, so a test reads the delivered notification.</summary>
+public sealed class RecordingAlertSink : IAlertSink
+{
+    private readonly ConcurrentQueue<EnrichedNotification> delivered = new();
+
+    public IReadOnlyList<EnrichedNotification> Delivered => delivered.ToList();
+
+    public Task<DeliveryResult> DeliverAsync(EnrichedNotification notification, CancellationToken cancellationToken)
+    {
+        delivered.Enqueue(notification);
+        return Task.FromResult(DeliveryResult.Ok);
+    }
+
+    /// <summary>The one notification delivered, once the worker has delivered it.</summary>
+    public async Task<EnrichedNotification> SingleAsync() =>
+        await Eventually.UntilAsync(() => delivered.TryPeek(out var first) ? first : null, TimeSpan.FromSeconds(30), "a delivered notification");
+}
+
 /// <summary>The service with every source configured (Bearer for Alertmanager, Grafana, Opsgenie; the go-pagerduty secret) and a recording store.</summary>
 public static class SourceTestApp
 {
@@ -64,6 +82,30 @@ public static class SourceTestApp
 
     public static AlertLinkerApp Create(RecordingAlertStore store, IDictionary<string, string?>? settings = null)
     {
+        var all = Settings(settings);
+        return new AlertLinkerApp(all, services =>
+        {
+            services.RemoveAll<IAlertStore>();
+            services.AddSingleton<IAlertStore>(store);
+        });
+    }
+
+    /// <summary>
+    /// The same sources on the real store and delivery worker, delivering into <paramref name="sink"/>: for what the
+    /// delivery side does (PagerDuty's details look-up) before the message is built.
+    /// </summary>
+    public static AlertLinkerApp CreateDelivering(RecordingAlertSink sink, IDictionary<string, string?>? settings = null)
+    {
+        var all = Settings(settings);
+        return new AlertLinkerApp(all, services =>
+        {
+            services.RemoveAll<IAlertSink>();
+            services.AddSingleton<IAlertSink>(sink);
+        });
+    }
+
+    private static Dictionary<string, string?> Settings(IDictionary<string, string?>? settings)
+    {
         var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["AlertLinker:Sources:Grafana:BearerToken"] = GrafanaToken,
@@ -72,11 +114,7 @@ public static class SourceTestApp
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             all[key] = value;
-        return new AlertLinkerApp(all, services =>
-        {
-            services.RemoveAll<IAlertStore>();
-            services.AddSingleton<IAlertStore>(store);
-        });
+        return all;
     }
 
     public static ByteArrayContent Json(byte[] body, string contentType = "application/json")

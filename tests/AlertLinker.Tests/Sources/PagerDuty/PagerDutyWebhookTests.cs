@@ -189,25 +189,55 @@ public sealed class PagerDutyWebhookTests
         Assert.Contains(app.Logs, l => l.Contains("The pagerduty webhook accepts unauthenticated calls", StringComparison.Ordinal));
     }
 
+    private static Dictionary<string, string?> RestApi(string url, params (string Key, string Value)[] more)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["AlertLinker:Sources:PagerDuty:ApiToken"] = "pd-rest-token",
+            ["AlertLinker:Sources:PagerDuty:ApiUrl"] = url,
+        };
+        foreach (var (key, value) in more)
+            settings["AlertLinker:Sources:PagerDuty:" + key] = value;
+        return settings;
+    }
+
     [Fact]
-    public async Task WithAnApiTokenTheIncidentsCustomDetailsBecomeLabelsAndTheTokenIsSentAsPagerDutyExpects()
+    public async Task AnAcceptIsAnsweredFromTheStoreWithoutCallingPagerDutysRestApi()
     {
         using var pagerDuty = WireMockServer.Start();
         pagerDuty.Given(WireMock.RequestBuilders.Request.Create().WithPath("/incidents/PFQZPSY/alerts").UsingGet())
-            .RespondWith(StandIns.JsonBody("webhooks/pagerduty/rest-api-list-incident-alerts-response-example.json"));
+            .RespondWith(StandIns.JsonBody("webhooks/pagerduty/rest-api-list-incident-alerts-response-example.json").WithDelay(TimeSpan.FromSeconds(10)));
+        // This store never hands work to the delivery worker: whatever calls the REST API here is the accept itself.
         var store = new RecordingAlertStore();
-        await using var app = Create(store, new Dictionary<string, string?>
-        {
-            ["AlertLinker:Sources:PagerDuty:ApiToken"] = "pd-rest-token",
-            ["AlertLinker:Sources:PagerDuty:ApiUrl"] = pagerDuty.Url,
-        });
+        await using var app = Create(store, RestApi(pagerDuty.Url!));
         using var client = app.CreateClient();
         var body = SharedFixtures.ReadBytes(Triggered);
 
         var response = await client.SendAsync(Request(body, SignPagerDuty(body)));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var alert = Assert.Single(Assert.Single(store.Stored).Alerts);
+        Assert.Empty(pagerDuty.LogEntries);
+        var stored = Assert.Single(Assert.Single(store.Stored).Alerts);
+        Assert.Null(stored.Label("customKey"));
+        Assert.Equal("pig208", stored.Label("service"));
+    }
+
+    [Fact]
+    public async Task WithAnApiTokenTheIncidentsCustomDetailsBecomeLabelsAndTheTokenIsSentAsPagerDutyExpects()
+    {
+        using var pagerDuty = WireMockServer.Start();
+        pagerDuty.Given(WireMock.RequestBuilders.Request.Create().WithPath("/incidents/PFQZPSY/alerts").UsingGet())
+            .RespondWith(StandIns.JsonBody("webhooks/pagerduty/rest-api-list-incident-alerts-response-example.json"));
+        var sink = new RecordingAlertSink();
+        await using var app = CreateDelivering(sink, RestApi(pagerDuty.Url!));
+        using var client = app.CreateClient();
+        var body = SharedFixtures.ReadBytes(Triggered);
+
+        var response = await client.SendAsync(Request(body, SignPagerDuty(body)));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        // The delivery worker looks the details up before resolving: the delivered message carries them.
+        var alert = Assert.Single((await sink.SingleAsync()).Alerts).Alert;
         Assert.Equal("Server is on fire!", alert.Label("customKey"));
         Assert.Equal("Other stuff!", alert.Label("customKey2"));
         Assert.Equal("pig208", alert.Label("service"));
@@ -224,19 +254,17 @@ public sealed class PagerDutyWebhookTests
             .Replace("\"customKey\"", "\"service\"", StringComparison.Ordinal);
         pagerDuty.Given(WireMock.RequestBuilders.Request.Create().WithPath("/incidents/PFQZPSY/alerts").UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(fixture));
-        var store = new RecordingAlertStore();
-        await using var app = Create(store, new Dictionary<string, string?>
-        {
-            ["AlertLinker:Sources:PagerDuty:ApiToken"] = "pd-rest-token",
-            ["AlertLinker:Sources:PagerDuty:ApiUrl"] = pagerDuty.Url,
-        });
+        var sink = new RecordingAlertSink();
+        await using var app = CreateDelivering(sink, RestApi(pagerDuty.Url!));
         using var client = app.CreateClient();
         var body = SharedFixtures.ReadBytes(Triggered);
 
         await client.SendAsync(Request(body, SignPagerDuty(body)));
 
-        var alert = Assert.Single(store.Stored).Alerts[0];
-        Assert.Equal(("Server is on fire!", "pig208"), (alert.Label("service"), alert.Label("pagerduty_service")));
+        var delivered = Assert.Single((await sink.SingleAsync()).Alerts);
+        Assert.Equal(("Server is on fire!", "pig208"), (delivered.Alert.Label("service"), delivered.Alert.Label("pagerduty_service")));
+        // Looked up before resolving, so the backends are searched for the service the detail names.
+        Assert.Equal("Server is on fire!", delivered.Resolved.Service);
     }
 
     [Fact]
@@ -245,66 +273,52 @@ public sealed class PagerDutyWebhookTests
         using var pagerDuty = WireMockServer.Start();
         pagerDuty.Given(WireMock.RequestBuilders.Request.Create().WithPath("/incidents/PFQZPSY/alerts").UsingGet())
             .RespondWith(Response.Create().WithStatusCode(503));
-        var store = new RecordingAlertStore();
-        await using var app = Create(store, new Dictionary<string, string?>
-        {
-            ["AlertLinker:Sources:PagerDuty:ApiToken"] = "pd-rest-token",
-            ["AlertLinker:Sources:PagerDuty:ApiUrl"] = pagerDuty.Url,
-            // Generous on a busy machine: this test counts attempts, not speed.
-            ["AlertLinker:Sources:PagerDuty:AttemptTimeout"] = "00:00:04",
-            ["AlertLinker:Sources:PagerDuty:DetailsBudget"] = "00:00:04",
-        });
+        var sink = new RecordingAlertSink();
+        // Generous on a busy machine: this test counts attempts, not speed.
+        await using var app = CreateDelivering(sink, RestApi(pagerDuty.Url!, ("AttemptTimeout", "00:00:04"), ("DetailsBudget", "00:00:04")));
         using var client = app.CreateClient();
         var body = SharedFixtures.ReadBytes(Triggered);
 
         var response = await client.SendAsync(Request(body, SignPagerDuty(body)));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var delivered = await sink.SingleAsync();
         Assert.True(3 == pagerDuty.LogEntries.Count(), string.Join("\n", app.Logs));
-        Assert.Null(Assert.Single(store.Stored).Alerts[0].Label("customKey"));
+        Assert.Null(delivered.Alerts[0].Alert.Label("customKey"));
         Assert.Contains(app.Logs, l => l.Contains("Could not fetch the custom details of PagerDuty incident PFQZPSY (HTTP 503)", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task ASlowRestApiIsCutOffByTheDetailsBudgetSoPagerDutyGetsItsAnswerInTime()
+    public async Task ASlowRestApiIsCutOffByTheDetailsBudgetSoTheMessageIsNotHeldUp()
     {
         using var pagerDuty = WireMockServer.Start();
         pagerDuty.Given(WireMock.RequestBuilders.Request.Create().WithPath("/incidents/PFQZPSY/alerts").UsingGet())
             .RespondWith(StandIns.JsonBody("webhooks/pagerduty/rest-api-list-incident-alerts-response-example.json").WithDelay(TimeSpan.FromSeconds(10)));
-        var store = new RecordingAlertStore();
-        await using var app = Create(store, new Dictionary<string, string?>
-        {
-            ["AlertLinker:Sources:PagerDuty:ApiToken"] = "pd-rest-token",
-            ["AlertLinker:Sources:PagerDuty:ApiUrl"] = pagerDuty.Url,
-            ["AlertLinker:Sources:PagerDuty:DetailsBudget"] = "00:00:00.300",
-        });
+        var sink = new RecordingAlertSink();
+        await using var app = CreateDelivering(sink, RestApi(pagerDuty.Url!, ("DetailsBudget", "00:00:00.300")));
         using var client = app.CreateClient();
         var body = SharedFixtures.ReadBytes(Triggered);
 
         var response = await client.SendAsync(Request(body, SignPagerDuty(body)));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Null(Assert.Single(store.Stored).Alerts[0].Label("customKey"));
+        Assert.Null((await sink.SingleAsync()).Alerts[0].Alert.Label("customKey"));
         Assert.Contains(app.Logs, l => l.Contains("no answer within 0.3 s", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task AnUnreachableRestApiCostsOnlyTheDetails()
     {
-        var store = new RecordingAlertStore();
-        await using var app = Create(store, new Dictionary<string, string?>
-        {
-            ["AlertLinker:Sources:PagerDuty:ApiToken"] = "pd-rest-token",
-            // Nothing listens on port 1.
-            ["AlertLinker:Sources:PagerDuty:ApiUrl"] = "http://127.0.0.1:1/",
-        });
+        var sink = new RecordingAlertSink();
+        // Nothing listens on port 1.
+        await using var app = CreateDelivering(sink, RestApi("http://127.0.0.1:1/"));
         using var client = app.CreateClient();
         var body = SharedFixtures.ReadBytes(Triggered);
 
         var response = await client.SendAsync(Request(body, SignPagerDuty(body)));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Single(store.Stored);
+        Assert.Single((await sink.SingleAsync()).Alerts);
         Assert.Contains(app.Logs, l => l.Contains("Could not fetch the custom details of PagerDuty incident PFQZPSY", StringComparison.Ordinal));
         Assert.DoesNotContain(app.Logs, l => l.Contains("pd-rest-token", StringComparison.Ordinal));
     }
@@ -315,18 +329,14 @@ public sealed class PagerDutyWebhookTests
         using var pagerDuty = WireMockServer.Start();
         pagerDuty.Given(WireMock.RequestBuilders.Request.Create().WithPath("/incidents/PFQZPSY/alerts").UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"alerts":"nope"}"""));
-        var store = new RecordingAlertStore();
-        await using var app = Create(store, new Dictionary<string, string?>
-        {
-            ["AlertLinker:Sources:PagerDuty:ApiToken"] = "pd-rest-token",
-            ["AlertLinker:Sources:PagerDuty:ApiUrl"] = pagerDuty.Url,
-        });
+        var sink = new RecordingAlertSink();
+        await using var app = CreateDelivering(sink, RestApi(pagerDuty.Url!));
         using var client = app.CreateClient();
         var body = SharedFixtures.ReadBytes(Triggered);
 
         var response = await client.SendAsync(Request(body, SignPagerDuty(body)));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Null(Assert.Single(store.Stored).Alerts[0].Label("customKey"));
+        Assert.Null((await sink.SingleAsync()).Alerts[0].Alert.Label("customKey"));
     }
 }
