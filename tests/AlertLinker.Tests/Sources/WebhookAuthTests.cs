@@ -51,6 +51,17 @@ public sealed class WebhookAuthTests
         Assert.True(WebhookAuth.IsAuthorized(RequestWith(null), new WebhookSourceOptions { AllowAnonymous = true }));
     }
 
+    [Fact]
+    public void AllowAnonymousDoesNotOpenASourceWhoseCredentialsAreConfigured()
+    {
+        var both = new WebhookSourceOptions { BearerToken = "s3cret", AllowAnonymous = true };
+
+        Assert.False(both.AcceptsAnonymous);
+        Assert.False(WebhookAuth.IsAuthorized(RequestWith(null), both));
+        Assert.False(WebhookAuth.IsAuthorized(RequestWith("Bearer wrong"), both));
+        Assert.True(WebhookAuth.IsAuthorized(RequestWith("Bearer s3cret"), both));
+    }
+
     [Theory]
     [InlineData(new[] { "v4lue" }, true)]
     [InlineData(new[] { "v4lu" }, false)]
