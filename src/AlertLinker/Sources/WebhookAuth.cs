@@ -16,9 +16,20 @@ internal static class WebhookAuth
         SourceProblems.Unauthorized(source,
             options.HasCredentials ? SourceProblems.Reasons.Unauthorized : SourceProblems.Reasons.NoCredentialsConfigured);
 
-    /// <summary>True when Bearer or Basic credentials are configured (a source may require them besides its own scheme).</summary>
-    public static bool HasAuthorizationHeaderCredentials(WebhookSourceOptions options) =>
-        !string.IsNullOrEmpty(options.BearerToken) || options.BasicAuth.IsConfigured;
+    /// <summary>
+    /// For a source that signs its bodies: Bearer/Basic are optional there, and required when configured (the
+    /// signature is checked after the body is read). <paramref name="noneConfigured"/> is the 401 while nothing is.
+    /// </summary>
+    public static WebhookRejection? CheckBesideSignature(HttpRequest request, WebhookSourceOptions options, string source,
+        WebhookRejection? noneConfigured = null)
+    {
+        if (options.AcceptsAnonymous)
+            return null;
+        if (!options.HasCredentials)
+            return noneConfigured ?? Refusal(options, source);
+        var headerCredentials = !string.IsNullOrEmpty(options.BearerToken) || options.BasicAuth.IsConfigured;
+        return headerCredentials ? Check(request, options, source) : null;
+    }
 
     public static bool IsAuthorized(HttpRequest request, WebhookSourceOptions options)
     {

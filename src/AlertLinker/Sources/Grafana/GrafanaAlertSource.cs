@@ -22,16 +22,9 @@ internal sealed class GrafanaAlertSource(IOptionsMonitor<GrafanaOptions> options
 
     public int MaxBodyBytes => options.CurrentValue.MaxBodyBytes;
 
-    public WebhookRejection? Authorize(HttpRequest request)
-    {
-        var settings = options.CurrentValue;
-        if (settings.AcceptsAnonymous)
-            return null;
-        if (!settings.HasCredentials)
-            return WebhookAuth.Refusal(settings, Name);
-        // Bearer/Basic when configured, and the signature when a secret is: each configured check must pass.
-        return WebhookAuth.HasAuthorizationHeaderCredentials(settings) ? WebhookAuth.Check(request, settings, Name) : null;
-    }
+    /// <summary>Bearer/Basic when configured, and the signature when a secret is: each configured check must pass.</summary>
+    public WebhookRejection? Authorize(HttpRequest request) =>
+        WebhookAuth.CheckBesideSignature(request, options.CurrentValue, Name);
 
     public WebhookRejection? Verify(HttpRequest request, byte[] body, DateTimeOffset now)
     {

@@ -27,17 +27,11 @@ internal sealed class PagerDutyAlertSource(IOptionsMonitor<PagerDutyOptions> opt
 
     public int MaxBodyBytes => options.CurrentValue.MaxBodyBytes;
 
-    public WebhookRejection? Authorize(HttpRequest request)
-    {
-        var settings = options.CurrentValue;
-        if (settings.AcceptsAnonymous)
-            return null;
-        if (!settings.HasCredentials)
-            return SourceProblems.Unauthorized(Name, "No signing secret is configured (AlertLinker:Sources:PagerDuty:SigningSecrets)",
-                SourceProblems.Reasons.NoCredentialsConfigured);
-        // Bearer/Basic through the subscription's custom headers are optional; when configured they are required too.
-        return WebhookAuth.HasAuthorizationHeaderCredentials(settings) ? WebhookAuth.Check(request, settings, Name) : null;
-    }
+    /// <summary>Bearer/Basic through the subscription's custom headers are optional; when configured they are required too.</summary>
+    public WebhookRejection? Authorize(HttpRequest request) =>
+        WebhookAuth.CheckBesideSignature(request, options.CurrentValue, Name,
+            SourceProblems.Unauthorized(Name, "No signing secret is configured (AlertLinker:Sources:PagerDuty:SigningSecrets)",
+                SourceProblems.Reasons.NoCredentialsConfigured));
 
     public WebhookRejection? Verify(HttpRequest request, byte[] body, DateTimeOffset now)
     {
