@@ -1,3 +1,4 @@
+using AlertLinker.Actions;
 using AlertLinker.Backends;
 using AlertLinker.Backends.Logs;
 using AlertLinker.Operability;
@@ -35,6 +36,8 @@ builder.Services.AddSlack();
 builder.Services.AddAlertPipeline();
 builder.Services.AddDeliveryWorker();
 builder.Services.AddPreview();
+builder.Services.AddActionGroupStore();
+builder.Services.AddActions(); // after AddSlack: wraps the sink
 
 var app = builder.Build();
 
@@ -44,6 +47,7 @@ app.MapGrafanaWebhook();
 app.MapPagerDutyWebhook();
 app.MapOpsgenieWebhook();
 app.MapPreview();
+app.MapSlackInteractions();
 app.MapOperability();
 
 app.Run();
