@@ -103,6 +103,9 @@ internal sealed class InteractionReplies(IHttpClientFactory httpClientFactory, I
         }).ToArray()),
     };
 
+    /// <summary>Non-ASCII left readable (emoji, dashes); Slack's own &amp;-escaping already defuses the text.</summary>
+    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static bool Replace(JsonArray? blocks, string rowId, MessageActions? row)
     {
         if (blocks is null)
@@ -129,7 +132,7 @@ internal sealed class InteractionReplies(IHttpClientFactory httpClientFactory, I
         }
         try
         {
-            using var content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+            using var content = new StringContent(body.ToJsonString(Json), System.Text.Encoding.UTF8, "application/json");
             using var response = await httpClientFactory.CreateClient(ClientName).PostAsync(url, content, cancellationToken);
             if (!response.IsSuccessStatusCode)
                 ActionsLog.SlackAnswerFailed(logger, "response_url", $"HTTP {(int)response.StatusCode}");
@@ -149,7 +152,7 @@ internal sealed class InteractionReplies(IHttpClientFactory httpClientFactory, I
             using var request = new HttpRequestMessage(body is null ? HttpMethod.Get : HttpMethod.Post, new Uri(options.SlackApiUrl, method));
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.BotToken);
             if (body is not null)
-                request.Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+                request.Content = new StringContent(body.ToJsonString(Json), System.Text.Encoding.UTF8, "application/json");
             using var response = await httpClientFactory.CreateClient(ClientName).SendAsync(request, cancellationToken);
             var answer = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken) : null;
             if (answer?["ok"]?.GetValue<bool>() != true)
