@@ -323,6 +323,28 @@ public sealed class InteractionsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AGrafanaManagedAlertIsSilencedInGrafanasAlertmanagerWithItsToken()
+    {
+        await RestartAppAsync(new Dictionary<string, string?>
+        {
+            ["AlertLinker:Sources:Grafana:ApiUrl"] = Loopback.BaseUrl(alertmanager).AbsoluteUri + "grafana",
+            ["AlertLinker:Sources:Grafana:ApiToken"] = "glsa_test_token",
+            ["AlertLinker:Sources:Grafana:BearerToken"] = "grafana-webhook-token",
+        });
+        alertmanager.Given(Request.Create().WithPath("/grafana/api/alertmanager/grafana/api/v2/silences").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(202).WithHeader("Content-Type", "application/json").WithBody("""{"id":"9f8e7d6c-grafana"}"""));
+        var group = await StoreGroupAsync(AlertmanagerGroup() with { Source = "grafana" });
+
+        using var response = await ClickAsync(SlackClicks.Payload("alertlinker.silence.60", group.Id, ResponseUrl));
+
+        var reply = await ResponseAsync(p => p["response_type"]?.GetValue<string>() == "in_channel", "the thread reply");
+        Assert.Contains("silence 9f8e7d6c…", reply["text"]!.GetValue<string>());
+        var post = Assert.Single(alertmanager.LogEntries);
+        Assert.Equal("/grafana/api/alertmanager/grafana/api/v2/silences", post.RequestMessage.Path);
+        Assert.Equal("Bearer glsa_test_token", post.RequestMessage.Headers!["Authorization"].Single());
+    }
+
+    [Fact]
     public async Task PagerDutyAcknowledgeIsAPutWithTheFromHeaderAndTurnsTheGroupAcknowledged()
     {
         pagerDuty.Given(Request.Create().WithPath("/incidents/PT4KHLK").UsingPut())
