@@ -22,7 +22,7 @@ internal sealed class InteractionQueue
 }
 
 /// <summary>Handles queued clicks, a few at a time, each bounded in time; one failing click never stops the others.</summary>
-internal sealed class InteractionWorker(InteractionQueue queue, ClickHandler handler, ILogger<InteractionWorker> logger) : BackgroundService
+internal sealed class InteractionWorker(InteractionQueue queue, ClickHandler handler, InteractionReplies replies, ILogger<InteractionWorker> logger) : BackgroundService
 {
     private const int Parallelism = 4;
 
@@ -42,6 +42,10 @@ internal sealed class InteractionWorker(InteractionQueue queue, ClickHandler han
                 catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
                 {
                     ActionsLog.ClickFailed(logger, exception, click.Action.ActionId ?? "?");
+                    // Never silently lost: the clicker hears that it failed (on its own short clock: the budget may be spent).
+                    using var tell = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    var why = exception is OperationCanceledException ? "it took longer than " + (int)ClickBudget.TotalSeconds + " s" : "an internal error";
+                    await replies.EphemeralAsync(click.Payload, $"⚠️ The action failed here ({why}); it may not have happened. Check the alert's source.", tell.Token);
                 }
             });
 }

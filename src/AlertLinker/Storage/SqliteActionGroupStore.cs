@@ -18,6 +18,9 @@ internal sealed class SqliteActionGroupStore : IActionGroupStore, IDisposable
     /// <summary>Claims older than this are pruned: Slack retries within seconds and refuses timestamps older than 5 minutes.</summary>
     private static readonly TimeSpan ClaimRetention = TimeSpan.FromDays(1);
 
+    /// <summary>A group no message rendered for this long is forgotten; its old buttons then say so when clicked.</summary>
+    private static readonly TimeSpan GroupRetention = TimeSpan.FromDays(90);
+
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS action_groups (
             id              TEXT    PRIMARY KEY,   -- the short random id a button carries
@@ -37,6 +40,7 @@ internal sealed class SqliteActionGroupStore : IActionGroupStore, IDisposable
             claimed_at INTEGER NOT NULL            -- unix ms
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_action_claims_claimed_at ON action_claims (claimed_at);
+        CREATE INDEX IF NOT EXISTS ix_action_groups_updated_at ON action_groups (updated_at);
         """;
 
     private readonly SqliteConnection _connection;
@@ -122,8 +126,10 @@ internal sealed class SqliteActionGroupStore : IActionGroupStore, IDisposable
             using var transaction = _connection.BeginTransaction();
             using var prune = _connection.CreateCommand();
             prune.Transaction = transaction;
-            prune.CommandText = "DELETE FROM action_claims WHERE claimed_at < $before";
-            prune.Parameters.AddWithValue("$before", (now - ClaimRetention).ToUnixTimeMilliseconds());
+            // Pruned here, where writes are rare (a click), not on the render path.
+            prune.CommandText = "DELETE FROM action_claims WHERE claimed_at < $claims_before; DELETE FROM action_groups WHERE updated_at < $groups_before";
+            prune.Parameters.AddWithValue("$claims_before", (now - ClaimRetention).ToUnixTimeMilliseconds());
+            prune.Parameters.AddWithValue("$groups_before", (now - GroupRetention).ToUnixTimeMilliseconds());
             prune.ExecuteNonQuery();
             using var claim = _connection.CreateCommand();
             claim.Transaction = transaction;

@@ -91,6 +91,18 @@ public sealed class SqliteActionGroupStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task AGroupNotRenderedForNinetyDaysIsForgottenWhenTheNextClickIsClaimed()
+    {
+        using var store = Open();
+        var id = (await store.RegisterAsync(Group(), Labels, CancellationToken.None)).Id;
+        time.Advance(TimeSpan.FromDays(91));
+
+        await store.TryClaimAsync("click|later", time.GetUtcNow(), CancellationToken.None);
+
+        Assert.Null(await store.FindAsync(id, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task AnUnknownIdIsNotFound()
     {
         using var store = Open();
