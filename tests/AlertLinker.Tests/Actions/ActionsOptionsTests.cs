@@ -110,3 +110,19 @@ public sealed class ActionsOptionsTests
         Assert.DoesNotContain(failures, f => f.Contains("pd-secret-value", StringComparison.Ordinal));
     }
 }
+
+public sealed class ActionsStartupTests
+{
+    [Fact]
+    public async Task TheServiceRefusesToStartWithAnAlertmanagerApiUrlButNoSigningSecret()
+    {
+        await using var app = new AlertLinker.Tests.TestSupport.AlertLinkerApp(new Dictionary<string, string?>
+        {
+            ["AlertLinker:Sources:Alertmanager:ApiUrl"] = "http://127.0.0.1:9093/",
+        });
+
+        var failure = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => app.CreateClient());
+
+        Assert.Contains("AlertLinker:Slack:SigningSecret is required", failure.Message);
+    }
+}

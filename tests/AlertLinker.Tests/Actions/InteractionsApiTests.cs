@@ -202,6 +202,24 @@ public sealed class InteractionsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APayloadFormEncodedWithPlusForSpacesIsReadAsSlackMeantIt()
+    {
+        var group = await StoreGroupAsync(AlertmanagerGroup());
+        var payload = SlackClicks.Payload("alertlinker.silence.60", group.Id, ResponseUrl);
+        payload["user"]!["username"] = "road runner";
+        // Slack form-encodes the payload with '+' for spaces (WebUtility.UrlEncode does the same).
+        var body = System.Text.Encoding.UTF8.GetBytes("payload=" + WebUtility.UrlEncode(payload.ToJsonString()));
+        Assert.Contains((byte)'+', body);
+
+        using var request = SlackClicks.Signed(Endpoint, body, DateTimeOffset.UtcNow);
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var post = await Eventually.UntilAsync(() => alertmanager.LogEntries.FirstOrDefault(), Wait, "the silence");
+        Assert.Equal("road runner (slack:U2CERLKJA)", JsonDocument.Parse(post.RequestMessage.Body!).RootElement.GetProperty("createdBy").GetString());
+    }
+
+    [Fact]
     public async Task AfterSilencingTheMessagesRowBecomesUnsilenceAndUnsilenceExpiresTheSilence()
     {
         var group = await StoreGroupAsync(AlertmanagerGroup());
