@@ -85,13 +85,14 @@ internal sealed class AlertmanagerSilences(IHttpClientFactory httpClientFactory)
     private sealed record CreatedSilence(string? SilenceId, JsonElement? Id);
 }
 
-/// <summary>The body of <c>POST /api/v2/silences</c> (postableSilence).</summary>
+/// <summary>The body of <c>POST /api/v2/silences</c> (postableSilence); with <see cref="Id"/>, it updates that silence.</summary>
 internal sealed record NewSilence(
     IReadOnlyList<SilenceMatcher> Matchers,
     DateTimeOffset StartsAt,
     DateTimeOffset EndsAt,
     string CreatedBy,
-    string Comment);
+    string Comment,
+    string? Id = null);
 
 /// <summary>An exact, equal matcher: a silence from a button never matches by regex.</summary>
 internal sealed record SilenceMatcher(string Name, string Value, bool IsRegex = false, bool IsEqual = true);

@@ -107,7 +107,9 @@ internal sealed partial class ClickHandler(
             now,
             now + duration,
             $"{user.Display} (slack:{userId})",
-            $"Silenced from Slack by {user.Display} for {ActionButtons.Duration(duration)}" + (Permalink(payload) is { } link ? ": " + link : ""));
+            $"Silenced from Slack by {user.Display} for {ActionButtons.Duration(duration)}" + (Permalink(payload) is { } link ? ": " + link : ""),
+            // A second click while our silence is active (a message not re-rendered yet, a double click) updates it: one silence per group.
+            group.Silence is { } active && active.EndsAt > now ? active.SilenceId : null);
         var (urls, token) = SilenceTarget(group.Notification.Source);
         var created = await silences.CreateAsync(urls, token, silence, cancellationToken);
         if (!created.Ok)

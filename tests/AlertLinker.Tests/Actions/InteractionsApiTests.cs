@@ -220,6 +220,23 @@ public sealed class InteractionsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ASecondSilenceClickWhileSilencedUpdatesTheSameSilence()
+    {
+        var group = await StoreGroupAsync(AlertmanagerGroup());
+
+        using var first = await ClickAsync(SlackClicks.Payload("alertlinker.silence.60", group.Id, ResponseUrl, actionTs: "1548426417.000010"));
+        await ResponseAsync(p => p["text"]?.GetValue<string>().StartsWith("🔕 Silenced for 1 h", StringComparison.Ordinal) == true, "the first reply");
+        using var second = await ClickAsync(SlackClicks.Payload("alertlinker.silence.1440", group.Id, ResponseUrl, actionTs: "1548426417.000011"));
+        await ResponseAsync(p => p["text"]?.GetValue<string>().StartsWith("🔕 Silenced for 24 h", StringComparison.Ordinal) == true, "the second reply");
+
+        var bodies = alertmanager.LogEntries.Where(e => e.RequestMessage.Path == "/api/v2/silences")
+            .Select(e => JsonDocument.Parse(e.RequestMessage.Body!).RootElement).ToList();
+        Assert.Equal(2, bodies.Count);
+        Assert.False(bodies[0].TryGetProperty("id", out _));
+        Assert.Equal("1a2b3c4d-5e6f-4a1b-9c8d-0123456789ab", bodies[1].GetProperty("id").GetString());
+    }
+
+    [Fact]
     public async Task AfterSilencingTheMessagesRowBecomesUnsilenceAndUnsilenceExpiresTheSilence()
     {
         var group = await StoreGroupAsync(AlertmanagerGroup());

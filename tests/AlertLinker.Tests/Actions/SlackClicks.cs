@@ -26,7 +26,7 @@ internal static class SlackClicks
         ["trigger_id"] = "398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c",
         ["team"] = new JsonObject { ["id"] = "T1DC2JH3J", ["domain"] = "testteamnow" },
         ["channel"] = new JsonObject { ["id"] = Channel, ["name"] = "alerts" },
-        ["message"] = message ?? new JsonObject
+        ["message"] = message?.DeepClone() ?? new JsonObject
         {
             ["type"] = "message",
             ["ts"] = MessageTs,

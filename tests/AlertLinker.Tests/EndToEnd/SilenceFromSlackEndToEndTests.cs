@@ -16,7 +16,8 @@ namespace AlertLinker.Tests.EndToEnd;
 /// Acting from Slack with the real binaries: a Prometheus rule fires, the real Alertmanager notifies the service, the
 /// Slack message carries the silence buttons, a signed block_actions click for "4 h" arrives, and the real
 /// Alertmanager then holds an active silence with the alert's labels as matchers, the clicking user as createdBy and
-/// an end 4 h away; Slack's thread says who silenced it, and a replayed click makes no second silence.
+/// an end 4 h away; Slack's thread says who silenced it, a replayed click makes no second silence, a "24 h" click
+/// while silenced extends the same silence, and Unsilence expires it.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 [Trait("Category", "EndToEnd")]
@@ -130,6 +131,33 @@ public sealed class SilenceFromSlackEndToEndTests(ITestOutputHelper output)
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         await Task.Delay(TimeSpan.FromSeconds(2), ct);
         Assert.Single(await SilencesAsync(http, stack.AlertmanagerUrl, ct));
+
+        // Another click, "24 h", while silenced (a message not re-rendered yet): the one silence now lasts 24 h.
+        var longer = SlackClicks.Body(SlackClicks.Payload(ActionButtons.SilencePrefix + "1440", groupId, responseUrl, slackMessage, actionTs: "1548426417.999999"));
+        var longerAt = DateTimeOffset.UtcNow;
+        using (var click = SlackClicks.Signed(endpoint, longer, longerAt))
+        using (var answer = await http.SendAsync(click, ct))
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var extended = await BoundedWait.GetAsync(
+            "the silence lasting 24 h",
+            Overall - clock.Elapsed,
+            async token => (await SilencesAsync(http, stack.AlertmanagerUrl, token))
+                .Where(s => s.GetProperty("status").GetProperty("state").GetString() == "active" && s.GetProperty("endsAt").GetDateTimeOffset() > longerAt.AddHours(23))
+                .ToList() is { Count: > 0 } found ? found : null,
+            Diagnostics, ct);
+        Assert.InRange(Assert.Single(extended).GetProperty("endsAt").GetDateTimeOffset(), longerAt.AddHours(24).AddMinutes(-1), longerAt.AddHours(24).AddMinutes(1));
+        Assert.Single(await SilencesAsync(http, stack.AlertmanagerUrl, ct), s => s.GetProperty("status").GetProperty("state").GetString() == "active");
+
+        // Unsilence expires it in the real Alertmanager.
+        var unsilence = SlackClicks.Body(SlackClicks.Payload(ActionButtons.Unsilence, groupId, responseUrl, slackMessage, actionTs: "1548426418.000001"));
+        using (var click = SlackClicks.Signed(endpoint, unsilence, DateTimeOffset.UtcNow))
+        using (var answer = await http.SendAsync(click, ct))
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        await BoundedWait.GetAsync(
+            "the silence expired by Unsilence",
+            Overall - clock.Elapsed,
+            async token => (await SilencesAsync(http, stack.AlertmanagerUrl, token)).All(s => s.GetProperty("status").GetProperty("state").GetString() == "expired") ? "expired" : null,
+            Diagnostics, ct);
         output.WriteLine($"passed after {clock.Elapsed.TotalSeconds:0.0} s");
     }
 
