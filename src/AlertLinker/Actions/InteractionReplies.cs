@@ -49,6 +49,8 @@ internal sealed class InteractionReplies(IHttpClientFactory httpClientFactory, I
         foreach (var attachment in (message["attachments"] as JsonArray ?? []).OfType<JsonObject>())
         {
             replaced |= Replace(attachment["blocks"] as JsonArray, rowId, row);
+            // Slack hands back its own attachment id; it is not ours to send.
+            attachment.Remove("id");
             // Slack hands the colour back without its '#', and chat.update wants it with.
             if (attachment["color"]?.GetValue<string>() is { Length: 6 } colour && !colour.StartsWith('#'))
                 attachment["color"] = "#" + colour;

@@ -88,9 +88,11 @@ public sealed class SilenceFromSlackEndToEndTests(ITestOutputHelper output)
         var body = SlackClicks.Body(SlackClicks.Payload(SilenceFourHours, groupId, responseUrl, slackMessage));
         var clickedAt = DateTimeOffset.UtcNow;
         var endpoint = new Uri(service.BaseUrl, "slack/interactions");
+        var sinceClick = Stopwatch.StartNew();
         using (var click = SlackClicks.Signed(endpoint, body, clickedAt))
         using (var answer = await http.SendAsync(click, ct))
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        output.WriteLine($"Slack's 200 after {sinceClick.Elapsed.TotalMilliseconds:0} ms");
 
         // The real Alertmanager now holds the silence.
         var active = await BoundedWait.GetAsync(
@@ -99,7 +101,7 @@ public sealed class SilenceFromSlackEndToEndTests(ITestOutputHelper output)
             async token => (await SilencesAsync(http, stack.AlertmanagerUrl, token)).Where(s => s.GetProperty("status").GetProperty("state").GetString() == "active").ToList() is { Count: > 0 } found ? found : null,
             Diagnostics, ct);
         var silence = Assert.Single(active);
-        output.WriteLine($"silence after {clock.Elapsed.TotalSeconds:0.0} s: {silence}");
+        output.WriteLine($"silence in Alertmanager {sinceClick.Elapsed.TotalMilliseconds:0} ms after the click: {silence}");
         var matchers = silence.GetProperty("matchers").EnumerateArray()
             .ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("value").GetString()!);
         Assert.Equal(labels.OrderBy(l => l.Key), matchers.OrderBy(m => m.Key));
