@@ -385,7 +385,6 @@ public sealed class InteractionsApiTests : IAsyncLifetime
         pagerDuty.Given(Request.Create().WithPath("/incidents/PT4KHLK").UsingPut())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody("""{"incident":{"id":"PT4KHLK","type":"incident","summary":"[#1234] Checkout is down","status":"acknowledged"}}"""));
-        await StoreGroupAsync(Incident("pagerduty", "PT4KHLK"));
         var group = await StoreGroupAsync(Incident("pagerduty", "PT4KHLK"));
 
         using var response = await ClickAsync(SlackClicks.Payload("alertlinker.acknowledge", group.Id, ResponseUrl));
