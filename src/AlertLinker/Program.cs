@@ -1,3 +1,4 @@
+using AlertLinker.Actions;
 using AlertLinker.Backends;
 using AlertLinker.Backends.Logs;
 using AlertLinker.Operability;
@@ -31,12 +32,15 @@ builder.Services.AddSlack();
 builder.Services.AddAlertPipeline();
 builder.Services.AddDeliveryWorker();
 builder.Services.AddPreview();
+builder.Services.AddActionGroupStore();
+builder.Services.AddActions(); // after AddSlack: wraps the sink
 
 var app = builder.Build();
 
 app.UseOperability();
 app.MapWebhooks();
 app.MapPreview();
+app.MapSlackInteractions();
 app.MapOperability();
 
 app.Run();

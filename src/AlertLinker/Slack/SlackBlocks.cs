@@ -29,6 +29,7 @@ internal sealed record TextObject(string Type, string Text, bool? Emoji = null, 
 [JsonDerivedType(typeof(SectionBlock), "section")]
 [JsonDerivedType(typeof(ContextBlock), "context")]
 [JsonDerivedType(typeof(DividerBlock), "divider")]
+[JsonDerivedType(typeof(ActionsBlock), "actions")]
 internal abstract record SlackBlock
 {
     public abstract IEnumerable<TextObject> TextObjects();
@@ -52,6 +53,22 @@ internal sealed record ContextBlock(IReadOnlyList<TextObject> Elements) : SlackB
 internal sealed record DividerBlock : SlackBlock
 {
     public override IEnumerable<TextObject> TextObjects() => [];
+}
+
+/// <summary>
+/// A row of buttons (https://docs.slack.dev/reference/block-kit/blocks/actions-block): at most 25 elements, button text
+/// ≤ 75 characters, value ≤ 2000, action_id ≤ 255. Built by <c>SlackActionRow</c> from what Actions/ offers.
+/// </summary>
+internal sealed record ActionsBlock(string BlockId, IReadOnlyList<ButtonElement> Elements) : SlackBlock
+{
+    public override IEnumerable<TextObject> TextObjects() => Elements.Select(e => e.Text);
+}
+
+/// <summary>A button element; <see cref="Style"/> null is Slack's default look.</summary>
+internal sealed record ButtonElement(TextObject Text, string ActionId, string Value, string? Style)
+{
+    [JsonPropertyOrder(-1)]
+    public string Type => "button";
 }
 
 /// <summary>The JSON shape Slack expects: snake_case, no nulls, non-ASCII left readable (dry-run logs are read by people).</summary>

@@ -19,7 +19,7 @@ namespace AlertLinker.Slack;
 /// each, then counted ("…and N more alerts"). All untrusted text goes through <see cref="SlackText"/>.
 /// Each exemplar trace line carries its log links when <c>AlertLinker:LogLinks</c> configures any.
 /// </remarks>
-internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null)
+internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMessageActions? actions = null)
 {
     // Per-piece caps, chosen so that one fully detailed alert always fits the message budget.
     private const int MaxAlertTitleLength = 200;
@@ -52,7 +52,10 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null)
             .OrderBy(a => a.Alert.Status == AlertStatus.Resolved ? 1 : 0) // firing first; stable otherwise
             .ToList();
         var cuts = new List<string>();
-        var message = new Budget(SlackText.MaxBlocks - ReservedBlocks, SlackText.MaxTotalTextLength - ReservedChars);
+        // Actions/ hook: buttons back to the source (silence, acknowledge), kept room for and added above the footer.
+        var actionBlocks = SlackActionRow.For(actions?.For(notification));
+        var actionChars = actionBlocks.Sum(b => b.TextObjects().Sum(t => t.Text.Length));
+        var message = new Budget(SlackText.MaxBlocks - ReservedBlocks - actionBlocks.Count, SlackText.MaxTotalTextLength - ReservedChars - actionChars);
 
         var title = Title(enriched);
         message.Add(new HeaderBlock(TextObject.Plain(Fit(title, SlackText.MaxHeaderLength, "header", cuts))));
@@ -119,6 +122,9 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null)
             }
             message.Add(new SectionBlock(TextObject.Mrkdwn(more.ToString())));
         }
+        message.Release(actionBlocks.Count, actionChars);
+        foreach (var block in actionBlocks)
+            message.Add(block);
         message.Add(Footer(notification));
 
         return new SlackMessage(Fallback(title, enriched, cuts), message.Blocks, cuts);
