@@ -1,5 +1,6 @@
 using AlertLinker.Backends;
 using AlertLinker.Backends.Logs;
+using AlertLinker.Configuration;
 using AlertLinker.Operability;
 using AlertLinker.Pipeline;
 using AlertLinker.Preview;
@@ -16,6 +17,9 @@ using AlertLinker.Storage;
 // `AlertLinker templates check [DIR]`: the same template validation as start-up, offline, for template authors' CI.
 if (args is ["templates", "check", ..])
     return RunbookTemplateCheck.Run(args.ElementAtOrDefault(2), Console.Out);
+
+// Durations may be written 5s, 250ms, 2m as well as 00:00:05; must precede any binding.
+HumaneDuration.Register();
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -37,6 +41,10 @@ builder.Services.AddDeliveryWorker();
 builder.Services.AddPreview();
 
 var app = builder.Build();
+
+// Every configuration problem at once, one line each, exit code 2; never a stack trace.
+if (ConfigurationCheck.Run(app.Services, builder.Services, builder.Configuration, Console.Error) is var check and not 0)
+    return check;
 
 app.UseOperability();
 app.MapAlertmanagerWebhook();

@@ -29,4 +29,17 @@ public sealed class PrometheusExemplarsOptions : BackendOptions
         if (TraceIdLabels?.Any(string.IsNullOrWhiteSpace) == true)
             yield return "TraceIdLabels must not contain empty names (leave it out for the defaults trace_id, traceID, traceId)";
     }
+
+    public override IEnumerable<string> ValidateReferences(IReadOnlyDictionary<string, string?> configured)
+    {
+        if (string.IsNullOrWhiteSpace(TraceBackend))
+            yield break;
+        var viewers = configured.Where(b => !string.Equals(b.Value, PrometheusExemplarsBackend.TypeName, StringComparison.OrdinalIgnoreCase))
+            .Select(b => b.Key).Order(StringComparer.OrdinalIgnoreCase).ToList();
+        var write = viewers.Count == 0 ? "configure a tracing backend (Jaeger, Tempo…) and name it here" : $"write one of: {string.Join(", ", viewers)}";
+        if (!configured.TryGetValue(TraceBackend, out var type))
+            yield return $"TraceBackend is '{TraceBackend}', but there is no AlertLinker:Backends:{TraceBackend}; {write}";
+        else if (string.Equals(type, PrometheusExemplarsBackend.TypeName, StringComparison.OrdinalIgnoreCase))
+            yield return $"TraceBackend is '{TraceBackend}', a {type} backend, which has no trace view; {write}";
+    }
 }
