@@ -1,6 +1,7 @@
 using AlertLinker.Runbooks;
 using AlertLinker.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
 
@@ -10,7 +11,8 @@ public static class OperabilityRegistration
 {
     public static IServiceCollection AddOperability(this IServiceCollection services)
     {
-        services.AddSingleton(TimeProvider.System);
+        // Every stage that reads the clock asks for it with TryAdd: one registration, which a test may replace.
+        services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<AlertLinkerMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
