@@ -28,6 +28,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     ContentRootPath = AppContext.BaseDirectory,
 });
 
+builder.AddReadableLogs();
 builder.Services.AddOperability();
 builder.Services.AddSources();
 builder.Services.AddAlertStore();

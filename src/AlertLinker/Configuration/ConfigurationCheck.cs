@@ -31,6 +31,9 @@ public static partial class ConfigurationCheck
         var problems = Problems(services, registrations, badValues);
         if (problems.Count == 0)
             return 0;
+        // Flushes the console logger's queue (the warnings above) before the process ends.
+        if (services is IAsyncDisposable disposable)
+            disposable.DisposeAsync().AsTask().GetAwaiter().GetResult();
         error.WriteLine($"AlertLinker cannot start: {problems.Count} configuration problem{(problems.Count == 1 ? "" : "s")} (fix them in appsettings.json or the AlertLinker__… environment variables):");
         foreach (var problem in problems)
             error.WriteLine("  " + problem);

@@ -9,6 +9,37 @@ namespace AlertLinker.Operability;
 
 public static class OperabilityRegistration
 {
+    /// <summary>
+    /// Logging defaults a person can read: one line per entry with a UTC timestamp, and the chatty categories of
+    /// failing calls (Polly's resilience events, HttpClient's request lines) quiet, so a backend that is down is one
+    /// warning line, not a stack trace. They sit below every other configuration source: appsettings, environment
+    /// variables and arguments override any of them (<c>Logging__Console__FormatterName=json</c> for log pipelines).
+    /// </summary>
+    public static WebApplicationBuilder AddReadableLogs(this WebApplicationBuilder builder)
+    {
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = LogDefaults,
+        });
+        // Unless configured: the simple formatter needs the space before the level, JSON's timestamp is a value.
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.SimpleConsoleFormatterOptions>(o => o.TimestampFormat ??= "yyyy-MM-ddTHH:mm:ss.fffZ ");
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.JsonConsoleFormatterOptions>(o => o.TimestampFormat ??= "yyyy-MM-ddTHH:mm:ss.fffZ");
+        return builder;
+    }
+
+    internal static readonly IReadOnlyDictionary<string, string?> LogDefaults = new Dictionary<string, string?>
+    {
+        // Named, or the console logger falls back to its deprecated options and drops these formatter options.
+        ["Logging:Console:FormatterName"] = "simple",
+        ["Logging:Console:FormatterOptions:UseUtcTimestamp"] = "true",
+        ["Logging:Console:FormatterOptions:SingleLine"] = "true",
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+        // Polly logs every failed attempt and circuit change with the exception; the enricher's line says it once.
+        ["Logging:LogLevel:Polly"] = "Critical",
+    };
+
     public static IServiceCollection AddOperability(this IServiceCollection services)
     {
         // Every stage that reads the clock asks for it with TryAdd: one registration, which a test may replace.

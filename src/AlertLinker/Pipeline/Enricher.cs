@@ -73,7 +73,9 @@ public sealed partial class Enricher(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogFailed(ex, backend.Name, ex.GetType().Name);
+            // One line with the reason; the stack trace only at Debug (a backend being down is not a bug here).
+            LogFailed(backend.Name, Describe(ex));
+            LogFailedDetail(ex, backend.Name);
             return new BackendSection(backend.Name, backend.Type, links, [], BackendOutcome.Failed,
                 $"{backend.Name} search failed ({Describe(ex)}); links only.");
         }
@@ -104,7 +106,7 @@ public sealed partial class Enricher(
             }
             catch (Exception ex) when (!caller.IsCancellationRequested)
             {
-                LogTraceFetchFailed(backend.Name, exemplar.TraceId, ex.GetType().Name);
+                LogTraceFetchFailed(backend.Name, exemplar.TraceId, Describe(ex));
                 break;
             }
         }
@@ -130,20 +132,26 @@ public sealed partial class Enricher(
     {
         Refit.ApiException api => $"HTTP {(int)api.StatusCode}",
         HttpRequestException { StatusCode: { } status } => $"HTTP {(int)status}",
+        HttpRequestException { InnerException: System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused } } => "connection refused",
+        HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => "host name not found",
         HttpRequestException => "connection failed",
         Polly.CircuitBreaker.BrokenCircuitException => "circuit open after repeated failures",
         Polly.Timeout.TimeoutRejectedException => "request timed out",
+        { InnerException: { } inner } when inner is HttpRequestException or Polly.ExecutionRejectedException => Describe(inner),
         _ => ex.GetType().Name,
     };
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Backend {Backend} did not answer within the {BudgetMs:0} ms budget; its section has links only")]
     private partial void LogTimedOut(string backend, double budgetMs);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Backend {Backend} search failed ({ErrorType}); its section has links only")]
-    private partial void LogFailed(Exception exception, string backend, string errorType);
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Backend {Backend} search failed ({Reason}); its section has links only")]
+    private partial void LogFailed(string backend, string reason);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Backend {Backend}: trace {TraceId} could not be fetched for analysis ({ErrorType}); exemplars kept")]
-    private partial void LogTraceFetchFailed(string backend, string traceId, string errorType);
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Debug, Message = "Backend {Backend} search failed")]
+    private partial void LogFailedDetail(Exception exception, string backend);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Backend {Backend}: trace {TraceId} could not be fetched for analysis ({Reason}); exemplars kept")]
+    private partial void LogTraceFetchFailed(string backend, string traceId, string reason);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Backend {Backend} could not build its links")]
     private partial void LogLinksFailed(Exception exception, string backend);

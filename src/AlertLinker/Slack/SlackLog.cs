@@ -30,8 +30,11 @@ internal static partial class SlackLog
     [LoggerMessage(7008, LogLevel.Warning, "AlertLinker:Slack:Channel is '{Channel}', a channel name: posting works, but write the channel ID (C… or G…, channel details → About) so a renamed channel keeps working")]
     public static partial void ChannelByName(ILogger logger, string channel);
 
-    [LoggerMessage(7010, LogLevel.Information, "Slack dry run: would {Action} in {Channel}: {Text}\n{Request}")]
-    public static partial void DryRun(ILogger logger, string action, string channel, string text, string request);
+    [LoggerMessage(7010, LogLevel.Information, "Slack dry run: would {Action} in {Channel}: {Text}\n{Message}")]
+    public static partial void DryRun(ILogger logger, string action, string channel, string text, string message);
+
+    [LoggerMessage(7009, LogLevel.Debug, "Slack dry run: the {Action} request as JSON: {Request}")]
+    public static partial void DryRunJson(ILogger logger, string action, string request);
 
     [LoggerMessage(7011, LogLevel.Information, "Slack message for group {GroupKey} posted to {Channel} as {Ts}")]
     public static partial void Posted(ILogger logger, string groupKey, string? channel, string? ts);

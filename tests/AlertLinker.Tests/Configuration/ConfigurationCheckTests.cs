@@ -61,7 +61,9 @@ public sealed class ConfigurationCheckTests
         Assert.Contains("  AlertLinker:Slack:Routes:0:Channel is '#payments'; write the channel ID", exit.Stderr, StringComparison.Ordinal);
         Assert.Contains("7 configuration problems", exit.Stderr, StringComparison.Ordinal);
         // A typo is a warning (the service would start with it), named with the key it most resembles.
-        Assert.Contains("AlertLinker:Sources:Alertmanager:BearerTokn is not read by AlertLinker (did you mean AlertLinker:Sources:Alertmanager:BearerToken?)", exit.All, StringComparison.Ordinal);
+        // One line, with a UTC timestamp (the default console format).
+        Assert.Matches(@"(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z warn: AlertLinker\.Configuration\.ConfigurationCheck\[9001\] "
+            + @"Configuration key AlertLinker:Sources:Alertmanager:BearerTokn is not read by AlertLinker \(did you mean AlertLinker:Sources:Alertmanager:BearerToken\?\)$", exit.Stdout);
         Assert.DoesNotContain("my-token", exit.All, StringComparison.Ordinal);
         Assert.DoesNotMatch(@"\n\s+at \S+\(", exit.All);
     }
