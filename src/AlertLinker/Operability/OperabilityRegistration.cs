@@ -50,6 +50,7 @@ public static class OperabilityRegistration
             .AddMeter(AlertLinkerMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http")
             .AddPrometheusExporter());
         services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestHandler>();
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
             .AddCheck<RunbooksHealthCheck>("runbooks", tags: ["ready"]);
