@@ -29,7 +29,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 });
 
 builder.AddReadableLogs();
-builder.Services.AddOperability();
+builder.Services.AddOperability(builder.Configuration);
 builder.Services.AddSources();
 builder.Services.AddAlertStore();
 builder.Services.AddAlertResolution();

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace AlertLinker.Operability;
 
@@ -21,6 +23,8 @@ public static class OperabilityRegistration
         {
             InitialData = LogDefaults,
         });
+        // trace_id and span_id of the current span in every line's scope (JSON with IncludeScopes shows them).
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         // Unless configured: the simple formatter needs the space before the level, JSON's timestamp is a value.
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.SimpleConsoleFormatterOptions>(o => o.TimestampFormat ??= "yyyy-MM-ddTHH:mm:ss.fffZ ");
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.JsonConsoleFormatterOptions>(o => o.TimestampFormat ??= "yyyy-MM-ddTHH:mm:ss.fffZ");
@@ -40,15 +44,33 @@ public static class OperabilityRegistration
         ["Logging:LogLevel:Polly"] = "Critical",
     };
 
-    public static IServiceCollection AddOperability(this IServiceCollection services)
+    public static IServiceCollection AddOperability(this IServiceCollection services, IConfiguration? configuration = null)
     {
         // Every stage that reads the clock asks for it with TryAdd: one registration, which a test may replace.
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<AlertLinkerMetrics>();
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(AlertLinkerMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http")
-            .AddPrometheusExporter());
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(TelemetryOptions.ServiceName))
+            .WithMetrics(metrics => metrics
+                .AddMeter(AlertLinkerMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http")
+                .AddPrometheusExporter());
+        if (configuration?.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() is { OtlpEndpoint: { } endpoint } tracing)
+        {
+            telemetry.WithTracing(traces => traces
+                .AddSource(AlertLinkerActivity.SourceName)
+                // Probes and scrapes every few seconds would bury the alerts' traces.
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsProbe(context.Request.Path))
+                .AddHttpClientInstrumentation()
+                .AddOtlpExporter(otlp =>
+                {
+                    otlp.Endpoint = endpoint;
+                    otlp.Protocol = tracing.OtlpProtocol == OtlpProtocol.HttpProtobuf
+                        ? OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf
+                        : OpenTelemetry.Exporter.OtlpExportProtocol.Grpc;
+                }));
+        }
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName);
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestHandler>();
         services.AddHealthChecks()
@@ -62,6 +84,9 @@ public static class OperabilityRegistration
         }));
         return services;
     }
+
+    private static bool IsProbe(PathString path) =>
+        path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/metrics");
 
     public static WebApplication UseOperability(this WebApplication app)
     {

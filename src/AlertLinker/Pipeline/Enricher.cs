@@ -20,6 +20,8 @@ public sealed partial class Enricher(
 {
     public async Task<IReadOnlyList<BackendSection>> EnrichAsync(ResolvedAlert alert, CancellationToken cancellationToken)
     {
+        using var activity = AlertLinkerActivity.Source.StartActivity("enrich");
+        activity?.SetTag("alertlinker.service", alert.Service);
         using var budget = new CancellationTokenSource(options.Value.Budget, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
         var sections = await Task.WhenAll(backends.All.Select(b => EnrichOneAsync(b, alert, linked.Token, cancellationToken)));
@@ -29,9 +31,15 @@ public sealed partial class Enricher(
     private async Task<BackendSection> EnrichOneAsync(
         ITraceBackend backend, ResolvedAlert alert, CancellationToken budgeted, CancellationToken caller)
     {
+        using var activity = AlertLinkerActivity.Source.StartActivity("backend " + backend.Name);
+        activity?.SetTag("alertlinker.backend", backend.Name);
+        activity?.SetTag("alertlinker.backend.type", backend.Type);
         var started = time.GetTimestamp();
         var section = await SearchAsync(backend, alert, budgeted, caller);
         metrics.BackendSearch(backend.Name, section.Outcome, time.GetElapsedTime(started));
+        activity?.SetTag("alertlinker.outcome", AlertLinkerMetrics.Label(section.Outcome));
+        if (section.Outcome is BackendOutcome.Failed or BackendOutcome.TimedOut)
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, section.Note);
         return section;
     }
 

@@ -48,6 +48,8 @@ internal sealed class SlackWebApiChat(
 
     private async Task<SlackCall> CallAsync(Func<Task<IApiResponse<SlackApiResponse>>> call, string channel, CancellationToken cancellationToken)
     {
+        using var activity = AlertLinkerActivity.Source.StartActivity("slack call");
+        activity?.SetTag("alertlinker.slack.channel", channel);
         try
         {
             using var response = await call();

@@ -15,6 +15,8 @@ internal sealed partial class WebhookIntake(IAlertStore store, AlertLinkerMetric
 {
     public async Task<IResult> AcceptAsync(AlertNotification notification, CancellationToken cancellationToken)
     {
+        using var activity = AlertLinkerActivity.Source.StartActivity("accept");
+        activity?.SetTag("alertlinker.source", notification.Source);
         AcceptResult result;
         try
         {
