@@ -104,11 +104,7 @@ public static partial class ConfigurationCheck
     {
         var section = type.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() as string;
         if (DataAnnotation().Match(failure) is { Success: true } m)
-        {
-            var member = m.Groups["member"].Value;
-            var message = m.Groups["message"].Value;
-            return section is null ? $"{member}: {message}" : $"{section}:{member}: {message}";
-        }
+            return Field(type, section, m.Groups["member"].Value, m.Groups["message"].Value);
         if (failure.StartsWith(ConfigurationKeys.Root + ":", StringComparison.OrdinalIgnoreCase) || section is null)
             return failure;
         if (Member().Match(failure) is { Success: true } g)
@@ -116,9 +112,21 @@ public static partial class ConfigurationCheck
             var message = g.Groups["message"].Value;
             return message.StartsWith(ConfigurationKeys.Root + ":", StringComparison.OrdinalIgnoreCase)
                 ? message
-                : $"{section}:{g.Groups["member"].Value}: {message}";
+                : Field(type, section, g.Groups["member"].Value, message);
         }
         return $"{section}: {failure}";
+    }
+
+    /// <summary>"The field [T.]Pad must be between …" of key K becomes "K must be between …"; other messages follow the key.</summary>
+    private static string Field(Type type, string? section, string member, string message)
+    {
+        var key = section is null ? member : $"{section}:{member}";
+        foreach (var field in new[] { $"The field {type.Name}.{member} ", $"The field {member} " })
+        {
+            if (message.StartsWith(field, StringComparison.Ordinal))
+                return $"{key} {message[field.Length..]}";
+        }
+        return $"{key}: {message}";
     }
 
     // ValidateDataAnnotations: "DataAnnotation validation failed for 'T' members: 'M' with the error: 'E'."
