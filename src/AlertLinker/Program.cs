@@ -1,6 +1,7 @@
 using AlertLinker.Actions;
 using AlertLinker.Backends;
 using AlertLinker.Backends.Logs;
+using AlertLinker.Configuration;
 using AlertLinker.Operability;
 using AlertLinker.Pipeline;
 using AlertLinker.Preview;
@@ -14,6 +15,9 @@ using AlertLinker.Storage;
 if (args is ["templates", "check", ..])
     return RunbookTemplateCheck.Run(args.ElementAtOrDefault(2), Console.Out);
 
+// Durations may be written 5s, 250ms, 2m as well as 00:00:05; must precede any binding.
+HumaneDuration.Register();
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
     Args = args,
@@ -21,7 +25,8 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     ContentRootPath = AppContext.BaseDirectory,
 });
 
-builder.Services.AddOperability();
+builder.AddReadableLogs();
+builder.Services.AddOperability(builder.Configuration);
 builder.Services.AddSources();
 builder.Services.AddAlertStore();
 builder.Services.AddAlertResolution();
@@ -36,6 +41,10 @@ builder.Services.AddActionGroupStore();
 builder.Services.AddActions(); // after AddSlack: wraps the sink
 
 var app = builder.Build();
+
+// Every configuration problem at once, one line each, exit code 2; never a stack trace.
+if (ConfigurationCheck.Run(app.Services, builder.Services, builder.Configuration, Console.Error) is var check and not 0)
+    return check;
 
 app.UseOperability();
 app.MapWebhooks();

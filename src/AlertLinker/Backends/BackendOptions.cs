@@ -32,6 +32,12 @@ public class BackendOptions
             yield return $"UiUrl must be an absolute http(s) URL, got '{UiUrl}'";
     }
 
+    /// <summary>
+    /// Checks of keys that name other backend entries (<paramref name="configured"/>: every entry under
+    /// <c>AlertLinker:Backends</c>, this one included, with its Type), so a typo fails at start-up rather than at the first alert.
+    /// </summary>
+    public virtual IEnumerable<string> ValidateReferences(IReadOnlyDictionary<string, string?> configured) => [];
+
     /// <summary>The UI base: UiUrl, else ApiUrl.</summary>
     public Uri UiBase => UiUrl ?? ApiUrl ?? throw new InvalidOperationException("validated options have an ApiUrl");
 }

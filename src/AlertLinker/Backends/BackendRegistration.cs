@@ -21,18 +21,20 @@ namespace AlertLinker.Backends;
 /// </summary>
 internal sealed record BackendType(
     string Name,
-    Action<IServiceCollection, string, IConfigurationSection> Register)
+    Type OptionsType,
+    Action<IServiceCollection, string, IConfigurationSection, IReadOnlyDictionary<string, string?>> Register)
 {
     public static BackendType Of<TOptions, TApi, TBackend>(
         string name, Func<IConfigurationSection, IEnumerable<(string Key, string? Value)>>? defaults = null)
         where TOptions : BackendOptions, new()
         where TApi : class
         where TBackend : ITraceBackend =>
-        new(name, (services, instance, section) => BackendRegistration.AddBackend<TOptions, TApi>(
+        new(name, typeof(TOptions), (services, instance, section, configured) => BackendRegistration.AddBackend<TOptions, TApi>(
             services,
             instance,
             defaults is null ? section : SectionDefaults.With(section, defaults(section)),
-            (sp, options, api) => ActivatorUtilities.CreateInstance<TBackend>(sp, instance, api, options)));
+            (sp, options, api) => ActivatorUtilities.CreateInstance<TBackend>(sp, instance, api, options),
+            configured));
 }
 
 public static class BackendRegistration
@@ -53,19 +55,49 @@ public static class BackendRegistration
             _ => [("ApiUrl", HoneycombOptions.DefaultApiUrl), ("UiUrl", HoneycombOptions.DefaultUiUrl)]),
     ];
 
+    /// <summary>The type names <c>Type</c> may have.</summary>
+    public static IReadOnlyList<string> TypeNames => [.. Types.Select(t => t.Name)];
+
+    /// <summary>The options class of a backend type (for the start-up check of configuration keys), or null when unknown.</summary>
+    public static Type? OptionsTypeOf(string? typeName) =>
+        Types.FirstOrDefault(t => string.Equals(t.Name, typeName, StringComparison.OrdinalIgnoreCase))?.OptionsType;
+
+    /// <summary>
+    /// Registers every configured backend. A section with problems registers no backend but its problems, as a
+    /// failing validation of <see cref="BackendOptions"/> (checked on start, with all other options), so
+    /// that every mistake of every section is reported together instead of the first one stopping registration.
+    /// </summary>
     public static IServiceCollection AddTraceBackends(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        foreach (var section in configuration.GetSection(SectionName).GetChildren())
+        var sections = configuration.GetSection(SectionName).GetChildren().ToList();
+        var configured = sections.ToDictionary(s => s.Key, s => s["Type"], StringComparer.OrdinalIgnoreCase);
+        foreach (var section in sections)
         {
             var typeName = section["Type"];
-            var type = Types.FirstOrDefault(t => string.Equals(t.Name, typeName, StringComparison.OrdinalIgnoreCase))
-                ?? throw new OptionsValidationException(section.Path, typeof(BackendOptions),
-                    [$"{section.Path}:Type is '{typeName}'; it must be one of: {string.Join(", ", Types.Select(t => t.Name))}"]);
-            type.Register(services, section.Key, section);
+            var type = Types.FirstOrDefault(t => string.Equals(t.Name, typeName, StringComparison.OrdinalIgnoreCase));
+            if (type is null)
+            {
+                Reject(services, [string.IsNullOrWhiteSpace(typeName)
+                    ? $"{section.Path}:Type is missing; set it to one of: {string.Join(", ", TypeNames)}"
+                    : $"{section.Path}:Type is '{typeName}'; it must be one of: {string.Join(", ", TypeNames)}"]);
+                continue;
+            }
+            type.Register(services, section.Key, section, configured);
         }
         services.AddSingleton<BackendDirectory>();
         return services;
+    }
+
+    /// <summary>
+    /// The problems of one backend section, as failing validations of (unnamed) <see cref="BackendOptions"/>: checked
+    /// on start (ValidateOnStart and the start-up check) together with every other section's problems.
+    /// </summary>
+    private static void Reject(IServiceCollection services, IReadOnlyList<string> problems)
+    {
+        services.AddOptions<BackendOptions>().ValidateOnStart();
+        foreach (var problem in problems)
+            services.AddSingleton<IValidateOptions<BackendOptions>>(new ValidateOptions<BackendOptions>(Options.DefaultName, _ => false, problem));
     }
 
     /// <summary>
@@ -76,12 +108,28 @@ public static class BackendRegistration
         IServiceCollection services,
         string name,
         IConfigurationSection section,
-        Func<IServiceProvider, TOptions, TApi, ITraceBackend> create)
+        Func<IServiceProvider, TOptions, TApi, ITraceBackend> create,
+        IReadOnlyDictionary<string, string?> configured)
         where TOptions : BackendOptions, new()
         where TApi : class
     {
-        var options = section.Get<TOptions>() ?? new TOptions();
-        ValidateOrThrow(section.Path, options);
+        TOptions options;
+        try
+        {
+            options = section.Get<TOptions>() ?? new TOptions();
+        }
+        catch (InvalidOperationException e)
+        {
+            // A value the binder cannot convert ('5 secs' for a duration): its message names the key, the inner one why.
+            Reject(services, [e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message]);
+            return;
+        }
+        var problems = Problems(section.Path, options, configured);
+        if (problems.Count > 0)
+        {
+            Reject(services, problems);
+            return;
+        }
 
         var clientName = "backend:" + name;
         services.AddHttpClient(clientName, client =>
@@ -104,15 +152,29 @@ public static class BackendRegistration
         });
     }
 
-    internal static void ValidateOrThrow(string path, BackendOptions options)
+    /// <summary>
+    /// Every problem of one section, each naming its full key (<c>AlertLinker:Backends:tempo:DatasourceUid is required…</c>):
+    /// attribute checks, the type's own checks, and references to other backends.
+    /// </summary>
+    internal static IReadOnlyList<string> Problems(string path, BackendOptions options, IReadOnlyDictionary<string, string?> configured)
     {
         var results = new List<ValidationResult>();
         Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
-        var errors = results.Select(r => $"{path}: {r.ErrorMessage}")
-            .Concat(options.Validate().Select(message => $"{path}: {message}"))
-            .ToList();
-        if (errors.Count > 0)
-            throw new OptionsValidationException(path, options.GetType(), errors);
+        var properties = options.GetType().GetProperties().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        return
+        [
+            .. results.Select(r => r.MemberNames.FirstOrDefault() is { } member
+                ? $"{path}:{member}: {r.ErrorMessage}"
+                : $"{path}: {r.ErrorMessage}"),
+            .. options.Validate().Concat(options.ValidateReferences(configured)).Select(message => Keyed(path, message, properties)),
+        ];
+    }
+
+    /// <summary>"DatasourceUid is required" under the section becomes "&lt;section&gt;:DatasourceUid is required".</summary>
+    private static string Keyed(string path, string message, IReadOnlySet<string> properties)
+    {
+        var firstWord = message.Split(' ', 2)[0];
+        return properties.Contains(firstWord) ? $"{path}:{message}" : $"{path}: {message}";
     }
 
     private static Uri WithTrailingSlash(Uri uri) =>

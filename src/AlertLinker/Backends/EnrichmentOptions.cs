@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace AlertLinker.Backends;
 
@@ -26,3 +27,7 @@ public sealed class EnrichmentOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan CacheTtl { get; set; } = TimeSpan.FromSeconds(60);
 }
+
+/// <summary>Checks <see cref="EnrichmentOptions"/> at start-up (source-generated, like every options class's validator).</summary>
+[OptionsValidator]
+internal sealed partial class EnrichmentOptionsValidator : IValidateOptions<EnrichmentOptions>;

@@ -25,6 +25,21 @@ public sealed class AlertLinkerMetrics
         backendDuration = meter.CreateHistogram<double>("alertlinker_backend_search_duration", unit: "s", description: "Duration of exemplar searches by backend.");
     }
 
+    /// <summary>A label value as every label value here is written: lower-case words joined by '_' (TimedOut → timed_out).</summary>
+    public static string Label(BackendOutcome outcome) => Label(outcome.ToString());
+
+    internal static string Label(string name)
+    {
+        var builder = new System.Text.StringBuilder(name.Length + 4);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0)
+                builder.Append('_');
+            builder.Append(char.ToLowerInvariant(name[i]));
+        }
+        return builder.ToString();
+    }
+
     public void AlertsReceived(string source, string outcome, int count)
     {
         if (count > 0)
@@ -36,7 +51,7 @@ public sealed class AlertLinkerMetrics
 
     public void BackendSearch(string backend, BackendOutcome outcome, TimeSpan elapsed)
     {
-        backendSearches.Add(1, new("backend", backend), new("outcome", outcome.ToString()));
+        backendSearches.Add(1, new("backend", backend), new("outcome", Label(outcome)));
         backendDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("backend", backend));
     }
 }

@@ -1,22 +1,78 @@
 using AlertLinker.Runbooks;
 using AlertLinker.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace AlertLinker.Operability;
 
 public static class OperabilityRegistration
 {
-    public static IServiceCollection AddOperability(this IServiceCollection services)
+    /// <summary>
+    /// Logging defaults a person can read: one line per entry with a UTC timestamp, and the chatty categories of
+    /// failing calls (Polly's resilience events, HttpClient's request lines) quiet, so a backend that is down is one
+    /// warning line, not a stack trace. They sit below every other configuration source: appsettings, environment
+    /// variables and arguments override any of them (<c>Logging__Console__FormatterName=json</c> for log pipelines).
+    /// </summary>
+    public static WebApplicationBuilder AddReadableLogs(this WebApplicationBuilder builder)
     {
-        services.AddSingleton(TimeProvider.System);
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = LogDefaults,
+        });
+        // trace_id and span_id of the current span in every line's scope (JSON with IncludeScopes shows them).
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        // Unless configured: the simple formatter needs the space before the level, JSON's timestamp is a value.
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.SimpleConsoleFormatterOptions>(o => o.TimestampFormat ??= "yyyy-MM-ddTHH:mm:ss.fffZ ");
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.JsonConsoleFormatterOptions>(o => o.TimestampFormat ??= "yyyy-MM-ddTHH:mm:ss.fffZ");
+        return builder;
+    }
+
+    internal static readonly IReadOnlyDictionary<string, string?> LogDefaults = new Dictionary<string, string?>
+    {
+        // Named, or the console logger falls back to its deprecated options and drops these formatter options.
+        ["Logging:Console:FormatterName"] = "simple",
+        ["Logging:Console:FormatterOptions:UseUtcTimestamp"] = "true",
+        ["Logging:Console:FormatterOptions:SingleLine"] = "true",
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+        // Polly logs every failed attempt and circuit change with the exception; the enricher's line says it once.
+        ["Logging:LogLevel:Polly"] = "Critical",
+    };
+
+    public static IServiceCollection AddOperability(this IServiceCollection services, IConfiguration? configuration = null)
+    {
+        // Every stage that reads the clock asks for it with TryAdd: one registration, which a test may replace.
+        services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<AlertLinkerMetrics>();
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(AlertLinkerMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http")
-            .AddPrometheusExporter());
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(TelemetryOptions.ServiceName))
+            .WithMetrics(metrics => metrics
+                .AddMeter(AlertLinkerMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http")
+                .AddPrometheusExporter());
+        if (configuration?.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() is { OtlpEndpoint: { } endpoint } tracing)
+        {
+            telemetry.WithTracing(traces => traces
+                .AddSource(AlertLinkerActivity.SourceName)
+                // Probes and scrapes every few seconds would bury the alerts' traces.
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsProbe(context.Request.Path))
+                .AddHttpClientInstrumentation()
+                .AddOtlpExporter(otlp =>
+                {
+                    otlp.Endpoint = endpoint;
+                    otlp.Protocol = tracing.OtlpProtocol == OtlpProtocol.HttpProtobuf
+                        ? OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf
+                        : OpenTelemetry.Exporter.OtlpExportProtocol.Grpc;
+                }));
+        }
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName);
         services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestHandler>();
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
             .AddCheck<RunbooksHealthCheck>("runbooks", tags: ["ready"]);
@@ -28,6 +84,9 @@ public static class OperabilityRegistration
         }));
         return services;
     }
+
+    private static bool IsProbe(PathString path) =>
+        path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/metrics");
 
     public static WebApplication UseOperability(this WebApplication app)
     {

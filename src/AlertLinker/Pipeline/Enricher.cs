@@ -20,6 +20,8 @@ public sealed partial class Enricher(
 {
     public async Task<IReadOnlyList<BackendSection>> EnrichAsync(ResolvedAlert alert, CancellationToken cancellationToken)
     {
+        using var activity = AlertLinkerActivity.Source.StartActivity("enrich");
+        activity?.SetTag("alertlinker.service", alert.Service);
         using var budget = new CancellationTokenSource(options.Value.Budget, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
         var sections = await Task.WhenAll(backends.All.Select(b => EnrichOneAsync(b, alert, linked.Token, cancellationToken)));
@@ -29,9 +31,15 @@ public sealed partial class Enricher(
     private async Task<BackendSection> EnrichOneAsync(
         ITraceBackend backend, ResolvedAlert alert, CancellationToken budgeted, CancellationToken caller)
     {
+        using var activity = AlertLinkerActivity.Source.StartActivity("backend " + backend.Name);
+        activity?.SetTag("alertlinker.backend", backend.Name);
+        activity?.SetTag("alertlinker.backend.type", backend.Type);
         var started = time.GetTimestamp();
         var section = await SearchAsync(backend, alert, budgeted, caller);
         metrics.BackendSearch(backend.Name, section.Outcome, time.GetElapsedTime(started));
+        activity?.SetTag("alertlinker.outcome", AlertLinkerMetrics.Label(section.Outcome));
+        if (section.Outcome is BackendOutcome.Failed or BackendOutcome.TimedOut)
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, section.Note);
         return section;
     }
 
@@ -73,7 +81,9 @@ public sealed partial class Enricher(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogFailed(ex, backend.Name, ex.GetType().Name);
+            // One line with the reason; the stack trace only at Debug (a backend being down is not a bug here).
+            LogFailed(backend.Name, Describe(ex));
+            LogFailedDetail(ex, backend.Name);
             return new BackendSection(backend.Name, backend.Type, links, [], BackendOutcome.Failed,
                 $"{backend.Name} search failed ({Describe(ex)}); links only.");
         }
@@ -104,7 +114,7 @@ public sealed partial class Enricher(
             }
             catch (Exception ex) when (!caller.IsCancellationRequested)
             {
-                LogTraceFetchFailed(backend.Name, exemplar.TraceId, ex.GetType().Name);
+                LogTraceFetchFailed(backend.Name, exemplar.TraceId, Describe(ex));
                 break;
             }
         }
@@ -130,20 +140,26 @@ public sealed partial class Enricher(
     {
         Refit.ApiException api => $"HTTP {(int)api.StatusCode}",
         HttpRequestException { StatusCode: { } status } => $"HTTP {(int)status}",
+        HttpRequestException { InnerException: System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused } } => "connection refused",
+        HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => "host name not found",
         HttpRequestException => "connection failed",
         Polly.CircuitBreaker.BrokenCircuitException => "circuit open after repeated failures",
         Polly.Timeout.TimeoutRejectedException => "request timed out",
+        { InnerException: { } inner } when inner is HttpRequestException or Polly.ExecutionRejectedException => Describe(inner),
         _ => ex.GetType().Name,
     };
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Backend {Backend} did not answer within the {BudgetMs:0} ms budget; its section has links only")]
     private partial void LogTimedOut(string backend, double budgetMs);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Backend {Backend} search failed ({ErrorType}); its section has links only")]
-    private partial void LogFailed(Exception exception, string backend, string errorType);
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Backend {Backend} search failed ({Reason}); its section has links only")]
+    private partial void LogFailed(string backend, string reason);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Backend {Backend}: trace {TraceId} could not be fetched for analysis ({ErrorType}); exemplars kept")]
-    private partial void LogTraceFetchFailed(string backend, string traceId, string errorType);
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Debug, Message = "Backend {Backend} search failed")]
+    private partial void LogFailedDetail(Exception exception, string backend);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Backend {Backend}: trace {TraceId} could not be fetched for analysis ({Reason}); exemplars kept")]
+    private partial void LogTraceFetchFailed(string backend, string traceId, string reason);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Backend {Backend} could not build its links")]
     private partial void LogLinksFailed(Exception exception, string backend);

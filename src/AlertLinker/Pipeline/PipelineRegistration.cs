@@ -8,10 +8,8 @@ public static class PipelineRegistration
 {
     public static IServiceCollection AddAlertPipeline(this IServiceCollection services)
     {
-        services.AddOptions<EnrichmentOptions>()
-            .BindConfiguration(EnrichmentOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddOptions<EnrichmentOptions>().BindConfiguration(EnrichmentOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EnrichmentOptions>, EnrichmentOptionsValidator>());
         services.AddSingleton<Enricher>();
         services.AddSingleton<NotificationProcessor>();
         services.AddSingleton<INotificationProcessor>(sp => sp.GetRequiredService<NotificationProcessor>());

@@ -1,18 +1,16 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
 namespace AlertLinker.Resolution;
 
 public static class ResolutionRegistration
 {
     public static IServiceCollection AddAlertResolution(this IServiceCollection services)
     {
-        services.AddOptions<ServiceOptions>()
-            .BindConfiguration(ServiceOptions.SectionName)
-            .Validate(o => o.LabelPrecedence.All(l => !string.IsNullOrWhiteSpace(l)),
-                $"{ServiceOptions.SectionName}:LabelPrecedence holds an empty label name.")
-            .ValidateOnStart();
-        services.AddOptions<WindowOptions>()
-            .BindConfiguration(WindowOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddOptions<ServiceOptions>().BindConfiguration(ServiceOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServiceOptions>, ServiceOptionsValidator>());
+        services.AddOptions<WindowOptions>().BindConfiguration(WindowOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WindowOptions>, WindowOptionsValidator>());
         services.AddSingleton<AlertResolver>();
         return services;
     }

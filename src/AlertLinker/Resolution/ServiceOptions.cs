@@ -1,7 +1,10 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
 namespace AlertLinker.Resolution;
 
 /// <summary><c>AlertLinker:Services</c>: how an alert's labels name its service and operation.</summary>
-public sealed class ServiceOptions
+public sealed class ServiceOptions : IValidatableObject
 {
     public const string SectionName = "AlertLinker:Services";
 
@@ -23,4 +26,16 @@ public sealed class ServiceOptions
     public IReadOnlyList<string> EffectiveLabelPrecedence => LabelPrecedence.Count > 0 ? LabelPrecedence : DefaultLabelPrecedence;
 
     public IReadOnlyList<string> EffectiveOperationLabels => OperationLabels.Count > 0 ? OperationLabels : DefaultOperationLabels;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (LabelPrecedence.Any(string.IsNullOrWhiteSpace))
+            yield return new ValidationResult($"{SectionName}:LabelPrecedence holds an empty label name; list label names such as service, job", [nameof(LabelPrecedence)]);
+        if (OperationLabels.Any(string.IsNullOrWhiteSpace))
+            yield return new ValidationResult($"{SectionName}:OperationLabels holds an empty label name; list label names such as route, operation", [nameof(OperationLabels)]);
+    }
 }
+
+/// <summary>Checks <see cref="ServiceOptions"/> at start-up (source-generated; runs <see cref="IValidatableObject"/> too).</summary>
+[OptionsValidator]
+internal sealed partial class ServiceOptionsValidator : IValidateOptions<ServiceOptions>;

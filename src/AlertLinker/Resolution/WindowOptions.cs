@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace AlertLinker.Resolution;
 
@@ -18,3 +19,7 @@ public sealed class WindowOptions
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan Pad { get; set; } = TimeSpan.FromMinutes(5);
 }
+
+/// <summary>Checks <see cref="WindowOptions"/> at start-up (source-generated).</summary>
+[OptionsValidator]
+internal sealed partial class WindowOptionsValidator : IValidateOptions<WindowOptions>;

@@ -18,7 +18,22 @@ internal interface ISlackApi
         [Body] SlackUpdateMessageRequest request,
         [Authorize("Bearer")] string token,
         CancellationToken cancellationToken);
+
+    /// <summary>https://docs.slack.dev/reference/methods/auth.test — at start-up, to learn that Slack takes the bot token.</summary>
+    [Post("/auth.test")]
+    Task<IApiResponse<SlackAuthTestResponse>> AuthTestAsync(
+        [Authorize("Bearer")] string token,
+        CancellationToken cancellationToken);
 }
+
+/// <summary>auth.test answer: <c>{ok:true, team, user, team_id, user_id, bot_id}</c> or HTTP 200 <c>{ok:false, error}</c>.</summary>
+internal sealed record SlackAuthTestResponse(
+    bool Ok,
+    string? Error = null,
+    string? Team = null,
+    string? User = null,
+    string? TeamId = null,
+    string? BotId = null);
 
 /// <summary>
 /// chat.postMessage body: blocks at the top level, or inside one attachment for a colour bar. Unfurls off: a trace

@@ -48,6 +48,8 @@ internal sealed class SlackWebApiChat(
 
     private async Task<SlackCall> CallAsync(Func<Task<IApiResponse<SlackApiResponse>>> call, string channel, CancellationToken cancellationToken)
     {
+        using var activity = AlertLinkerActivity.Source.StartActivity("slack call");
+        activity?.SetTag("alertlinker.slack.channel", channel);
         try
         {
             using var response = await call();
@@ -79,7 +81,10 @@ internal sealed class SlackWebApiChat(
     }
 }
 
-/// <summary>Nothing configured: each call is logged with the JSON it would send, and "succeeds" with a made-up ts.</summary>
+/// <summary>
+/// Nothing configured: each call is logged as the text a person would see in Slack (the JSON it would send at Debug),
+/// and "succeeds" with a made-up ts.
+/// </summary>
 internal sealed class SlackDryRunChat(ILogger<SlackDryRunChat> logger) : ISlackChat
 {
     private long next;
@@ -88,13 +93,17 @@ internal sealed class SlackDryRunChat(ILogger<SlackDryRunChat> logger) : ISlackC
     {
         var ts = "dry-run." + Interlocked.Increment(ref next).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var action = request.ThreadTs is null ? $"post {ts}" : $"reply {ts} in thread {request.ThreadTs}";
-        SlackLog.DryRun(logger, action, request.Channel, request.Text, SlackJson.Serialize(request));
+        SlackLog.DryRun(logger, action, request.Channel, request.Text, SlackReadable.Render(request.Text, request.Blocks, request.Attachments));
+        if (logger.IsEnabled(LogLevel.Debug))
+            SlackLog.DryRunJson(logger, action, SlackJson.Serialize(request));
         return Task.FromResult(new SlackCall(DeliveryResult.Ok, ts, Channel: request.Channel));
     }
 
     public Task<SlackCall> UpdateAsync(SlackUpdateMessageRequest request, CancellationToken cancellationToken)
     {
-        SlackLog.DryRun(logger, $"update {request.Ts}", request.Channel, request.Text, SlackJson.Serialize(request));
+        SlackLog.DryRun(logger, $"update {request.Ts}", request.Channel, request.Text, SlackReadable.Render(request.Text, request.Blocks, request.Attachments));
+        if (logger.IsEnabled(LogLevel.Debug))
+            SlackLog.DryRunJson(logger, $"update {request.Ts}", SlackJson.Serialize(request));
         return Task.FromResult(new SlackCall(DeliveryResult.Ok, request.Ts, Channel: request.Channel));
     }
 }

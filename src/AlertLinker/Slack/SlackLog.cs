@@ -18,8 +18,23 @@ internal static partial class SlackLog
     [LoggerMessage(7003, LogLevel.Warning, "AlertLinker:Slack:Channel is set but has no effect without BotToken")]
     public static partial void ChannelIgnored(ILogger logger);
 
-    [LoggerMessage(7010, LogLevel.Information, "Slack dry run: would {Action} in {Channel}: {Text}\n{Request}")]
-    public static partial void DryRun(ILogger logger, string action, string channel, string text, string request);
+    [LoggerMessage(7005, LogLevel.Information, "Slack auth.test: {Detail}")]
+    public static partial void TokenAccepted(ILogger logger, string detail);
+
+    [LoggerMessage(7006, LogLevel.Error, "Slack auth.test: {Detail}; alerts are accepted and kept, and delivered once Slack takes the token")]
+    public static partial void TokenRefused(ILogger logger, string detail);
+
+    [LoggerMessage(7007, LogLevel.Warning, "Slack auth.test could not be asked ({Detail}); /readyz asks again")]
+    public static partial void TokenUnchecked(ILogger logger, string detail);
+
+    [LoggerMessage(7008, LogLevel.Warning, "AlertLinker:Slack:Channel is '{Channel}', a channel name: posting works, but write the channel ID (C… or G…, channel details → About) so a renamed channel keeps working")]
+    public static partial void ChannelByName(ILogger logger, string channel);
+
+    [LoggerMessage(7010, LogLevel.Information, "Slack dry run: would {Action} in {Channel}: {Text}\n{Message}")]
+    public static partial void DryRun(ILogger logger, string action, string channel, string text, string message);
+
+    [LoggerMessage(7009, LogLevel.Debug, "Slack dry run: the {Action} request as JSON: {Request}")]
+    public static partial void DryRunJson(ILogger logger, string action, string request);
 
     [LoggerMessage(7011, LogLevel.Information, "Slack message for group {GroupKey} posted to {Channel} as {Ts}")]
     public static partial void Posted(ILogger logger, string groupKey, string? channel, string? ts);

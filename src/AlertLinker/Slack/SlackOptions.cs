@@ -55,10 +55,20 @@ public sealed class SlackOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Bot mode: ask Slack's auth.test at start-up whether it takes the token (logged, and on /readyz as "slack").</summary>
+    public bool VerifyTokenOnStart { get; set; } = true;
+
     public SlackMode Mode =>
         !string.IsNullOrWhiteSpace(BotToken) ? SlackMode.BotToken
         : WebhookUrl is not null ? SlackMode.IncomingWebhook
         : SlackMode.DryRun;
+
+    /// <summary>How every Slack bot token starts.</summary>
+    public const string BotTokenPrefix = "xoxb-";
+
+    /// <summary>A public (C…) or private (G…) channel ID, as Slack shows it in the channel's details.</summary>
+    public static bool IsChannelId(string? channel) =>
+        channel?.Trim() is { Length: >= 2 } id && id[0] is 'C' or 'G' && id.Skip(1).All(c => c is (>= 'A' and <= 'Z') or (>= '0' and <= '9'));
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -70,6 +80,11 @@ public sealed class SlackOptions : IValidatableObject
         {
             if (Routes[i].Problem() is { } problem)
                 yield return Fail($"Routes:{i}: {problem}", nameof(Routes));
+            else if (!IsChannelId(Routes[i].Channel))
+                yield return new ValidationResult(
+                    $"{SectionName}:Routes:{i}:Channel is '{Routes[i].Channel}'; write the channel ID (C… or G…, in Slack: channel details → About, at the bottom), "
+                    + "not its name: a route's messages are found again by the channel they were posted to",
+                    [nameof(Routes)]);
         }
         if (hasToken && WebhookUrl is not null)
             yield return Fail("set either BotToken + Channel (bot mode; messages can be updated) or WebhookUrl (incoming webhook), not both",
@@ -78,6 +93,12 @@ public sealed class SlackOptions : IValidatableObject
             yield return Fail("BotToken is set but Channel is not: set AlertLinker:Slack:Channel to the channel ID (C…) the bot posts to", nameof(Channel));
         if (hasToken && BotToken!.StartsWith("http", StringComparison.OrdinalIgnoreCase))
             yield return Fail("BotToken looks like a URL; an incoming webhook URL belongs in AlertLinker:Slack:WebhookUrl", nameof(BotToken));
+        else if (hasToken && !BotToken!.Trim().StartsWith(BotTokenPrefix, StringComparison.Ordinal))
+            // The token is a secret: say what its start should be, never what it is.
+            yield return new ValidationResult(
+                $"{SectionName}:BotToken is not a bot token: it must start with {BotTokenPrefix} (the app's OAuth & Permissions page → "
+                + "Bot User OAuth Token); user (xoxp-) and app-level (xapp-) tokens cannot post as the bot",
+                [nameof(BotToken)]);
         if (!SlackText.IsWebUrl(ApiUrl))
             yield return Fail($"ApiUrl must be an absolute http(s) URL such as https://slack.com/api/, got '{ApiUrl}'", nameof(ApiUrl));
         // The webhook URL is a secret: name its scheme, never the URL.

@@ -50,6 +50,9 @@ public static class SlackRegistration
 
         services.AddSingleton<IAlertSink, SlackSink>();
         services.AddHostedService<SlackModeLog>();
+        services.TryAddSingleton<SlackAuth>();
+        services.AddHostedService<SlackAuthLog>();
+        services.AddHealthChecks().AddCheck<SlackHealthCheck>("slack", tags: ["ready"]);
         return services;
     }
 
@@ -69,6 +72,8 @@ internal sealed class SlackModeLog(IOptions<SlackOptions> options, ILogger<Slack
         {
             case SlackMode.BotToken:
                 SlackLog.BotMode(logger, slack.Channel!, slack.ApiUrl);
+                if (!SlackOptions.IsChannelId(slack.Channel))
+                    SlackLog.ChannelByName(logger, slack.Channel!);
                 if (slack.Routes.Count > 0)
                     SlackLog.Routes(logger, slack.Routes.Count, string.Join("; ", slack.Routes.Select(r => $"{r.Match} → {r.Channel}")));
                 break;

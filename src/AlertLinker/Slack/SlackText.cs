@@ -52,15 +52,40 @@ internal static class SlackText
 
     public const string Ellipsis = "…";
 
-    /// <summary>Escapes Slack's three control characters; <c>&amp;</c> first so the entities we add stay intact.</summary>
+    /// <summary>
+    /// Escapes Slack's three control characters; <c>&amp;</c> first so the entities we add stay intact. Alert text is
+    /// <see cref="Neutralize"/>d first: no bidi override or zero-width character reaches Slack.
+    /// </summary>
     public static string Escape(string raw)
     {
+        raw = Neutralize(raw);
         if (raw.AsSpan().IndexOfAny('&', '<', '>') < 0)
             return raw;
         return raw.Replace("&", "&amp;", StringComparison.Ordinal)
             .Replace("<", "&lt;", StringComparison.Ordinal)
             .Replace(">", "&gt;", StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and zero-width characters and marks
+    /// (U+200B–U+200F) removed: they make text display otherwise than it reads ("Trojan Source", CVE-2021-42574), so
+    /// an alert could show another service, number or link label than it carries.
+    /// </summary>
+    public static string Neutralize(string raw)
+    {
+        if (raw.AsSpan().IndexOfAny(Invisible) < 0)
+            return raw;
+        var builder = new StringBuilder(raw.Length);
+        foreach (var c in raw)
+        {
+            if (!Invisible.Contains(c))
+                builder.Append(c);
+        }
+        return builder.ToString();
+    }
+
+    private static readonly System.Buffers.SearchValues<char> Invisible = System.Buffers.SearchValues.Create(
+        "\u200B\u200C\u200D\u200E\u200F\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069");
 
     /// <summary>Cuts to at most <paramref name="maxLength"/> UTF-16 units on whole text elements (never half an emoji), appending "…".</summary>
     public static Fitted Truncate(string text, int maxLength)

@@ -40,6 +40,8 @@ internal sealed partial class WebhookIntake(
 
     private async Task<IResult> AcceptAsync(AlertNotification notification, CancellationToken cancellationToken)
     {
+        using var activity = AlertLinkerActivity.Source.StartActivity("accept");
+        activity?.SetTag("alertlinker.source", notification.Source);
         AcceptResult result;
         try
         {

@@ -33,6 +33,16 @@ internal sealed class BackendTestHost : IDisposable
         fakeTime = time as Microsoft.Extensions.Time.Testing.FakeTimeProvider;
         services.AddTraceBackends(configuration);
         provider = services.BuildServiceProvider();
+        // As on start: a backend section with problems registers them as a failing validation, not a backend.
+        try
+        {
+            provider.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
+        }
+        catch
+        {
+            provider.Dispose();
+            throw;
+        }
     }
 
     public ITraceBackend Backend(string name) =>

@@ -33,6 +33,10 @@ internal static class EndToEndBinaries
             : "End-to-end binaries missing: " + string.Join("; ", missing) + ". `.ci/run` installs them.";
     }
 
+    /// <summary>Fails the test when the service's build output is missing (it is built with this test project).</summary>
+    public static void RequireService() =>
+        Assert.True(File.Exists(AlertLinkerDll), $"{AlertLinkerDll} is missing: build the test project");
+
     /// <summary>Fails the test with a clear message when a binary is missing (reached only in CI; elsewhere the test is skipped).</summary>
     public static void Require()
     {

@@ -54,6 +54,13 @@ public sealed class OperabilityTests
         using var scratch = new TempFolder();
         example["AlertLinker:Storage:Path"] = Path.Combine(scratch.Path, "example.db");
         example["AlertLinker:Runbooks:Directory"] = Path.Combine(SharedFixtures.FindRepoRoot(), "templates", "runbooks");
+        // Bot mode asks Slack's auth.test at start-up: a stand-in on loopback that takes the example's token.
+        using var slack = WireMock.Server.WireMockServer.Start();
+        slack.Given(WireMock.RequestBuilders.Request.Create().WithPath("/api/auth.test").UsingPost())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"ok":true,"team":"Example","user":"alertlinker","team_id":"T0EXAMPLE","bot_id":"B0EXAMPLE"}"""));
+        example["AlertLinker:Slack:ApiUrl"] = $"http://127.0.0.1:{slack.Port}/api/";
+        example["AlertLinker:Slack:VerifyTokenOnStart"] = "true";
 
         await using var app = new AlertLinkerApp(example);
         using var client = app.CreateClient();

@@ -114,7 +114,7 @@ public sealed class EnricherTests
         Assert.NotEmpty(tempo.Links);
         Assert.Contains("did not answer within 5 s", tempo.Note);
         Assert.Equal(BackendOutcome.Found, Assert.Single(sections, s => s.Backend == "jaeger").Outcome);
-        Assert.Contains(searches.GetMeasurementSnapshot(), m => Equals(m.Tags["backend"], "tempo") && Equals(m.Tags["outcome"], "TimedOut"));
+        Assert.Contains(searches.GetMeasurementSnapshot(), m => Equals(m.Tags["backend"], "tempo") && Equals(m.Tags["outcome"], "timed_out"));
     }
 
     [Fact]

@@ -131,6 +131,41 @@ public sealed class SlackOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(30), options.StormWindow);
     }
 
+    [Theory]
+    [InlineData("my-token")]
+    [InlineData("xoxp-1-user-token")]
+    [InlineData("xapp-1-app-token")]
+    public void ATokenThatIsNotABotTokenFailsWithWhereToFindOneAndNeverShowsIt(string token)
+    {
+        var error = Invalid(("BotToken", token), ("Channel", "C1"));
+
+        Assert.Contains("AlertLinker:Slack:BotToken is not a bot token: it must start with xoxb-", error);
+        Assert.DoesNotContain(token, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("#payments")]
+    [InlineData("payments")]
+    [InlineData("c0payments")]
+    public void ARouteToAChannelNameFailsWithTheIdToWriteInstead(string channel)
+    {
+        var error = Invalid(("BotToken", "xoxb-1"), ("Channel", "C1"), ("Routes:0:Match", "team=\"payments\""), ("Routes:0:Channel", channel));
+
+        Assert.Contains($"AlertLinker:Slack:Routes:0:Channel is '{channel}'; write the channel ID (C… or G…", error);
+    }
+
+    [Theory]
+    [InlineData("C0123ABCD", true)]
+    [InlineData("G0PRIVATE1", true)]
+    [InlineData("#alerts", false)]
+    [InlineData("alerts", false)]
+    [InlineData("C", false)]
+    [InlineData(null, false)]
+    public void ChannelIdsArePublicOrPrivateChannelIdsInCapitals(string? channel, bool isId)
+    {
+        Assert.Equal(isId, SlackOptions.IsChannelId(channel));
+    }
+
     private static SlackOptions Options(params (string Key, string Value)[] settings) =>
         Provider(settings).GetRequiredService<IOptions<SlackOptions>>().Value;
 

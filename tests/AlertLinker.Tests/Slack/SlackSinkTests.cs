@@ -213,8 +213,13 @@ public sealed class SlackSinkTests : IDisposable
         var record = Assert.Single(Logs(), r => r.Id.Id == 7010);
         Assert.Equal(LogLevel.Information, record.Level);
         Assert.Contains("🔥 FIRING: HighLatency — checkout", record.Message, StringComparison.Ordinal);
-        Assert.Contains("\"type\":\"header\"", record.Message, StringComparison.Ordinal);
         Assert.Contains("4bf92f3577b34da6a3ce929d0e0e4736", record.Message, StringComparison.Ordinal);
+        // Readable: links as "label <url>", no JSON; the JSON that would be sent is at Debug.
+        Assert.Matches(@"\S <https?://[^>\s]+>", record.Message);
+        Assert.DoesNotContain("\"type\":\"header\"", record.Message, StringComparison.Ordinal);
+        var json = Assert.Single(Logs(), r => r.Id.Id == 7009);
+        Assert.Equal(LogLevel.Debug, json.Level);
+        Assert.Contains("\"type\":\"header\"", json.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -23,6 +23,8 @@ public sealed class AlertLinkerApp : WebApplicationFactory<Program>
             ["AlertLinker:Storage:Path"] = Path.Combine(DataDirectory, "alertlinker.db"),
             ["AlertLinker:Runbooks:Directory"] = Path.Combine(SharedFixtures.FindRepoRoot(), "templates", "runbooks"),
             ["AlertLinker:Sources:Alertmanager:BearerToken"] = BearerToken,
+            // Tests count the calls their Slack stand-in receives; those about the start-up token check opt in.
+            ["AlertLinker:Slack:VerifyTokenOnStart"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             this.settings[key] = value;

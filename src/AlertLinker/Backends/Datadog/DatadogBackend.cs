@@ -131,7 +131,7 @@ internal sealed partial class DatadogBackend(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3301, Level = LogLevel.Information,
+        [LoggerMessage(EventId = 3501, Level = LogLevel.Information,
             Message = "Datadog backend {Backend}: trace cut after {Pages} pages ({Spans} spans) to spare the rate limit")]
         public static partial void TraceCut(ILogger logger, string backend, int pages, int spans);
     }

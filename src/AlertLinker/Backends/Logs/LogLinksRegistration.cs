@@ -6,7 +6,7 @@ public static class LogLinksRegistration
 {
     /// <summary>
     /// Binds and validates every <c>AlertLinker:LogLinks:&lt;name&gt;</c> entry (a bad entry stops start-up with all its
-    /// problems listed) and registers the <see cref="LogLinkBuilder"/> that Slack uses next to each exemplar trace.
+    /// problems listed, together with those of every other section) and registers the <see cref="LogLinkBuilder"/> that Slack uses next to each exemplar trace.
     /// </summary>
     public static IServiceCollection AddLogLinks(this IServiceCollection services, IConfiguration configuration)
     {
@@ -29,9 +29,16 @@ public static class LogLinksRegistration
             if (problems.Count == 0)
                 definitions.Add(new LogLinkDefinition(section.Key, options));
         }
-        if (errors.Count > 0)
-            throw new OptionsValidationException(LogLinkOptions.SectionName, typeof(LogLinkOptions), errors);
-        services.AddSingleton(new LogLinkBuilder(definitions));
+        if (errors.Count == 0)
+        {
+            services.AddSingleton(new LogLinkBuilder(definitions));
+            return services;
+        }
+        // Reported on start with every other section's problems, rather than stopping registration at this one.
+        services.AddOptions<LogLinkOptions>().ValidateOnStart();
+        foreach (var error in errors)
+            services.AddSingleton<IValidateOptions<LogLinkOptions>>(new ValidateOptions<LogLinkOptions>(Options.DefaultName, _ => false, error));
+        services.AddSingleton<LogLinkBuilder>(_ => throw new OptionsValidationException(LogLinkOptions.SectionName, typeof(LogLinkOptions), errors));
         return services;
     }
 }

@@ -39,7 +39,7 @@ internal sealed partial class PrometheusExemplarsBackend : ITraceBackend
 
     public string Name => name;
 
-    public const string TypeName = "PrometheusExemplars";
+    public const string TypeName = PrometheusExemplarsOptions.BackendTypeName;
 
     public string Type => TypeName;
 

@@ -6,6 +6,9 @@ namespace AlertLinker.Backends.PrometheusExemplars;
 /// </summary>
 public sealed class PrometheusExemplarsOptions : BackendOptions
 {
+    /// <summary>This backend's Type (the backend's TypeName): a TraceBackend of this type has no trace view.</summary>
+    internal const string BackendTypeName = "PrometheusExemplars";
+
     /// <summary>Where the trace id sits in exemplar labels: OTLP writes trace_id, Tempo span metrics traceID.</summary>
     public static readonly IReadOnlyList<string> DefaultTraceIdLabels = ["trace_id", "traceID", "traceId"];
 
@@ -28,5 +31,18 @@ public sealed class PrometheusExemplarsOptions : BackendOptions
                 + "whose trace view the exemplar trace ids link to";
         if (TraceIdLabels?.Any(string.IsNullOrWhiteSpace) == true)
             yield return "TraceIdLabels must not contain empty names (leave it out for the defaults trace_id, traceID, traceId)";
+    }
+
+    public override IEnumerable<string> ValidateReferences(IReadOnlyDictionary<string, string?> configured)
+    {
+        if (string.IsNullOrWhiteSpace(TraceBackend))
+            yield break;
+        var viewers = configured.Where(b => !string.Equals(b.Value, BackendTypeName, StringComparison.OrdinalIgnoreCase))
+            .Select(b => b.Key).Order(StringComparer.OrdinalIgnoreCase).ToList();
+        var write = viewers.Count == 0 ? "configure a tracing backend (Jaeger, Tempo…) and name it here" : $"write one of: {string.Join(", ", viewers)}";
+        if (!configured.TryGetValue(TraceBackend, out var type))
+            yield return $"TraceBackend is '{TraceBackend}', but there is no AlertLinker:Backends:{TraceBackend}; {write}";
+        else if (string.Equals(type, BackendTypeName, StringComparison.OrdinalIgnoreCase))
+            yield return $"TraceBackend is '{TraceBackend}', a {type} backend, which has no trace view; {write}";
     }
 }

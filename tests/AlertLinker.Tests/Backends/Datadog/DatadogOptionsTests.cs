@@ -11,7 +11,7 @@ public sealed class DatadogOptionsTests
         var error = Assert.Throws<OptionsValidationException>(() =>
             new BackendTestHost(BackendTestHost.Settings("dd", ("Type", "Datadog"), ("SearchLimit", "0"))));
 
-        Assert.Contains(error.Failures, f => f.StartsWith("AlertLinker:Backends:dd: ApiKey is required", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.StartsWith("AlertLinker:Backends:dd:ApiKey is required", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.Contains("AppKey is required: a Datadog application key with the apm_read scope", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.Contains("SearchLimit must be between 1 and 1000", StringComparison.Ordinal));
         Assert.DoesNotContain(error.Failures, f => f.Contains("ApiUrl", StringComparison.Ordinal));

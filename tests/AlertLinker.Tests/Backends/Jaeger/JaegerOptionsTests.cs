@@ -10,7 +10,7 @@ public sealed class JaegerOptionsTests
     {
         var error = Assert.Throws<OptionsValidationException>(() =>
             new BackendTestHost(BackendTestHost.Settings("jaeger-prod", ("Type", "Jaeger"), ("SearchLimit", "0"))));
-        Assert.Contains(error.Failures, f => f.Contains("AlertLinker:Backends:jaeger-prod: ApiUrl is required", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("AlertLinker:Backends:jaeger-prod:ApiUrl is required", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.Contains("SearchLimit must be between 1 and 1500", StringComparison.Ordinal));
     }
 

@@ -95,18 +95,14 @@ public sealed class PrometheusExemplarsBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task AnUnknownTraceBackendIsLoggedAndExemplarsComeWithoutLinks()
+    public void AnUnknownTraceBackendStopsStartUpNamingTheConfiguredOnes()
     {
-        Serve(SharedFixtures.Read("backends/prometheus/query_exemplars_response.docs.json"));
-        using var host = Host(traceBackend: "tempo-typo");
+        // Was found at the first alert (logged, exemplars without links); now start-up names it with what to write.
+        var error = Assert.Throws<OptionsValidationException>(() => Host(traceBackend: "tempo-typo"));
 
-        var exemplars = await host.Backend("prom").FindExemplarsAsync(Alert(), CancellationToken.None);
-
-        Assert.Equal(3, exemplars.Count);
-        Assert.All(exemplars, e => Assert.Null(e.Link));
-        var log = Assert.Single(host.Logs.GetSnapshot(), r => r.Id.Id == 3301);
-        Assert.Contains("'tempo-typo'", log.Message, StringComparison.Ordinal);
-        Assert.Contains("jaeger", log.Message, StringComparison.Ordinal);
+        var failure = Assert.Single(error.Failures);
+        Assert.StartsWith("AlertLinker:Backends:prom:TraceBackend is 'tempo-typo'", failure, StringComparison.Ordinal);
+        Assert.Contains("jaeger", failure, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -130,27 +126,14 @@ public sealed class PrometheusExemplarsBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task WithoutAUsableTraceBackendWholeTracesAreNotClaimed()
+    public void APrometheusTraceBackendStopsStartUpEvenWhenItIsThisOne()
     {
-        using var host = Host(traceBackend: "tempo-typo");
-        var backend = host.Backend("prom");
+        // A Prometheus backend has no trace view to link to or fetch from.
+        var error = Assert.Throws<OptionsValidationException>(() => Host(traceBackend: "prom"));
 
-        Assert.True(backend.Capabilities.ExemplarSearch);
-        Assert.False(backend.Capabilities.FullTraces);
-        Assert.Contains("'tempo-typo'", backend.Capabilities.Limitation, StringComparison.Ordinal);
-        Assert.Null(await backend.GetTraceAsync("00000000000000000000000000000001", BackendTestHost.Window, CancellationToken.None));
-    }
-
-    [Fact]
-    public async Task APrometheusTraceBackendIsRejectedEvenWhenItIsThisOne()
-    {
-        using var host = Host(traceBackend: "prom");
-        var backend = host.Backend("prom");
-
-        Assert.Null(backend.BuildTraceLink("abc", BackendTestHost.Window));
-        Assert.False(backend.Capabilities.FullTraces);
-        Assert.Null(await backend.GetTraceAsync("abc", BackendTestHost.Window, CancellationToken.None));
-        Assert.Single(host.Logs.GetSnapshot(), r => r.Id.Id == 3302);
+        var failure = Assert.Single(error.Failures);
+        Assert.StartsWith("AlertLinker:Backends:prom:TraceBackend is 'prom', a PrometheusExemplars backend, which has no trace view", failure, StringComparison.Ordinal);
+        Assert.Contains("jaeger", failure, StringComparison.Ordinal);
     }
 
     [Fact]

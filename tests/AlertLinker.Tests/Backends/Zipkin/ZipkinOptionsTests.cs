@@ -10,7 +10,7 @@ public sealed class ZipkinOptionsTests
         var error = Assert.Throws<OptionsValidationException>(() =>
             new BackendTestHost(BackendTestHost.Settings("zipkin", ("Type", "Zipkin"), ("SearchLimit", "0"), ("MinDuration", "-00:00:01"))));
 
-        Assert.Contains(error.Failures, f => f.Contains("AlertLinker:Backends:zipkin: ApiUrl is required", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("AlertLinker:Backends:zipkin:ApiUrl is required", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.Contains("SearchLimit must be between 1 and 1000", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.Contains("MinDuration must be at least 1 µs", StringComparison.Ordinal));
     }

@@ -1,0 +1,56 @@
+using System.Text;
+using AlertLinker.Operability;
+using AlertLinker.Tests.Backends;
+using AlertLinker.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging.Testing;
+using OpenTelemetry.Trace;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace AlertLinker.Tests.Operability;
+
+public sealed class TelemetryTests
+{
+    [Fact]
+    public async Task WithAnOtlpEndpointTheServiceSendsItsOwnSpansAndLogsCarryTheTraceId()
+    {
+        using var collector = WireMockServer.Start();
+        collector.Given(Request.Create().WithPath("/v1/traces").UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
+        await using var app = await RefusingBackendRun.DeliverOneAlertAsync(new Dictionary<string, string?>
+        {
+            ["AlertLinker:Telemetry:OtlpEndpoint"] = collector.LoopbackUrl() + "v1/traces",
+            ["AlertLinker:Telemetry:OtlpProtocol"] = "HttpProtobuf",
+        });
+        app.Services.GetRequiredService<TracerProvider>().ForceFlush(10_000);
+
+        // OTLP/protobuf: span names and resource attributes are UTF-8 strings inside the body.
+        var exported = string.Join("\n", collector.LogEntries.Select(e => Encoding.UTF8.GetString(e.RequestMessage.BodyAsBytes ?? [])));
+        Assert.Contains(TelemetryOptions.ServiceName, exported, StringComparison.Ordinal);
+        foreach (var span in new[] { "accept", "enrich", "backend jaeger" })
+            Assert.Contains(span, exported, StringComparison.Ordinal);
+
+        var acceptedLine = app.Services.GetFakeLogCollector().GetSnapshot().First(r => r.Id.Id == 1001);
+        Assert.Contains(acceptedLine.Scopes, scope => scope?.ToString()?.Contains("TraceId:", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public void BackendSearchOutcomesAreLowerCaseWordsLikeEveryOtherLabel()
+    {
+        using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new AlertLinkerMetrics(meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        using var searches = new MetricCollector<long>(meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), AlertLinkerMetrics.MeterName, "alertlinker_backend_searches");
+
+        foreach (var outcome in Enum.GetValues<BackendOutcome>())
+            metrics.BackendSearch("jaeger", outcome, TimeSpan.FromMilliseconds(5));
+
+        var labels = searches.GetMeasurementSnapshot().Select(m => (string)m.Tags["outcome"]!).ToList();
+        Assert.Equal(Enum.GetValues<BackendOutcome>().Length, labels.Count);
+        Assert.All(labels, label => Assert.Matches("^[a-z]+(_[a-z]+)*$", label));
+        Assert.Contains("timed_out", labels);
+        Assert.Contains("failed", labels);
+        Assert.Equal("nothing_found", AlertLinkerMetrics.Label(BackendOutcome.NothingFound));
+    }
+}
