@@ -116,13 +116,14 @@ public sealed class ActionsStartupTests
     [Fact]
     public async Task TheServiceRefusesToStartWithAnAlertmanagerApiUrlButNoSigningSecret()
     {
-        await using var app = new AlertLinker.Tests.TestSupport.AlertLinkerApp(new Dictionary<string, string?>
+        AlertLinker.Tests.EndToEnd.EndToEndBinaries.RequireService();
+
+        var exit = await AlertLinker.Tests.Configuration.ServiceProcess.RunToExitAsync(new Dictionary<string, string>
         {
-            ["AlertLinker:Sources:Alertmanager:ApiUrl"] = "http://127.0.0.1:9093/",
-        });
+            ["Sources:Alertmanager:ApiUrl"] = "http://127.0.0.1:9093/",
+        }, TimeSpan.FromSeconds(60));
 
-        var failure = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => app.CreateClient());
-
-        Assert.Contains("AlertLinker:Slack:SigningSecret is required", failure.Message);
+        Assert.True(exit.Code == AlertLinker.Configuration.ConfigurationCheck.ExitCode, $"exit code {exit.Code}:\n{exit.All}");
+        Assert.Contains("AlertLinker:Slack:SigningSecret is required", exit.Stderr, StringComparison.Ordinal);
     }
 }
