@@ -153,7 +153,7 @@ public sealed record ExemplarAgreement(int Traces, IReadOnlyList<SharedCause> Ca
     public string Describe(string traces = "traces")
     {
         if (Causes.Count == 0)
-            return $"no cause found in {Traces.ToString(CultureInfo.InvariantCulture)} {traces}";
+            return Traces == 1 ? "no cause found in the trace" : $"no cause found in {Traces.ToString(CultureInfo.InvariantCulture)} {traces}";
         var top = Causes[0].Traces;
         return top > 1 || Causes.Count == 1
             ? $"the same in {top.ToString(CultureInfo.InvariantCulture)} of {Traces.ToString(CultureInfo.InvariantCulture)} {traces}"
