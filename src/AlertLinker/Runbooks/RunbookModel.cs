@@ -36,6 +36,7 @@ internal static class RunbookModel
             ["annotations"] = annotations,
             ["service"] = resolved.Service,
             ["operation"] = resolved.Operation,
+            ["span_metric"] = resolved.SpanMetric is { } spanMetric ? SpanMetric(spanMetric) : null,
             ["expression"] = resolved.Expression,
             ["window"] = Window(resolved.Window),
             ["backends"] = Array(backends.Select(Backend)),
@@ -44,6 +45,14 @@ internal static class RunbookModel
         };
         return model;
     }
+
+    /// <summary>A span-metrics alert's span kind, error flag and span attributes, ready to pass to <c>search</c>.</summary>
+    private static ScriptObject SpanMetric(SpanMetricScope scope) => new()
+    {
+        ["kind"] = scope.Kind,
+        ["errors_only"] = scope.ErrorsOnly,
+        ["attributes"] = Dictionary(scope.Attributes),
+    };
 
     /// <summary>The model as plain dictionaries and lists, for JSON (the preview shows authors what their templates see).</summary>
     public static Dictionary<string, object?> Plain(ScriptObject model) =>
