@@ -5,7 +5,8 @@ namespace AlertLinker.Analysis;
 
 /// <summary>
 /// The seed picture: a small text tree for a monospace block, never more than the options' lines or width.
-/// Which spans make it in, in order: the path to the culprit, the path to the error origin, each reported fan-out's
+/// Which spans make it in, in order: the path to the headline (its span, or the parent of the fan-out it names, whose
+/// collapsed line is marked "← here"), the path to the error origin, each reported fan-out's
 /// parent with one example child (the rest as "… 199 more × …"), then the longest spans that still fit. A path too
 /// long to show keeps its root and its lowest spans, with "⋮ N nested spans" in between.
 /// </summary>
@@ -17,7 +18,8 @@ internal sealed class WaterfallRenderer
 
     private readonly TraceIndex _index;
     private readonly bool[] _errored;
-    private readonly int _culprit;
+    private readonly int _here;
+    private readonly bool[] _hereGroup;
     private readonly int _origin;
     private readonly IReadOnlyList<FanOutGroup> _groups;
     private readonly int _maxLines;
@@ -34,11 +36,14 @@ internal sealed class WaterfallRenderer
     private int _collapseLines;
     private int _summarizedHidden;
 
-    private WaterfallRenderer(TraceIndex index, bool[] errored, int culprit, int origin, IReadOnlyList<FanOutGroup> groups, AnalysisOptions options)
+    private WaterfallRenderer(TraceIndex index, bool[] errored, int here, IReadOnlySet<int> hereGroups, int origin, IReadOnlyList<FanOutGroup> groups, AnalysisOptions options)
     {
         _index = index;
         _errored = errored;
-        _culprit = culprit;
+        _here = here;
+        _hereGroup = new bool[groups.Count];
+        foreach (var g in hereGroups)
+            _hereGroup[g] = true;
         _origin = origin;
         _groups = groups;
         _maxLines = Math.Max(AnalysisOptions.MinWaterfallLines, options.WaterfallMaxLines);
@@ -58,14 +63,15 @@ internal sealed class WaterfallRenderer
         }
     }
 
-    /// <param name="culprit">Span index or -1.</param>
+    /// <param name="here">The headline's span index, or -1 when the headline is a fan-out (or there is none).</param>
+    /// <param name="hereGroups">Indexes into <paramref name="groups"/> of the headline fan-out's groups.</param>
     /// <param name="origin">Span index or -1.</param>
     /// <param name="reported">How many of <paramref name="groups"/> (costliest first) are reported fan-outs.</param>
-    public static string Render(TraceIndex index, bool[] errored, int culprit, int origin, IReadOnlyList<FanOutGroup> groups, int reported, AnalysisOptions options)
+    public static string Render(TraceIndex index, bool[] errored, int here, IReadOnlySet<int> hereGroups, int origin, IReadOnlyList<FanOutGroup> groups, int reported, AnalysisOptions options)
     {
         if (index.Count == 0)
             return "";
-        var waterfall = new WaterfallRenderer(index, errored, culprit, origin, groups, options);
+        var waterfall = new WaterfallRenderer(index, errored, here, hereGroups, origin, groups, options);
         waterfall.Select(reported);
         return waterfall.Draw();
     }
@@ -76,20 +82,33 @@ internal sealed class WaterfallRenderer
 
     private void Select(int reported)
     {
-        if (_culprit >= 0)
+        // Leave room for the error origin when it is somewhere else.
+        var reserve = _origin >= 0 && _origin != _here ? 3 : 0;
+        if (_here >= 0)
+            _ = AddPath(_here, _maxLines - reserve, allowElision: true) || AddPath(_here, _maxLines, allowElision: true);
+        for (var g = 0; g < _groups.Count; g++)
         {
-            // Leave room for the error origin when it is somewhere else.
-            var reserve = _origin >= 0 && _origin != _culprit ? 3 : 0;
-            _ = AddPath(_culprit, _maxLines - reserve, allowElision: true) || AddPath(_culprit, _maxLines, allowElision: true);
+            if (_hereGroup[g])
+            {
+                _ = AddGroup(g, _maxLines - reserve) || AddGroup(g, _maxLines);
+                break; // one collapsed line is enough to point at; the others are marked when they fit
+            }
         }
         if (_origin >= 0)
             AddPath(_origin, _maxLines, allowElision: true);
         for (var g = 0; g < reported && g < _groups.Count; g++)
-        {
-            if (AddPath(_groups[g].Parent, _maxLines, allowElision: true) && _groupShownMembers[g] == 0)
-                AddPath(_groups[g].Members[0], _maxLines, allowElision: false);
-        }
+            AddGroup(g, _maxLines);
         Fill();
+    }
+
+    /// <summary>A fan-out's parent (which brings its collapsed line), and one example member when none is shown yet and it fits.</summary>
+    private bool AddGroup(int g, int limit)
+    {
+        if (!AddPath(_groups[g].Parent, limit, allowElision: true))
+            return false;
+        if (_groupShownMembers[g] == 0)
+            AddPath(_groups[g].Members[0], limit, allowElision: false);
+        return true;
     }
 
     /// <summary>The longest spans that fit with their ancestors; members of a collapsed group stay collapsed.</summary>
@@ -319,7 +338,7 @@ internal sealed class WaterfallRenderer
                     DrawChildren(items, item.Id, childPrefix + "   ", top: false, lines);
                     break;
                 case ItemKind.Collapsed:
-                    lines.Add(CollapsedLine(lead, _groups[item.Id], _groupShownMembers[item.Id]));
+                    lines.Add(CollapsedLine(lead, item.Id));
                     break;
             }
         }
@@ -334,12 +353,15 @@ internal sealed class WaterfallRenderer
             suffix.Append(" (parent missing)");
         if (_errored[x])
             suffix.Append(" ✗");
-        suffix.Append(x == _culprit && x == _origin ? BothMarker : x == _culprit ? HereMarker : x == _origin ? OriginMarker : "");
+        var here = x == _here || _memberOf[x] is var g and >= 0 && _hereGroup[g] && _groupShownMembers[g] == _groups[g].Members.Length && x == _groups[g].Members[0];
+        suffix.Append(here && x == _origin ? BothMarker : here ? HereMarker : x == _origin ? OriginMarker : "");
         return Fit(lead, label, suffix.ToString());
     }
 
-    private string CollapsedLine(string lead, FanOutGroup group, int shownMembers)
+    private string CollapsedLine(string lead, int g)
     {
+        var group = _groups[g];
+        var shownMembers = _groupShownMembers[g];
         long hiddenTicks = 0;
         foreach (var member in group.Members)
         {
@@ -348,7 +370,8 @@ internal sealed class WaterfallRenderer
         }
         var more = shownMembers > 0 ? "more " : "";
         var label = $"… {(group.Members.Length - shownMembers).ToString(CultureInfo.InvariantCulture)} {more}× {group.Label}";
-        return Fit(lead, label, $" [{AnalysisText.Duration(TimeSpan.FromTicks(hiddenTicks), compact: true)} total]");
+        var here = _hereGroup[g] ? HereMarker : "";
+        return Fit(lead, label, $" [{AnalysisText.Duration(TimeSpan.FromTicks(hiddenTicks), compact: true)} total]{here}");
     }
 
     /// <summary>Lead + label + suffix within the width: the label gives way first, so duration and markers survive.</summary>

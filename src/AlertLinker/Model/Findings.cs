@@ -7,6 +7,16 @@ public abstract record Finding
 {
     /// <summary>One line, plain text (the Slack layer escapes it).</summary>
     public abstract string Summary { get; }
+
+    /// <summary>The finding's share (0…1) of the trace's duration: the critical-path time it accounts for.</summary>
+    public abstract double Share { get; }
+
+    /// <summary>Whole percent, rounded down so that the message never overstates.</summary>
+    public int SharePercent => (int)Math.Floor(Share * 100 + 1e-9);
+
+    /// <summary>A part of a duration as a fraction (0…1); zero of nothing is nothing.</summary>
+    protected static double Fraction(TimeSpan part, TimeSpan whole) =>
+        whole > TimeSpan.Zero ? Math.Clamp(part / whole, 0, 1) : 0;
 }
 
 /// <summary>
@@ -17,10 +27,7 @@ public abstract record Finding
 public sealed record CulpritFinding(Span Span, TimeSpan SelfTime, TimeSpan TraceDuration) : Finding
 {
     /// <summary><see cref="SelfTime"/> as a fraction (0…1) of <see cref="TraceDuration"/>.</summary>
-    public double Share => TraceDuration > TimeSpan.Zero ? Math.Clamp(SelfTime / TraceDuration, 0, 1) : 0;
-
-    /// <summary>Whole percent, rounded down so that the message never overstates.</summary>
-    public int SharePercent => (int)Math.Floor(Share * 100 + 1e-9);
+    public override double Share => Fraction(SelfTime, TraceDuration);
 
     // "SELECT stock (inventory-service) — 788 ms, 98 % of 800 ms"; a span with children also says its full duration.
     public override string Summary =>
@@ -40,6 +47,8 @@ public sealed record CulpritFinding(Span Span, TimeSpan SelfTime, TimeSpan Trace
 /// <param name="Peer">Whom the span talked to: <c>peer.service</c>, <c>db.system</c> + <c>db.name</c>, <c>messaging.destination.name</c>, <c>server.address</c>, <c>net.peer.name</c>.</param>
 /// <param name="ChainLength">Errored spans from the top of the chain down to this one (1 = only this span errored).</param>
 /// <param name="ErroredSpans">Errored spans in the whole trace.</param>
+/// <param name="TimeOnPath">Critical-path time spent in the failing span and below it: how much of the request it held up.</param>
+/// <param name="TraceDuration">The whole trace's duration.</param>
 public sealed record ErrorOriginFinding(
     Span Span,
     int? HttpStatus,
@@ -48,8 +57,12 @@ public sealed record ErrorOriginFinding(
     string? Message,
     string? Peer,
     int ChainLength,
-    int ErroredSpans) : Finding
+    int ErroredSpans,
+    TimeSpan TimeOnPath = default,
+    TimeSpan TraceDuration = default) : Finding
 {
+    public override double Share => Fraction(TimeOnPath, TraceDuration);
+
     /// <summary>"HTTP 503", "gRPC 14 UNAVAILABLE" or the error type; null when the span says none of these.</summary>
     public string? Code =>
         HttpStatus is { } http ? $"HTTP {http.ToString(CultureInfo.InvariantCulture)}"
@@ -79,35 +92,93 @@ public sealed record ErrorOriginFinding(
 }
 
 /// <summary>
-/// Many sibling spans under one parent doing the same thing (same normalized <c>db.statement</c>, or same normalized
-/// operation): an N+1 query or a chatty loop.
+/// Many spans of one class doing the same thing (one service, the same normalized <c>db.statement</c> or operation,
+/// under the same parent): an N+1 query, a chatty loop or a fan-out of calls to one peer.
 /// </summary>
-/// <param name="Parent">The span that issued them.</param>
+/// <param name="Parent">The span that issued them (the first one's parent); null when they are roots themselves.</param>
 /// <param name="Service">The siblings' service.</param>
 /// <param name="Label">The normalized statement (literals as <c>?</c>) or operation they share.</param>
 /// <param name="Total">Sum of their durations.</param>
 /// <param name="WallTime">Time during which at least one of them ran: close to <see cref="Total"/> when they ran one after another.</param>
 /// <param name="FirstSpan">The earliest of them, as an example to open.</param>
+/// <param name="TimeOnPath">Critical-path time they account for, what they called included: what the request waited for them.</param>
+/// <param name="TraceDuration">The whole trace's duration.</param>
+/// <param name="Peer">Whom they talked to (<c>peer.service</c>, the database, the called service), when the spans say.</param>
 public sealed record FanOutFinding(
-    Span Parent,
+    Span? Parent,
     string Service,
     string Label,
     int Count,
     TimeSpan Total,
     TimeSpan WallTime,
     bool IsStatement,
-    Span FirstSpan) : Finding
+    Span FirstSpan,
+    TimeSpan TimeOnPath = default,
+    TimeSpan TraceDuration = default,
+    string? Peer = null) : Finding
 {
-    // "200 × SELECT price FROM prices WHERE id = ? from product-service, 860 ms total"
-    public override string Summary =>
-        $"{Count.ToString(CultureInfo.InvariantCulture)} × {AnalysisText.OneLine(Label, 160)} from {Service}, {AnalysisText.Duration(Total)} total";
+    public override double Share => Fraction(TimeOnPath, TraceDuration);
+
+    // In parallel, their durations add up to more than the request waited: worth saying, otherwise it repeats itself.
+    private string InAll => Total.Ticks > TimeOnPath.Ticks + TimeOnPath.Ticks / 10 ? $" ({AnalysisText.Duration(Total)} in all)" : "";
+
+    // "30 × SELECT price FROM items WHERE id = ? to postgresql inventory — 750 ms, 92 % of the request, from
+    // inventory-service GET /stock" (the fan-out of the issue reads "12 × POST /v1/charge to payments-api — …").
+    public override string Summary
+    {
+        get
+        {
+            var whom = Peer is { } peer && !string.Equals(peer, Service, StringComparison.Ordinal)
+                ? $" to {AnalysisText.OneLine(peer, 80)}"
+                : $" ({AnalysisText.OneLine(Service, 80)})";
+            var from = Parent is null ? "" : $", from {AnalysisText.OneLine(Parent.Service, 80)} {AnalysisText.OneLine(Parent.Operation, 120)}".TrimEnd();
+            return $"{Count.ToString(CultureInfo.InvariantCulture)} × {AnalysisText.OneLine(Label, 160)}{whom} — "
+                + $"{AnalysisText.Duration(TimeOnPath)}, {SharePercent} % of the request{InAll}{from}";
+        }
+    }
+}
+
+/// <summary>
+/// Whether several analysed exemplars blame the same thing: their headlines grouped by what they name (service and
+/// normalized operation or statement, single span or fan-out), the most common first.
+/// </summary>
+/// <param name="Traces">How many traces were compared (those without a headline included).</param>
+/// <param name="Causes">Each different cause once, with how many traces it heads; most traces first.</param>
+public sealed record ExemplarAgreement(int Traces, IReadOnlyList<SharedCause> Causes)
+{
+    /// <summary>True when every compared trace has the same headline (and there are at least two).</summary>
+    public bool Agree => Traces >= 2 && Causes.Count == 1 && Causes[0].Traces == Traces;
+
+    /// <summary>"the same in 3 of 3 slow traces", "the same in 2 of 3 slow traces", "3 different causes in 3 slow traces".</summary>
+    public string Describe(string traces = "traces")
+    {
+        if (Causes.Count == 0)
+            return Traces == 1 ? "no cause found in the trace" : $"no cause found in {Traces.ToString(CultureInfo.InvariantCulture)} {traces}";
+        var top = Causes[0].Traces;
+        return top > 1 || Causes.Count == 1
+            ? $"the same in {top.ToString(CultureInfo.InvariantCulture)} of {Traces.ToString(CultureInfo.InvariantCulture)} {traces}"
+            : $"{Causes.Count.ToString(CultureInfo.InvariantCulture)} different causes in {Traces.ToString(CultureInfo.InvariantCulture)} {traces}";
+    }
+}
+
+/// <param name="Headline">The headline of the first trace (in the order given) that names this cause.</param>
+/// <param name="TraceIdList">The traces it heads, in the order given.</param>
+public sealed record SharedCause(Finding Headline, IReadOnlyList<string> TraceIdList)
+{
+    public int Traces => TraceIdList.Count;
 }
 
 /// <summary>Everything the analysis says about one trace.</summary>
 /// <param name="Duration">From the first root's start to the last end of a root or of asynchronous work (children clamped into parents for skew).</param>
 /// <param name="Roots">Spans without a parent in the trace, orphans included.</param>
 /// <param name="Orphans">Spans whose parent id is not in the trace (dropped by sampling, or still in flight); analysed as roots.</param>
-/// <param name="Waterfall">A small text tree for a monospace block: bounded by the options' lines and width.</param>
+/// <param name="Culprit">The single span with the most time of its own on the critical path (it may be one of a fan-out).</param>
+/// <param name="Waterfall">A small text tree for a monospace block: bounded by the options' lines and width; "← here" marks the headline.</param>
+/// <param name="Headline">
+/// Where the time went: the class of spans (one service, the same normalized operation or statement, under the same
+/// parent) with the largest share of the critical path. A class of one is a <see cref="CulpritFinding"/>, a larger
+/// one a <see cref="FanOutFinding"/>; null when the trace took no time.
+/// </param>
 public sealed record TraceInsights(
     string TraceId,
     int SpanCount,
@@ -117,31 +188,38 @@ public sealed record TraceInsights(
     CulpritFinding? Culprit,
     ErrorOriginFinding? ErrorOrigin,
     IReadOnlyList<FanOutFinding> FanOuts,
-    string Waterfall)
+    string Waterfall,
+    Finding? Headline = null)
 {
+    /// <summary>A span that is not the headline is still worth a line when it holds at least this much of the trace.</summary>
+    public const double SecondCulpritShare = 0.25;
+
     /// <summary>
-    /// The findings in the order a message should show them: culprit, error origin, fan-outs; but a fan-out whose
-    /// spans together took longer than the culprit's own time comes first, because 200 × 4 ms is the real story then.
+    /// The findings in the order a message should show them: the headline first, then the error origin, the other
+    /// fan-outs, and the single slowest span only when it is the headline or holds a quarter of the trace on its own
+    /// (a 40 ms parent of a 750 ms N+1 is not where the time went, and saying "here" of it misleads).
     /// </summary>
     public IEnumerable<Finding> Findings
     {
         get
         {
-            var culpritTime = Culprit?.SelfTime ?? TimeSpan.Zero;
-            foreach (var fanOut in FanOuts)
-            {
-                if (fanOut.Total > culpritTime)
-                    yield return fanOut;
-            }
-            if (Culprit is not null)
-                yield return Culprit;
+            if (Headline is not null)
+                yield return Headline;
             if (ErrorOrigin is not null)
                 yield return ErrorOrigin;
             foreach (var fanOut in FanOuts)
             {
-                if (fanOut.Total <= culpritTime)
+                if (!SameFanOut(fanOut, Headline))
                     yield return fanOut;
             }
+            if (Culprit is not null && !ReferenceEquals(Culprit, Headline) && (Headline is null || Culprit.Share >= SecondCulpritShare && !CulpritInHeadline))
+                yield return Culprit;
         }
     }
+
+    /// <summary>True when the culprit span's time is part of the headline (it is one of the fan-out's spans or below them).</summary>
+    public bool CulpritInHeadline { get; init; }
+
+    private static bool SameFanOut(FanOutFinding fanOut, Finding? headline) =>
+        headline is FanOutFinding other && ReferenceEquals(fanOut.FirstSpan, other.FirstSpan);
 }

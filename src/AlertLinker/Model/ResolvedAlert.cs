@@ -13,4 +13,17 @@ public sealed record ResolvedAlert(
     string? Service,
     string? Operation,
     AlertWindow Window,
-    string? Expression);
+    string? Expression)
+{
+    /// <summary>Set when the alert's labels are those of span metrics (<c>span_name</c> or <c>span_kind</c>).</summary>
+    public SpanMetricScope? SpanMetric { get; init; }
+}
+
+/// <summary>
+/// What a span-metrics alert (OpenTelemetry Collector spanmetrics connector, Tempo metrics-generator) says beyond its
+/// service and operation: the span kind, whether it counts failed spans, and span attributes its labels carry.
+/// </summary>
+/// <param name="Kind">server, client, producer, consumer or internal; null when the alert has no <c>span_kind</c>.</param>
+/// <param name="ErrorsOnly">True when <c>status_code</c> is the error status: the alert is about failed spans.</param>
+/// <param name="Attributes">Span attributes from labels, by their OpenTelemetry names (<c>db_system</c> → <c>db.system</c>).</param>
+public sealed record SpanMetricScope(string? Kind, bool ErrorsOnly, IReadOnlyDictionary<string, string> Attributes);

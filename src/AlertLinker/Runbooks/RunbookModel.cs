@@ -36,13 +36,23 @@ internal static class RunbookModel
             ["annotations"] = annotations,
             ["service"] = resolved.Service,
             ["operation"] = resolved.Operation,
+            ["span_metric"] = resolved.SpanMetric is { } spanMetric ? SpanMetric(spanMetric) : null,
             ["expression"] = resolved.Expression,
             ["window"] = Window(resolved.Window),
             ["backends"] = Array(backends.Select(Backend)),
             ["findings"] = Array(backends.SelectMany(b => b.Analyses.Select(a => Analysis(b, a)))),
+            ["agreement"] = Agreement(backends),
         };
         return model;
     }
+
+    /// <summary>A span-metrics alert's span kind, error flag and span attributes, ready to pass to <c>search</c>.</summary>
+    private static ScriptObject SpanMetric(SpanMetricScope scope) => new()
+    {
+        ["kind"] = scope.Kind,
+        ["errors_only"] = scope.ErrorsOnly,
+        ["attributes"] = Dictionary(scope.Attributes),
+    };
 
     /// <summary>The model as plain dictionaries and lists, for JSON (the preview shows authors what their templates see).</summary>
     public static Dictionary<string, object?> Plain(ScriptObject model) =>
@@ -96,6 +106,7 @@ internal static class RunbookModel
             ["duration_ms"] = Milliseconds(insights.Duration),
             ["span_count"] = insights.SpanCount,
             ["orphans"] = insights.Orphans,
+            ["headline"] = insights.Headline is { } headline ? Headline(headline) : null,
             ["culprit"] = insights.Culprit is { } culprit ? Culprit(culprit) : null,
             ["error_origin"] = insights.ErrorOrigin is { } origin ? ErrorOrigin(origin) : null,
             ["fan_outs"] = Array(insights.FanOuts.Select(FanOut)),
@@ -125,6 +136,8 @@ internal static class RunbookModel
         result["peer"] = origin.Peer;
         result["chain_length"] = origin.ChainLength;
         result["errored_spans"] = origin.ErroredSpans;
+        result["share"] = Math.Round(origin.Share, 4);
+        result["share_percent"] = origin.SharePercent;
         result["summary"] = origin.Summary;
         return result;
     }
@@ -137,10 +150,62 @@ internal static class RunbookModel
         ["is_statement"] = fanOut.IsStatement,
         ["total_ms"] = Milliseconds(fanOut.Total),
         ["wall_ms"] = Milliseconds(fanOut.WallTime),
-        ["parent"] = SpanObject(fanOut.Parent),
+        ["time_ms"] = Milliseconds(fanOut.TimeOnPath),
+        ["share"] = Math.Round(fanOut.Share, 4),
+        ["share_percent"] = fanOut.SharePercent,
+        ["peer"] = fanOut.Peer,
+        ["parent"] = fanOut.Parent is { } parent ? SpanObject(parent) : null,
         ["first"] = SpanObject(fanOut.FirstSpan),
         ["summary"] = fanOut.Summary,
     };
+
+    /// <summary>
+    /// Where the time went, the same answer the message headlines: one span or a fan-out, with what a search for it
+    /// needs (<c>service</c>, <c>operation</c>, <c>min_duration_ms</c>: half of one such span's duration).
+    /// </summary>
+    private static ScriptObject Headline(Finding headline)
+    {
+        var (kind, span, label, count, time, parent) = headline switch
+        {
+            FanOutFinding f => ("fan_out", f.FirstSpan, f.Label, f.Count, f.TimeOnPath, f.Parent),
+            CulpritFinding c => ("span", c.Span, c.Span.Operation, 1, c.SelfTime, (Span?)null),
+            _ => throw new ArgumentOutOfRangeException(nameof(headline), headline.GetType().Name, "A headline is a span or a fan-out."),
+        };
+        return new ScriptObject
+        {
+            ["kind"] = kind,
+            ["service"] = span.Service,
+            ["operation"] = span.Operation,
+            ["label"] = label,
+            ["count"] = count,
+            ["time_ms"] = Milliseconds(time),
+            ["share"] = Math.Round(headline.Share, 4),
+            ["share_percent"] = headline.SharePercent,
+            ["min_duration_ms"] = Milliseconds(span.Duration / 2),
+            ["span"] = SpanObject(span),
+            ["parent"] = parent is null ? null : SpanObject(parent),
+            ["summary"] = headline.Summary,
+        };
+    }
+
+    /// <summary>Whether the analysed exemplars (each trace id once) blame the same thing, and each different cause once.</summary>
+    private static ScriptObject Agreement(IReadOnlyList<BackendSection> backends)
+    {
+        var traces = backends.SelectMany(b => b.Analyses).Select(a => a.Insights).DistinctBy(i => i.TraceId, StringComparer.Ordinal).ToList();
+        var agreement = CauseAgreement.Compare(traces);
+        return new ScriptObject
+        {
+            ["traces"] = agreement.Traces,
+            ["agree"] = agreement.Agree,
+            ["summary"] = agreement.Describe(),
+            ["causes"] = Array(agreement.Causes.Select(c => new ScriptObject
+            {
+                ["traces"] = c.Traces,
+                ["trace_ids"] = Array(c.TraceIdList),
+                ["headline"] = Headline(c.Headline),
+            })),
+        };
+    }
 
     private static ScriptObject SpanObject(Span span)
     {

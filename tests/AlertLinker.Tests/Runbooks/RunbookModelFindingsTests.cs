@@ -88,4 +88,38 @@ public class RunbookModelFindingsTests
         Assert.Equal("SELECT stock", culprit["operation"]);
         Assert.Equal(0.985, culprit["share"]);
     }
+
+    [Fact]
+    public void TheHeadlineOfTheDecoyTraceIsTheNPlusOneNotItsParent()
+    {
+        var text = Render(
+            "{{ h = findings[0].headline }}{{ h.kind }}|{{ h.count }}|{{ h.label }}|{{ h.service }}|{{ h.operation }}|{{ h.time_ms }}|{{ h.share_percent }}|{{ h.parent.operation }}|{{ findings[0].culprit.operation }}|{{ findings[0].summaries[0] }}",
+            Analysed(TraceBuilder.DecoyNPlusOne()));
+
+        Assert.Equal(
+            "fan_out|30|SELECT price FROM items WHERE id = ?|inventory-service|SELECT items|750|92|GET /stock|GET /stock|"
+            + "30 × SELECT price FROM items WHERE id = ? to postgresql inventory — 750 ms, 92 % of the request, from inventory-service GET /stock",
+            text);
+    }
+
+    [Fact]
+    public void TheHeadlineOfTheSeedIsTheSlowQueryWithASearchThreshold()
+    {
+        var text = Render("{{ h = findings[0].headline }}{{ h.kind }}|{{ h.count }}|{{ h.operation }}|{{ h.share_percent }}|{{ h.min_duration_ms }}|{{ h.span.attributes[\"db.system\"] }}", Analysed(TraceBuilder.Seed()));
+
+        Assert.Equal("span|1|SELECT stock|98|394|postgresql", text);
+    }
+
+    [Fact]
+    public void TheAgreementSaysWhetherTheExemplarsBlameTheSameThingCountingEachTraceOnce()
+    {
+        var jaeger = Analysed(TraceBuilder.Seed(), TraceBuilder.Seed("5b8aa5a2d2c872e8321cf37308d69df2", sku: "B-7"), TraceBuilder.NPlusOne("0af7651916cd43dd8448eb211c80319c"));
+        var tempo = Analysed(TraceBuilder.Seed()) with { Backend = "tempo-prod", Type = "Tempo" }; // the same trace, found twice
+
+        var text = Render(
+            "{{ agreement.traces }}|{{ agreement.agree }}|{{ agreement.summary }}|{{ for c in agreement.causes }}{{ c.traces }}×{{ c.headline.operation }};{{ end }}",
+            jaeger, tempo);
+
+        Assert.Equal("3|false|the same in 2 of 3 traces|2×SELECT stock;1×SELECT prices;", text);
+    }
 }

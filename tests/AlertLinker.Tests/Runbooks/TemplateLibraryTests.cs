@@ -163,6 +163,22 @@ public sealed class TemplateLibraryTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void LatencySearchesTheNPlusOneAndNotTheHandlerAboveIt()
+    {
+        var decoy = TraceBuilder.DecoyNPlusOne();
+        var section = RunbookTestData.Section("jaeger", "Jaeger") with
+        {
+            Analyses = [new AnalyzedTrace(new TraceSummary(decoy.TraceId, "checkout-service", "GET /checkout", null, TimeSpan.FromMilliseconds(812), false, new Uri("http://jaeger-ui.test/trace/" + decoy.TraceId)), TraceAnalyzer.Analyze(decoy))],
+        };
+
+        var text = Render("latency", "HighRequestLatency", [section]).Text;
+
+        Assert.Contains("3. What the slowest exemplar blames, 30 × SELECT price FROM items WHERE id = ? in inventory-service (92 % of it), in all traces:", text, StringComparison.Ordinal);
+        Assert.Contains("<http://jaeger-ui.test/search?service=inventory-service&amp;operation=SELECT%20items&amp;", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("operation=GET%20%2Fstock", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ErrorRateSearchesFailedTracesAndTheStatusCode()
     {
         var text = Render("error-rate", "CheckoutErrorRateHigh", labels: [("status_code", "500")]).Text;

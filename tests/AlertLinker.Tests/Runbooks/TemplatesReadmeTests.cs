@@ -39,7 +39,7 @@ public class TemplatesReadmeTests
     [Fact]
     public void TheFindingsExampleNamesTheCulprit()
     {
-        using var folder = new RunbookFolder(("example.sbn", RunbookFolder.Runbook(Example("{{- for f in findings }}{{ if f.culprit }}"))));
+        using var folder = new RunbookFolder(("example.sbn", RunbookFolder.Runbook(Example("{{- for f in findings }}{{ if f.headline }}"))));
         var seed = TraceBuilder.Seed();
         var section = RunbookTestData.Section() with
         {
