@@ -1,5 +1,4 @@
 using AlertLinker.Operability;
-using AlertLinker.Storage;
 
 namespace AlertLinker.Sources;
 
@@ -10,8 +9,15 @@ public sealed record WebhookAccepted(long? NotificationId, int Accepted, int Dup
 /// <summary>The 200 a source answers to a delivery that is valid but asks nothing of Slack (a ping, a tag change).</summary>
 public sealed record WebhookIgnored(string Event, string Reason);
 
-/// <summary>The one way every source hands its normalized alerts to the durable store.</summary>
-internal sealed partial class WebhookIntake(IAlertStore store, AlertLinkerMetrics metrics, ILogger<WebhookIntake> logger)
+/// <summary>
+/// The one way every source hands its normalized alerts to the durable store; then tells the accept listeners (the
+/// delivery stage's wake-up), so delivery starts without waiting for its poll.
+/// </summary>
+internal sealed partial class WebhookIntake(
+    IAlertStore store,
+    IEnumerable<IAcceptListener> listeners,
+    AlertLinkerMetrics metrics,
+    ILogger<WebhookIntake> logger)
 {
     public async Task<IResult> AcceptAsync(AlertNotification notification, CancellationToken cancellationToken)
     {
@@ -26,6 +32,8 @@ internal sealed partial class WebhookIntake(IAlertStore store, AlertLinkerMetric
             metrics.AlertsReceived(notification.Source, "store_failed", notification.Alerts.Count);
             return SourceProblems.StoreUnavailable();
         }
+        foreach (var listener in listeners)
+            listener.Accepted(result);
         metrics.AlertsReceived(notification.Source, "accepted", result.Accepted);
         metrics.AlertsReceived(notification.Source, "duplicate", result.Duplicates);
         LogAccepted(notification.Source, notification.GroupKey, notification.Status, result.Accepted, result.Duplicates, result.NotificationId);

@@ -23,7 +23,7 @@ public sealed class DeliveryWorkerTests : IDisposable
     private readonly Channel<bool> _idle = Channel.CreateUnbounded<bool>();
     private readonly SqliteAlertStore _store;
 
-    public DeliveryWorkerTests() => _store = _db.Open(_time, _signal);
+    public DeliveryWorkerTests() => _store = _db.Open(_time);
 
     public void Dispose()
     {
@@ -47,8 +47,13 @@ public sealed class DeliveryWorkerTests : IDisposable
         return worker;
     }
 
-    private async Task<long> AcceptAsync(string groupKey = "g", AlertStatus status = AlertStatus.Firing, DateTimeOffset? receivedAt = null) =>
-        (await _store.AcceptAsync(TestNotifications.Create(groupKey, status, receivedAt), CancellationToken.None)).NotificationId!.Value;
+    /// <summary>Accepts as the webhook intake does: store, then tell the worker's signal.</summary>
+    private async Task<long> AcceptAsync(string groupKey = "g", AlertStatus status = AlertStatus.Firing, DateTimeOffset? receivedAt = null)
+    {
+        var result = await _store.AcceptAsync(TestNotifications.Create(groupKey, status, receivedAt), CancellationToken.None);
+        _signal.Accepted(result);
+        return result.NotificationId!.Value;
+    }
 
     private async Task<NotificationRecord> RecordAsync(long id) => (await _store.FindAsync(id, CancellationToken.None))!;
 
@@ -64,7 +69,7 @@ public sealed class DeliveryWorkerTests : IDisposable
         Assert.Equal(1, await CreateWorker().RunOnceAsync(CancellationToken.None));
 
         var record = await RecordAsync(id);
-        Assert.Equal(SqliteAlertStore.Delivered, record.State);
+        Assert.Equal(NotificationState.Delivered, record.State);
         Assert.Equal(1, record.Attempts);
         Assert.Single(_processor.Calls);
         Assert.Equal(0, await CreateWorker().RunOnceAsync(CancellationToken.None));
@@ -86,7 +91,7 @@ public sealed class DeliveryWorkerTests : IDisposable
         Assert.Equal(1, await worker.RunOnceAsync(CancellationToken.None));
 
         var record = await RecordAsync(id);
-        Assert.Equal(SqliteAlertStore.Pending, record.State);
+        Assert.Equal(NotificationState.Pending, record.State);
         Assert.Equal(2, record.Attempts);
         Assert.Equal(_time.GetUtcNow().AddSeconds(10), record.NextAttemptAt);
         Assert.Equal("slack answered 503", record.LastError);
@@ -137,7 +142,7 @@ public sealed class DeliveryWorkerTests : IDisposable
         await worker.RunOnceAsync(CancellationToken.None);
 
         var record = await RecordAsync(id);
-        Assert.Equal(SqliteAlertStore.Failed, record.State);
+        Assert.Equal(NotificationState.Failed, record.State);
         Assert.Equal("slack: channel_not_found", record.LastError);
         Assert.Single(_processor.Calls);
         Assert.Contains(_logger.Collector.GetSnapshot(), r => r.Id.Id == 2105 && r.Level == LogLevel.Error);
@@ -159,7 +164,7 @@ public sealed class DeliveryWorkerTests : IDisposable
         }
 
         var record = await RecordAsync(id);
-        Assert.Equal(SqliteAlertStore.Failed, record.State);
+        Assert.Equal(NotificationState.Failed, record.State);
         Assert.Equal(3, record.Attempts);
         Assert.StartsWith("gave up after 3 attempts", record.LastError);
         Assert.EndsWith("slack answered 500", record.LastError);
@@ -178,7 +183,7 @@ public sealed class DeliveryWorkerTests : IDisposable
         await CreateWorker().RunOnceAsync(CancellationToken.None);
 
         var record = await RecordAsync(id);
-        Assert.Equal(SqliteAlertStore.Failed, record.State);
+        Assert.Equal(NotificationState.Failed, record.State);
         Assert.Contains("gave up after 1 attempts", record.LastError);
     }
 
@@ -192,7 +197,7 @@ public sealed class DeliveryWorkerTests : IDisposable
         await CreateWorker().RunOnceAsync(CancellationToken.None);
 
         var record = await RecordAsync(id);
-        Assert.Equal(SqliteAlertStore.Pending, record.State);
+        Assert.Equal(NotificationState.Pending, record.State);
         Assert.Equal(TestNotifications.Start.AddSeconds(5), record.NextAttemptAt);
         Assert.Equal("HttpRequestException: POST https://hooks.slack.com/… failed: connection reset", record.LastError);
         Assert.Contains(_logger.Collector.GetSnapshot(), r => r.Id.Id == 2106);
@@ -230,8 +235,8 @@ public sealed class DeliveryWorkerTests : IDisposable
         await worker.RunOnceAsync(CancellationToken.None); // then resolved
 
         Assert.Equal([AlertStatus.Firing, AlertStatus.Firing, AlertStatus.Resolved], _processor.Calls.Select(n => n.Status));
-        Assert.Equal(SqliteAlertStore.Delivered, (await RecordAsync(firing)).State);
-        Assert.Equal(SqliteAlertStore.Delivered, (await RecordAsync(resolved)).State);
+        Assert.Equal(NotificationState.Delivered, (await RecordAsync(firing)).State);
+        Assert.Equal(NotificationState.Delivered, (await RecordAsync(resolved)).State);
     }
 
     [Fact]
@@ -243,7 +248,7 @@ public sealed class DeliveryWorkerTests : IDisposable
         Assert.Equal(10, await CreateWorker().RunOnceAsync(CancellationToken.None));
 
         Assert.Equal(10, _processor.Calls.Count);
-        Assert.Equal(10, (await _store.CountByStateAsync(CancellationToken.None))[SqliteAlertStore.Delivered]);
+        Assert.Equal(10, (await _store.ListAsync(new HashSet<NotificationState> { NotificationState.Delivered }, 100, CancellationToken.None)).Count);
     }
 
     // ---- the background loop ----
@@ -258,7 +263,7 @@ public sealed class DeliveryWorkerTests : IDisposable
         await WaitIdleAsync();
         await worker.StopAsync(CancellationToken.None);
 
-        Assert.Equal(SqliteAlertStore.Delivered, (await RecordAsync(id)).State);
+        Assert.Equal(NotificationState.Delivered, (await RecordAsync(id)).State);
     }
 
     [Fact]
@@ -275,7 +280,7 @@ public sealed class DeliveryWorkerTests : IDisposable
         await WaitIdleAsync();
         await worker.StopAsync(CancellationToken.None);
 
-        Assert.Equal(SqliteAlertStore.Delivered, (await RecordAsync(id)).State);
+        Assert.Equal(NotificationState.Delivered, (await RecordAsync(id)).State);
     }
 
     [Fact]
@@ -297,7 +302,7 @@ public sealed class DeliveryWorkerTests : IDisposable
         await worker.StopAsync(CancellationToken.None);
 
         Assert.Equal(2, Volatile.Read(ref calls));
-        Assert.Equal(SqliteAlertStore.Delivered, (await RecordAsync(id)).State);
+        Assert.Equal(NotificationState.Delivered, (await RecordAsync(id)).State);
     }
 
     [Fact]
@@ -315,9 +320,9 @@ public sealed class DeliveryWorkerTests : IDisposable
         await WaitIdleAsync();
         await worker.StopAsync(CancellationToken.None);
 
-        Assert.Equal(SqliteAlertStore.Delivered, (await RecordAsync(healthy)).State);
+        Assert.Equal(NotificationState.Delivered, (await RecordAsync(healthy)).State);
         var record = await RecordAsync(poison);
-        Assert.Equal(SqliteAlertStore.Pending, record.State);
+        Assert.Equal(NotificationState.Pending, record.State);
         Assert.Equal("InvalidOperationException: renderer bug", record.LastError);
         Assert.Contains(_logger.Collector.GetSnapshot(), r => r.Id.Id == 2106 && r.Message.Contains("renderer bug", StringComparison.Ordinal));
     }
@@ -338,7 +343,7 @@ public sealed class DeliveryWorkerTests : IDisposable
         await worker.StopAsync(CancellationToken.None).WaitAsync(Bound);
 
         var record = await RecordAsync(id);
-        Assert.Equal(SqliteAlertStore.Pending, record.State);
+        Assert.Equal(NotificationState.Pending, record.State);
         Assert.Equal(0, record.Attempts);
         Assert.Contains(_logger.Collector.GetSnapshot(), r => r.Id.Id == 2101);
     }
