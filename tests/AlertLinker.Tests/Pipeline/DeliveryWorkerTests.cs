@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using AlertLinker.Pipeline;
 using AlertLinker.Storage;
 using AlertLinker.Tests.Storage;
+using AlertLinker.Tests.TestSupport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
@@ -346,6 +347,114 @@ public sealed class DeliveryWorkerTests : IDisposable
         Assert.Equal(NotificationState.Pending, record.State);
         Assert.Equal(0, record.Attempts);
         Assert.Contains(_logger.Collector.GetSnapshot(), r => r.Id.Id == 2101);
+    }
+
+    // ---- no batch barriers, bounded concurrency, leases ----
+
+    [Fact]
+    public async Task ASlowNotificationDoesNotHoldUpOneThatArrivesWhileItRuns()
+    {
+        var slowRelease = new TaskCompletionSource<DeliveryResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _processor.Handler = (n, _) => n.GroupKey == "slow" ? slowRelease.Task : Task.FromResult(DeliveryResult.Ok);
+        var slow = await AcceptAsync("slow");
+        using var worker = CreateWorker();
+        await worker.StartAsync(CancellationToken.None);
+        await _processor.Seen.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+
+        var fast = await AcceptAsync("fast");
+        await Eventually.UntilAsync(() => RecordAsync(fast).Result.State == NotificationState.Delivered, Bound, "the fast notification");
+
+        Assert.Equal(NotificationState.InFlight, (await RecordAsync(slow)).State);
+        slowRelease.SetResult(DeliveryResult.Ok);
+        await Eventually.UntilAsync(() => RecordAsync(slow).Result.State == NotificationState.Delivered, Bound, "the slow notification");
+        await worker.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task NoMoreThanMaxConcurrencyNotificationsAreInFlightAtOnce()
+    {
+        var running = 0;
+        var most = 0;
+        _processor.Handler = async (_, cancellationToken) =>
+        {
+            var now = Interlocked.Increment(ref running);
+            InterlockedMax(ref most, now);
+            await Task.Delay(TimeSpan.FromMilliseconds(30), cancellationToken);
+            Interlocked.Decrement(ref running);
+            return DeliveryResult.Ok;
+        };
+        var ids = new List<long>();
+        for (var i = 0; i < 8; i++)
+            ids.Add(await AcceptAsync($"g{i}"));
+        var options = Defaults();
+        options.MaxConcurrency = 2;
+        using var worker = CreateWorker(options);
+
+        await worker.StartAsync(CancellationToken.None);
+        await Eventually.UntilAsync(() => _processor.Calls.Count == 8 && Volatile.Read(ref running) == 0, Bound, "eight deliveries");
+        await WaitIdleAsync();
+        await worker.StopAsync(CancellationToken.None);
+
+        Assert.InRange(Volatile.Read(ref most), 1, 2);
+        foreach (var id in ids)
+            Assert.Equal(NotificationState.Delivered, (await RecordAsync(id)).State);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var seen = Volatile.Read(ref target);
+        while (value > seen && Interlocked.CompareExchange(ref target, value, seen) is var actual && actual != seen)
+            seen = actual;
+    }
+
+    [Fact]
+    public async Task TheLeaseIsRenewedWhileADeliveryRuns()
+    {
+        var release = new TaskCompletionSource<DeliveryResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _processor.Handler = (_, _) => release.Task;
+        var id = await AcceptAsync();
+        using var worker = CreateWorker();
+        await worker.StartAsync(CancellationToken.None);
+        await _processor.Seen.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        Assert.Equal(TestNotifications.Start + TimeSpan.FromSeconds(30), (await RecordAsync(id)).LeaseExpiresAt);
+
+        _time.Advance(TimeSpan.FromSeconds(10)); // a third of the 30 s lease
+        await Eventually.UntilAsync(() => RecordAsync(id).Result.LeaseExpiresAt == TestNotifications.Start + TimeSpan.FromSeconds(40),
+            Bound, "the renewed lease");
+        _time.Advance(TimeSpan.FromSeconds(25)); // past the first lease, within the renewed one
+
+        Assert.Empty(await _store.ClaimDueAsync("another-worker", 10, TimeSpan.FromSeconds(30), CancellationToken.None));
+        Assert.Equal(worker.Owner, (await RecordAsync(id)).Owner);
+        release.SetResult(DeliveryResult.Ok);
+        await Eventually.UntilAsync(() => RecordAsync(id).Result.State == NotificationState.Delivered, Bound, "the delivery");
+        await worker.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task ALostClaimStopsTheDeliveryAndLeavesTheWorkToItsNewOwner()
+    {
+        _processor.Handler = async (_, cancellationToken) =>
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, cancellationToken);
+            return DeliveryResult.Ok;
+        };
+        var id = await AcceptAsync();
+        using var worker = CreateWorker();
+        await worker.StartAsync(CancellationToken.None);
+        await _processor.Seen.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        // As if this worker had stalled past its lease: the claim went to another worker.
+        Assert.True(await _store.ReleaseAsync(id, worker.Owner, CancellationToken.None));
+        Assert.Single(await _store.ClaimDueAsync("another-worker", 10, TimeSpan.FromMinutes(5), CancellationToken.None));
+
+        _time.Advance(TimeSpan.FromSeconds(10)); // the next renewal finds the claim gone
+        await Eventually.UntilAsync(() => _logger.Collector.GetSnapshot().Any(r => r.Id.Id == 2110), Bound, "the lost-claim warning");
+        await WaitIdleAsync();
+        await worker.StopAsync(CancellationToken.None);
+
+        var record = await RecordAsync(id);
+        Assert.Equal(NotificationState.InFlight, record.State);
+        Assert.Equal("another-worker", record.Owner);
+        Assert.Equal(0, record.Attempts);
     }
 
     private sealed class FakeProcessor : INotificationProcessor
