@@ -15,6 +15,10 @@ using AlertLinker.Storage;
 if (args is ["templates", "check", ..])
     return RunbookTemplateCheck.Run(args.ElementAtOrDefault(2), Console.Out);
 
+// `AlertLinker notifications list [--failed]` / `retry (--failed | ID…)`: the backlog of the configured store, offline.
+if (args is ["notifications", ..])
+    return await NotificationsCommand.RunAsync(args[1..], Console.Out, Console.Error);
+
 // Durations may be written 5s, 250ms, 2m as well as 00:00:05; must precede any binding.
 HumaneDuration.Register();
 

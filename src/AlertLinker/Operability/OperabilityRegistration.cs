@@ -1,5 +1,4 @@
 using AlertLinker.Runbooks;
-using AlertLinker.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

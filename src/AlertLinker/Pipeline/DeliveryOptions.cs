@@ -12,13 +12,23 @@ public sealed class DeliveryOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How many due notifications are taken at once.</summary>
+    /// <summary>Most notifications claimed in one query (never more than there are free slots).</summary>
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 32;
 
-    /// <summary>How many notifications (always of different groups) are processed at the same time.</summary>
+    /// <summary>
+    /// How many notifications (always of different groups) are in flight at the same time. Each runs on its own; a
+    /// freed slot is filled at once. Bounded so delivery never starves the accept path of CPU.
+    /// </summary>
     [Range(1, 64)]
     public int MaxConcurrency { get; set; } = 4;
+
+    /// <summary>
+    /// How long a claim holds a notification for this process; renewed every third of it while the delivery runs.
+    /// If the process dies, its claims are claimable again after at most this long.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:03", "00:10:00")]
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Wait after the first failed attempt; doubles with each further failure up to <see cref="MaxBackoff"/>.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]

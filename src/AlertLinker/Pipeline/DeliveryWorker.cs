@@ -1,16 +1,23 @@
 using System.Text.RegularExpressions;
-using AlertLinker.Storage;
 using Microsoft.Extensions.Options;
 
 namespace AlertLinker.Pipeline;
 
 /// <summary>
-/// Drains the store: takes due notifications, runs them through the <see cref="INotificationProcessor"/>, and records
-/// the outcome. The one place where delivery is retried (backoff, Retry-After, give-up limits).
+/// Drains the store: claims due notifications, runs each through the <see cref="INotificationProcessor"/> on its
+/// own, and records the outcome. The one place where delivery is retried (backoff, Retry-After, give-up limits).
 /// <para>
-/// Runs on start (pending work from before a crash), whenever an accept signals, and every poll interval (retries
-/// coming due). A notification is marked delivered only after the processor said it was delivered; a crash in
-/// between means it is delivered again after restart (at-least-once, with that one narrow window).
+/// No batches: at most <see cref="DeliveryOptions.MaxConcurrency"/> notifications are in flight, and each freed slot
+/// is filled at once, so one slow alert (a hung backend) never holds up another. The bound also keeps delivery from
+/// starving the accept path of CPU. The store hands out one notification per group at a time, so parallelism never
+/// reorders a group.
+/// </para>
+/// <para>
+/// Runs on start (pending work from before a crash), whenever an accept or a finished delivery signals, and every
+/// poll interval (retries coming due, work another process put back). Each claim is leased to this worker and the
+/// lease renewed while it works; if this process dies, the work is claimable again once the lease runs out. A
+/// notification is marked delivered only after the processor said it was delivered; a crash in between means it is
+/// delivered again (at-least-once, with that one narrow window).
 /// </para>
 /// </summary>
 internal sealed partial class DeliveryWorker(
@@ -25,40 +32,54 @@ internal sealed partial class DeliveryWorker(
     private const int MaxErrorLength = 1000;
 
     private readonly DeliveryOptions _options = options.Value;
+    private int _inFlight;
+
+    /// <summary>Who this worker is in the store's claims: host, process and a random part (unique per start).</summary>
+    internal string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>
-    /// Test seam: called each time the worker really starts waiting — no wake-up pending, poll timer armed — so a
-    /// test can advance a fake clock or accept the next notification without racing the loop.
+    /// Test seam: called each time the worker really starts waiting with nothing in flight — no wake-up pending,
+    /// poll timer armed — so a test can advance a fake clock or accept the next notification without racing the loop.
     /// </summary>
     internal Action? Idle { get; set; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        LogStarted(logger, _options.PollInterval);
+        LogStarted(logger, _options.PollInterval, _options.MaxConcurrency, Owner);
+        var running = new List<Task>();
         while (!stoppingToken.IsCancellationRequested)
         {
-            int taken;
-            try
+            running.RemoveAll(task => task.IsCompleted);
+            var free = _options.MaxConcurrency - Volatile.Read(ref _inFlight);
+            if (free > 0)
             {
-                taken = await RunOnceAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                // The store is unreachable (disk gone, locked by another process…): keep going, it may come back.
-                LogStoreFailed(logger, e, _options.PollInterval);
-                taken = 0;
-            }
+                int claimed;
+                try
+                {
+                    var due = await store.ClaimDueAsync(Owner, Math.Min(free, _options.BatchSize), _options.Lease, stoppingToken)
+                        .ConfigureAwait(false);
+                    foreach (var item in due)
+                        running.Add(Start(item, stoppingToken));
+                    claimed = due.Count;
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception e)
+                {
+                    // The store is unreachable (disk gone, locked by another process…): keep going, it may come back.
+                    LogStoreFailed(logger, e, _options.PollInterval);
+                    claimed = 0;
+                }
 
-            // A full batch means more may be due right now.
-            if (taken >= _options.BatchSize)
-                continue;
+                // Every free slot filled: more may be due; claim again as soon as a slot frees (which signals).
+                if (claimed > 0 && claimed == free)
+                    continue;
+            }
 
             var wait = signal.WaitAsync(_options.PollInterval, time, stoppingToken);
-            if (!wait.IsCompleted)
+            if (!wait.IsCompleted && Volatile.Read(ref _inFlight) == 0)
                 Idle?.Invoke();
             try
             {
@@ -69,28 +90,102 @@ internal sealed partial class DeliveryWorker(
                 break;
             }
         }
+
+        // Deliveries in flight hear the stop and give their claims back; wait for that, so none is left leased.
+        await Task.WhenAll(running).ConfigureAwait(false);
         LogStopped(logger);
     }
 
+    /// <summary>Runs one claimed notification in a slot of its own; the slot's end wakes the loop.</summary>
+    private Task Start(ClaimedNotification item, CancellationToken stoppingToken)
+    {
+        Interlocked.Increment(ref _inFlight);
+        return Task.Run(async () =>
+        {
+            try
+            {
+                await DeliverClaimedAsync(item, stoppingToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+                // A slot is free, and the next notification of this group may be due now.
+                signal.Notify();
+            }
+        }, CancellationToken.None);
+    }
+
     /// <summary>
-    /// One pass: delivers what is due now, in parallel up to MaxConcurrency. The store hands out at most one
-    /// notification per group, so parallelism never reorders a group. Returns how many were taken.
+    /// Test seam: one pass that claims what is due now, delivers it (up to MaxConcurrency at a time) and waits for
+    /// all of it. Returns how many were claimed. The service itself never waits for a batch (see ExecuteAsync).
     /// </summary>
     internal async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var due = await store.GetDueAsync(_options.BatchSize, cancellationToken).ConfigureAwait(false);
-        if (due.Count == 0)
-            return 0;
-
-        await Parallel.ForEachAsync(
-                due,
-                new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken },
-                async (stored, token) => await DeliverAsync(stored, token).ConfigureAwait(false))
-            .ConfigureAwait(false);
+        var due = await store.ClaimDueAsync(Owner, _options.BatchSize, _options.Lease, cancellationToken).ConfigureAwait(false);
+        using var slots = new SemaphoreSlim(_options.MaxConcurrency);
+        await Task.WhenAll(due.Select(async item =>
+        {
+            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await DeliverClaimedAsync(item, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        })).ConfigureAwait(false);
         return due.Count;
     }
 
-    private async Task DeliverAsync(StoredNotification stored, CancellationToken cancellationToken)
+    /// <summary>Delivers one claimed notification while keeping its lease; a lost lease cancels the delivery.</summary>
+    private async Task DeliverClaimedAsync(ClaimedNotification item, CancellationToken stoppingToken)
+    {
+        using var delivery = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        using var done = new CancellationTokenSource();
+        var lease = KeepLeaseAsync(item.Id, delivery, done.Token);
+        try
+        {
+            await DeliverAsync(item, stoppingToken, delivery.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            await done.CancelAsync().ConfigureAwait(false);
+            await lease.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Renews the claim every third of the lease until <paramref name="done"/>; cancels the delivery when the claim is lost.</summary>
+    private async Task KeepLeaseAsync(long id, CancellationTokenSource delivery, CancellationToken done)
+    {
+        var every = _options.Lease / 3;
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(every, time, done).ConfigureAwait(false);
+                if (await store.RenewLeaseAsync(id, Owner, _options.Lease, done).ConfigureAwait(false))
+                    continue;
+            }
+            catch (OperationCanceledException) when (done.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // A store hiccup: the lease still runs for two more thirds; try again at the next third.
+                LogRenewFailed(logger, e, id);
+                continue;
+            }
+
+            // Another worker holds it now (this one stalled past its lease): stop, it is theirs to deliver.
+            LogLeaseLost(logger, id, _options.Lease);
+            await delivery.CancelAsync().ConfigureAwait(false);
+            return;
+        }
+    }
+
+    private async Task DeliverAsync(ClaimedNotification stored, CancellationToken stoppingToken, CancellationToken cancellationToken)
     {
         var attempt = stored.Attempts + 1;
         DeliveryResult result;
@@ -100,8 +195,11 @@ internal sealed partial class DeliveryWorker(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Shutting down mid-delivery: the notification stays pending, this attempt is not counted.
-            throw;
+            // Shutting down mid-delivery: the claim goes back, due at once for whoever runs next; this attempt is
+            // not counted. (A lost lease: the claim is someone else's already, nothing to give back.)
+            if (stoppingToken.IsCancellationRequested)
+                await ReleaseAsync(stored.Id).ConfigureAwait(false);
+            return;
         }
         catch (Exception e)
         {
@@ -117,38 +215,56 @@ internal sealed partial class DeliveryWorker(
         {
             if (result.Delivered)
             {
-                await store.MarkDeliveredAsync(stored.Id, CancellationToken.None).ConfigureAwait(false);
-                LogDelivered(logger, stored.Id, stored.Notification.Source, attempt);
+                if (await store.MarkDeliveredAsync(stored.Id, Owner, CancellationToken.None).ConfigureAwait(false))
+                    LogDelivered(logger, stored.Id, stored.Notification.Source, attempt);
+                else
+                    LogDeliveredWithoutClaim(logger, stored.Id);
                 return;
             }
 
             var error = Describe(result.Error);
             var now = time.GetUtcNow();
             var age = now - stored.Notification.ReceivedAt;
+            bool held;
             if (!result.Retryable)
             {
-                await store.MarkFailedAsync(stored.Id, error, retryAt: null, CancellationToken.None).ConfigureAwait(false);
+                held = await store.MarkFailedAsync(stored.Id, Owner, error, retryAt: null, CancellationToken.None).ConfigureAwait(false);
                 LogFailedPermanently(logger, stored.Id, attempt, error);
             }
             else if (attempt >= _options.MaxAttempts || age >= _options.MaxAge)
             {
                 var final = $"gave up after {attempt} attempts over {age}: {error}";
-                await store.MarkFailedAsync(stored.Id, Truncate(final), retryAt: null, CancellationToken.None).ConfigureAwait(false);
+                held = await store.MarkFailedAsync(stored.Id, Owner, Truncate(final), retryAt: null, CancellationToken.None).ConfigureAwait(false);
                 LogGaveUp(logger, stored.Id, attempt, age, _options.MaxAttempts, _options.MaxAge, error);
             }
             else
             {
                 var delay = RetryDelay(_options, attempt, result.RetryAfter);
                 var retryAt = now + delay;
-                await store.MarkFailedAsync(stored.Id, error, retryAt, CancellationToken.None).ConfigureAwait(false);
+                held = await store.MarkFailedAsync(stored.Id, Owner, error, retryAt, CancellationToken.None).ConfigureAwait(false);
                 LogRetryScheduled(logger, stored.Id, attempt, delay, error);
             }
+            if (!held)
+                LogOutcomeWithoutClaim(logger, stored.Id);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // It stays pending with its old due time, so it is attempted again; if it was delivered, that is the
-            // one case of a second delivery.
+            // It stays claimed until the lease runs out, then it is attempted again; if it was delivered, that is
+            // the one case of a second delivery.
             LogRecordFailed(logger, e, stored.Id);
+        }
+    }
+
+    private async Task ReleaseAsync(long id)
+    {
+        try
+        {
+            await store.ReleaseAsync(id, Owner, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The lease runs out by itself; the work is only later, not lost.
+            LogRecordFailed(logger, e, id);
         }
     }
 
@@ -179,8 +295,9 @@ internal sealed partial class DeliveryWorker(
     [GeneratedRegex(@"(https?://[^/\s?#]+)[/?#][^\s""'<>]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex UrlPath();
 
-    [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "Delivery worker started (poll interval {PollInterval})")]
-    private static partial void LogStarted(ILogger logger, TimeSpan pollInterval);
+    [LoggerMessage(EventId = 2100, Level = LogLevel.Information,
+        Message = "Delivery worker started (poll interval {PollInterval}, up to {MaxConcurrency} at a time, claims as {Owner})")]
+    private static partial void LogStarted(ILogger logger, TimeSpan pollInterval, int maxConcurrency, string owner);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Delivery worker stopped")]
     private static partial void LogStopped(ILogger logger);
@@ -204,10 +321,26 @@ internal sealed partial class DeliveryWorker(
         Message = "Processing notification {Id} threw on attempt {Attempt}; counted as a retryable failure: {Error}\n{StackTrace}")]
     private static partial void LogProcessorThrew(ILogger logger, long id, int attempt, string error, string? stackTrace);
 
-    [LoggerMessage(EventId = 2107, Level = LogLevel.Error, Message = "Delivery worker could not read the store; trying again in {PollInterval}")]
+    [LoggerMessage(EventId = 2107, Level = LogLevel.Error, Message = "Delivery worker could not claim work from the store; trying again in {PollInterval}")]
     private static partial void LogStoreFailed(ILogger logger, Exception exception, TimeSpan pollInterval);
 
     [LoggerMessage(EventId = 2108, Level = LogLevel.Error,
-        Message = "Could not record the outcome of notification {Id}; it stays pending and will be attempted again")]
+        Message = "Could not record the outcome of notification {Id}; it stays pending and will be attempted again once its claim runs out")]
     private static partial void LogRecordFailed(ILogger logger, Exception exception, long id);
+
+    [LoggerMessage(EventId = 2109, Level = LogLevel.Warning,
+        Message = "Could not renew the claim on notification {Id}; trying again")]
+    private static partial void LogRenewFailed(ILogger logger, Exception exception, long id);
+
+    [LoggerMessage(EventId = 2110, Level = LogLevel.Warning,
+        Message = "Lost the claim on notification {Id} (not renewed within its lease of {Lease}); another worker delivers it, this one stopped")]
+    private static partial void LogLeaseLost(ILogger logger, long id, TimeSpan lease);
+
+    [LoggerMessage(EventId = 2111, Level = LogLevel.Warning,
+        Message = "Notification {Id} was delivered, but its claim had passed to another worker, which may deliver it again")]
+    private static partial void LogDeliveredWithoutClaim(ILogger logger, long id);
+
+    [LoggerMessage(EventId = 2112, Level = LogLevel.Warning,
+        Message = "The outcome of notification {Id} was not recorded: its claim had passed to another worker")]
+    private static partial void LogOutcomeWithoutClaim(ILogger logger, long id);
 }

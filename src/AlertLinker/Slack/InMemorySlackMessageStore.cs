@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using AlertLinker.Storage;
 
 namespace AlertLinker.Slack;
 

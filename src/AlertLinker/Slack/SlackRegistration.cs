@@ -1,5 +1,4 @@
 using AlertLinker.Pipeline;
-using AlertLinker.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Refit;

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Net.Http.Json;
 using AlertLinker.Pipeline;
-using AlertLinker.Storage;
 using Microsoft.Extensions.Options;
 using Refit;
 

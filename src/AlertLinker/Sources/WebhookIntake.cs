@@ -8,10 +8,12 @@ public sealed record WebhookIgnored(string Event, string Reason);
 /// <summary>
 /// The one path of every webhook call, whatever its source: credentials, body, signature, parse, then the durable
 /// store. The 202 (<see cref="AcceptResult"/>) is answered right after the store write; nothing on this path waits
-/// for a sender's API (that is <see cref="IAlertSource.CompleteAsync"/>, on the delivery side).
+/// for a sender's API (that is <see cref="IAlertSource.CompleteAsync"/>, on the delivery side). After a store
+/// write it tells the accept listeners (the delivery stage's wake-up), so delivery starts without waiting for its poll.
 /// </summary>
 internal sealed partial class WebhookIntake(
     IAlertStore store,
+    IEnumerable<IAcceptListener> listeners,
     WebhookRejections rejections,
     AlertLinkerMetrics metrics,
     TimeProvider time,
@@ -53,6 +55,8 @@ internal sealed partial class WebhookIntake(
             metrics.AlertsReceived(notification.Source, "store_failed", notification.Alerts.Count);
             return SourceProblems.StoreUnavailable();
         }
+        foreach (var listener in listeners)
+            listener.Accepted(result);
         metrics.AlertsReceived(notification.Source, "accepted", result.Accepted);
         metrics.AlertsReceived(notification.Source, "duplicate", result.Duplicates);
         LogAccepted(notification.Source, notification.GroupKey, notification.Status, result.Accepted, result.Duplicates, result.NotificationId);

@@ -1,7 +1,11 @@
+using AlertLinker.Slack;
 
 namespace AlertLinker.Storage;
 
-/// <summary>The <c>slack_messages</c> table (migration 2): one row per alert group and channel.</summary>
+/// <summary>
+/// The Slack sink's <see cref="ISlackMessageStore"/> as the <c>slack_messages</c> table (migration 2): one row per alert
+/// group and channel, in the same file as the queue, so a restart keeps editing the same messages.
+/// </summary>
 internal sealed partial class SqliteAlertStore : ISlackMessageStore
 {
     public async Task<SlackMessageRecord?> FindSlackMessageAsync(string source, string groupKey, string channel, CancellationToken cancellationToken)

@@ -9,17 +9,25 @@ namespace AlertLinker.Storage;
 /// <summary>
 /// <see cref="IAlertStore"/> on one SQLite file in WAL mode.
 /// <para>
-/// Durability: <c>synchronous=FULL</c>. In WAL mode NORMAL keeps the file consistent but may lose the last commits
-/// on power loss or an OS crash; a 202 tells the sender "you may forget this alert", so every accept is fsynced
-/// before we answer. The price is one fsync per commit: measured here (2-core VM, busy) about 4 ms p50 for a lone
-/// accept against 0.2 ms with NORMAL; group commit (below) shares that fsync among concurrent accepts.
+/// Durability: accepts commit with <c>synchronous=FULL</c>. In WAL mode NORMAL keeps the file consistent but may lose
+/// the last commits on power loss or an OS crash; a 202 tells the sender "you may forget this alert", so every accept
+/// is fsynced before we answer. The price is one fsync per commit, about 4 ms here; group commit (below) shares it
+/// among every accept waiting. The delivery bookkeeping (claims, leases, outcomes, Slack message records) commits
+/// with NORMAL: it survives a crash of the process (kill -9) as FULL does, and on power loss the worst case is a
+/// notification delivered again, never one lost. The next accept's fsync makes it durable anyway.
 /// </para>
 /// <para>
 /// Concurrency: one long-lived connection behind an async gate. SQLite admits one writer at a time anyway; queueing
 /// in-process on a <see cref="SemaphoreSlim"/> is fair and cheap, whereas several connections would contend on the
-/// file lock and back off with sleeps. Accepts that arrive together are committed together (group commit), so a
-/// burst costs one fsync, not one per webhook. Microsoft.Data.Sqlite's async methods are synchronous underneath, so
-/// inside the gate the synchronous calls are used.
+/// file lock and back off with sleeps. Accepts go to one writer thread that drains the queue of pending accepts
+/// into one transaction (group commit): a burst costs one fsync, not one per webhook, and no request thread blocks
+/// on the disk. Microsoft.Data.Sqlite's async methods are synchronous underneath, so inside the gate the synchronous
+/// calls are used.
+/// </para>
+/// <para>
+/// Claims: a claimed notification stays <c>state = 'pending'</c> with <c>claim_owner</c> and <c>lease_until</c> set;
+/// it is in flight while its lease runs. Several processes on one file are safe (each claim is one UPDATE under
+/// SQLite's write lock), though one process per file is the intended set-up.
 /// </para>
 /// <para>Times are stored as unix milliseconds (INTEGER) so that "due" and "older than" are plain comparisons.</para>
 /// </summary>
@@ -71,6 +79,11 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
         ) WITHOUT ROWID;
         CREATE INDEX ix_slack_messages_updated_at ON slack_messages (updated_at);
         """,
+        """
+        -- Claims: a pending notification is in flight while lease_until (unix ms) is in the future.
+        ALTER TABLE notifications ADD COLUMN claim_owner TEXT;
+        ALTER TABLE notifications ADD COLUMN lease_until INTEGER;
+        """,
     ];
 
     internal static int LatestSchemaVersion => Migrations.Length;
@@ -80,24 +93,24 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
 
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly ConcurrentQueue<QueuedAccept> _accepts = new();
+    private readonly BlockingCollection<QueuedAccept> _accepts = new(new ConcurrentQueue<QueuedAccept>());
+    private readonly Thread _writer;
     private readonly StorageOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<SqliteAlertStore> _logger;
-    private readonly DeliverySignal? _signal;
 
     // The accept path's statements, prepared once and reused (only ever used inside the gate).
     private readonly SqliteCommand _insertKey;
     private readonly SqliteCommand _insertNotification;
     private bool _disposed;
+    private int _disposing;
 
     /// <summary>Opens (creating folder, file and schema as needed) the database. Throws with an actionable message when it cannot.</summary>
-    public SqliteAlertStore(IOptions<StorageOptions> options, TimeProvider time, ILogger<SqliteAlertStore> logger, DeliverySignal? signal = null)
+    public SqliteAlertStore(IOptions<StorageOptions> options, TimeProvider time, ILogger<SqliteAlertStore> logger)
     {
         _options = options.Value;
         _time = time;
         _logger = logger;
-        _signal = signal;
 
         var fullPath = _options.FullPath;
         _connection = Open(fullPath, _options);
@@ -134,77 +147,108 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
         _insertNotification.Parameters.Add("$payload", SqliteType.Text);
         _insertNotification.Parameters.Add("$received_at", SqliteType.Integer);
         _insertNotification.Parameters.Add("$now", SqliteType.Integer);
+
+        _writer = new Thread(WriteAccepts) { IsBackground = true, Name = "alert store writer" };
+        _writer.Start();
     }
 
-    public async Task<AcceptResult> AcceptAsync(AlertNotification notification, CancellationToken cancellationToken)
+    public Task<AcceptResult> AcceptAsync(AlertNotification notification, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        // Everything that does not need the database happens before queueing.
+        // Everything that does not need the database happens on the caller's thread, before queueing.
         var accept = new QueuedAccept(
             notification,
             notification.DedupeKeys().Distinct(StringComparer.Ordinal).ToList(),
             JsonSerializer.Serialize(notification, StorageJsonContext.Default.AlertNotification));
-        _accepts.Enqueue(accept);
-
-        // Group commit: whoever holds the gate commits every queued accept in one transaction, one fsync for all.
-        // Under a burst of webhooks that turns N fsyncs in a row into one, so the 202 latency stays flat.
-        // Not cancellable once queued: another caller may already be committing this accept, and storing an alert
-        // whose sender hung up is harmless (its retry is a duplicate).
-        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            if (!accept.Result.Task.IsCompleted)
-                CommitQueuedAccepts();
+            _accepts.Add(accept, CancellationToken.None);
         }
-        finally
+        catch (InvalidOperationException)
         {
-            _gate.Release();
+            throw new ObjectDisposedException(nameof(SqliteAlertStore));
         }
-        return await accept.Result.Task.ConfigureAwait(false);
+        // Not cancellable once queued: the writer may already be committing it, and storing an alert whose sender
+        // hung up is harmless (its retry is a duplicate).
+        return accept.Result.Task;
     }
 
-    /// <summary>Commits every queued accept in one transaction. Runs inside the gate.</summary>
-    private void CommitQueuedAccepts()
+    /// <summary>
+    /// The writer thread: takes every accept waiting (up to <see cref="MaxAcceptBatch"/>) and commits them in one
+    /// transaction, one fsync for all. While it commits, the next batch gathers, so under load the batch grows with
+    /// the arrival rate and the fsync is shared by more requests, instead of each request waiting its turn.
+    /// </summary>
+    private void WriteAccepts()
     {
-        var batch = new List<QueuedAccept>();
-        while (batch.Count < MaxAcceptBatch && _accepts.TryDequeue(out var queued))
-            batch.Add(queued);
+        var batch = new List<QueuedAccept>(MaxAcceptBatch);
+        foreach (var first in _accepts.GetConsumingEnumerable())
+        {
+            batch.Add(first);
+            while (batch.Count < MaxAcceptBatch && _accepts.TryTake(out var next))
+                batch.Add(next);
+            _gate.Wait();
+            try
+            {
+                CommitAccepts(batch);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+            batch.Clear();
+        }
+    }
 
+    /// <summary>Commits a batch of accepts in one transaction and answers each caller. Runs inside the gate; never throws.</summary>
+    private void CommitAccepts(List<QueuedAccept> batch)
+    {
         var results = new AcceptResult[batch.Count];
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var now = NowMs();
-            // BEGIN IMMEDIATE (the default of BeginTransaction): take the write lock up front, no upgrade deadlocks.
-            using var transaction = _connection.BeginTransaction();
-            _insertKey.Transaction = transaction;
-            _insertNotification.Transaction = transaction;
-            _insertKey.Parameters["$now"].Value = now;
-            for (var i = 0; i < batch.Count; i++)
+            // A 202 means on disk: this commit is fsynced (the connection's default, for bookkeeping, is NORMAL).
+            // The level cannot change inside a transaction, so it is set around it.
+            Execute("PRAGMA synchronous = FULL");
+            try
             {
-                var (notification, keys, payload) = (batch[i].Notification, batch[i].Keys, batch[i].Payload);
-                var fresh = 0;
-                foreach (var key in keys)
+                // BEGIN IMMEDIATE (the default of BeginTransaction): take the write lock up front, no upgrade deadlocks.
+                using var transaction = _connection.BeginTransaction();
+                _insertKey.Transaction = transaction;
+                _insertNotification.Transaction = transaction;
+                _insertKey.Parameters["$now"].Value = now;
+                for (var i = 0; i < batch.Count; i++)
                 {
-                    _insertKey.Parameters["$key"].Value = key;
-                    fresh += _insertKey.ExecuteNonQuery();
-                }
+                    var (notification, keys, payload) = (batch[i].Notification, batch[i].Keys, batch[i].Payload);
+                    // Key by key inside the one transaction: a notification repeated within the batch finds the keys
+                    // its first copy inserted, so dedupe is as exact as with one transaction per accept.
+                    var fresh = 0;
+                    foreach (var key in keys)
+                    {
+                        _insertKey.Parameters["$key"].Value = key;
+                        fresh += _insertKey.ExecuteNonQuery();
+                    }
 
-                long? id = null;
-                if (fresh > 0)
-                {
-                    _insertNotification.Parameters["$source"].Value = notification.Source;
-                    _insertNotification.Parameters["$group_key"].Value = notification.GroupKey;
-                    _insertNotification.Parameters["$status"].Value = notification.Status.ToString();
-                    _insertNotification.Parameters["$payload"].Value = payload;
-                    _insertNotification.Parameters["$received_at"].Value = notification.ReceivedAt.ToUnixTimeMilliseconds();
-                    _insertNotification.Parameters["$now"].Value = now;
-                    id = (long)_insertNotification.ExecuteScalar()!;
+                    long? id = null;
+                    if (fresh > 0)
+                    {
+                        _insertNotification.Parameters["$source"].Value = notification.Source;
+                        _insertNotification.Parameters["$group_key"].Value = notification.GroupKey;
+                        _insertNotification.Parameters["$status"].Value = notification.Status.ToString();
+                        _insertNotification.Parameters["$payload"].Value = payload;
+                        _insertNotification.Parameters["$received_at"].Value = notification.ReceivedAt.ToUnixTimeMilliseconds();
+                        _insertNotification.Parameters["$now"].Value = now;
+                        id = (long)_insertNotification.ExecuteScalar()!;
+                    }
+                    // else: every key was seen before; nothing of this notification is written.
+                    results[i] = new AcceptResult(id, fresh, keys.Count - fresh);
                 }
-                // else: every key was seen before; nothing of this notification is written.
-                results[i] = new AcceptResult(id, fresh, keys.Count - fresh);
+                transaction.Commit();
             }
-            transaction.Commit();
+            finally
+            {
+                Execute("PRAGMA synchronous = NORMAL");
+            }
         }
         catch (Exception e)
         {
@@ -216,33 +260,60 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
 
         for (var i = 0; i < batch.Count; i++)
             batch[i].Result.TrySetResult(results[i]);
-        if (results.Any(r => r.NotificationId is not null))
-            _signal?.Notify();
     }
 
-    public async Task<IReadOnlyList<StoredNotification>> GetDueAsync(int max, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ClaimedNotification>> ClaimDueAsync(string owner, int max, TimeSpan lease, CancellationToken cancellationToken)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
-        var due = new List<StoredNotification>();
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        var claimed = new List<ClaimedNotification>();
         var unreadable = new List<(long Id, string Error)>();
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            var now = NowMs();
+            var until = now + (long)lease.TotalMilliseconds;
             using var command = _connection.CreateCommand();
-            // Per-group order: only the oldest pending notification of each group can be due, so a later
-            // notification (say, the resolve) never overtakes an earlier one that is still being retried.
+            // One statement under SQLite's write lock, so two claimers never take the same row. Per-group order: only
+            // a group's head (its oldest pending notification) is claimable, and only while its lease is not running,
+            // so a later notification (say, the resolve) never overtakes an earlier one that is still being retried,
+            // and a group is never delivered twice at once. (Only heads are ever claimed, and RetryFailedAsync puts
+            // nothing back behind a claim, so a running lease is always a head's.)
+            // Cost: the recursive part walks the partial index on pending rows group by group (a skip scan: two index
+            // seeks per group), so a backlog of thousands in one group costs what one notification costs; a plain
+            // GROUP BY or a per-row "no earlier one" test reads every pending row on every claim.
             command.CommandText = """
-                SELECT n.id, n.payload, n.attempts
-                FROM notifications n
-                WHERE n.state = 'pending' AND n.next_attempt_at <= $now
-                  AND NOT EXISTS (
-                      SELECT 1 FROM notifications e
-                      WHERE e.state = 'pending' AND e.source = n.source AND e.group_key = n.group_key AND e.id < n.id)
-                ORDER BY n.id
-                LIMIT $max
+                WITH RECURSIVE grp(source, group_key) AS (
+                    SELECT * FROM (
+                        SELECT source, group_key FROM notifications WHERE state = 'pending' ORDER BY source, group_key LIMIT 1)
+                    UNION ALL
+                    SELECT
+                        (SELECT n.source FROM notifications n
+                         WHERE n.state = 'pending' AND (n.source, n.group_key) > (grp.source, grp.group_key)
+                         ORDER BY n.source, n.group_key LIMIT 1),
+                        (SELECT n.group_key FROM notifications n
+                         WHERE n.state = 'pending' AND (n.source, n.group_key) > (grp.source, grp.group_key)
+                         ORDER BY n.source, n.group_key LIMIT 1)
+                    FROM grp WHERE grp.source IS NOT NULL
+                ),
+                head(id) AS (
+                    SELECT (SELECT min(n.id) FROM notifications n
+                            WHERE n.state = 'pending' AND n.source = grp.source AND n.group_key = grp.group_key)
+                    FROM grp WHERE grp.source IS NOT NULL
+                )
+                UPDATE notifications SET claim_owner = $owner, lease_until = $until
+                WHERE id IN (
+                    SELECT n.id FROM head JOIN notifications n ON n.id = head.id
+                    WHERE n.next_attempt_at <= $now AND (n.lease_until IS NULL OR n.lease_until <= $now)
+                    ORDER BY n.id
+                    LIMIT $max)
+                RETURNING id, payload, attempts
                 """;
-            command.Parameters.AddWithValue("$now", NowMs());
+            command.Parameters.AddWithValue("$owner", owner);
+            command.Parameters.AddWithValue("$until", until);
+            command.Parameters.AddWithValue("$now", now);
             command.Parameters.AddWithValue("$max", max);
             using var reader = command.ExecuteReader();
             while (reader.Read())
@@ -252,7 +323,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
                 {
                     var notification = JsonSerializer.Deserialize(reader.GetString(1), StorageJsonContext.Default.AlertNotification)
                         ?? throw new JsonException("payload is null");
-                    due.Add(new StoredNotification(id, notification, reader.GetInt32(2)));
+                    claimed.Add(new ClaimedNotification(id, notification, reader.GetInt32(2), DateTimeOffset.FromUnixTimeMilliseconds(until)));
                 }
                 catch (JsonException e)
                 {
@@ -269,42 +340,253 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
         foreach (var (id, error) in unreadable)
         {
             LogUnreadable(_logger, id, error);
-            await MarkFailedAsync(id, error, retryAt: null, cancellationToken).ConfigureAwait(false);
+            await MarkFailedAsync(id, owner, error, retryAt: null, cancellationToken).ConfigureAwait(false);
         }
-        return due;
+        // RETURNING does not promise an order.
+        claimed.Sort((a, b) => a.Id.CompareTo(b.Id));
+        return claimed;
     }
 
-    public Task MarkDeliveredAsync(long id, CancellationToken cancellationToken) =>
-        ExecuteAsync(
+    public Task<bool> RenewLeaseAsync(long id, string owner, TimeSpan lease, CancellationToken cancellationToken) =>
+        ChangeClaimAsync(
+            "UPDATE notifications SET lease_until = $until WHERE id = $id AND state = 'pending' AND claim_owner = $owner",
+            id, owner, command => command.Parameters.AddWithValue("$until", NowMs() + (long)lease.TotalMilliseconds), cancellationToken);
+
+    public Task<bool> ReleaseAsync(long id, string owner, CancellationToken cancellationToken) =>
+        ChangeClaimAsync(
+            "UPDATE notifications SET claim_owner = NULL, lease_until = NULL WHERE id = $id AND state = 'pending' AND claim_owner = $owner",
+            id, owner, _ => { }, cancellationToken);
+
+    public Task<bool> MarkDeliveredAsync(long id, string owner, CancellationToken cancellationToken) =>
+        ChangeClaimAsync(
             """
             UPDATE notifications
-            SET state = 'delivered', attempts = attempts + 1, delivered_at = $now, next_attempt_at = NULL
-            WHERE id = $id AND state = 'pending'
+            SET state = 'delivered', attempts = attempts + 1, delivered_at = $now, next_attempt_at = NULL,
+                claim_owner = NULL, lease_until = NULL
+            WHERE id = $id AND state = 'pending' AND claim_owner = $owner
             """,
-            command =>
-            {
-                command.Parameters.AddWithValue("$id", id);
-                command.Parameters.AddWithValue("$now", NowMs());
-            },
-            cancellationToken);
+            id, owner, command => command.Parameters.AddWithValue("$now", NowMs()), cancellationToken);
 
-    public Task MarkFailedAsync(long id, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken) =>
-        ExecuteAsync(
+    public Task<bool> MarkFailedAsync(long id, string owner, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken) =>
+        ChangeClaimAsync(
             """
             UPDATE notifications
             SET attempts = attempts + 1,
                 last_error = $error,
                 state = CASE WHEN $retry_at IS NULL THEN 'failed' ELSE 'pending' END,
-                next_attempt_at = $retry_at
-            WHERE id = $id AND state = 'pending'
+                next_attempt_at = $retry_at,
+                claim_owner = NULL, lease_until = NULL
+            WHERE id = $id AND state = 'pending' AND claim_owner = $owner
             """,
+            id, owner,
             command =>
             {
-                command.Parameters.AddWithValue("$id", id);
                 command.Parameters.AddWithValue("$error", error);
                 command.Parameters.AddWithValue("$retry_at", (object?)retryAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
             },
             cancellationToken);
+
+    /// <summary>One UPDATE of a claim the owner holds; true when it held it (one row changed).</summary>
+    private async Task<bool> ChangeClaimAsync(string sql, long id, string owner, Action<SqliteCommand> bind, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$owner", owner);
+            bind(command);
+            return command.ExecuteNonQuery() == 1;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<RetryResult> RetryFailedAsync(IReadOnlyCollection<long>? ids, CancellationToken cancellationToken)
+    {
+        var requeued = new List<long>();
+        var superseded = new List<long>();
+        var failed = new HashSet<long>();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var now = NowMs();
+            // An operator's decision, made once: worth the fsync.
+            Execute("PRAGMA synchronous = FULL");
+            try
+            {
+                using var transaction = _connection.BeginTransaction();
+                using (var select = _connection.CreateCommand())
+                {
+                    select.Transaction = transaction;
+                    select.CommandText = """
+                        SELECT n.id, EXISTS (
+                            SELECT 1 FROM notifications l
+                            WHERE l.source = n.source AND l.group_key = n.group_key AND l.id > n.id
+                              AND (l.state = 'delivered' OR (l.state = 'pending' AND l.lease_until > $now)))
+                        FROM notifications n
+                        WHERE n.state = 'failed' AND ($all OR n.id IN (SELECT value FROM json_each($ids)))
+                        ORDER BY n.id
+                        """;
+                    select.Parameters.AddWithValue("$now", now);
+                    select.Parameters.AddWithValue("$all", ids is null);
+                    select.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(ids?.ToArray() ?? [], StorageJsonContext.Default.Int64Array));
+                    using var reader = select.ExecuteReader();
+                    while (reader.Read())
+                    {
+                        var id = reader.GetInt64(0);
+                        failed.Add(id);
+                        (reader.GetBoolean(1) ? superseded : requeued).Add(id);
+                    }
+                }
+
+                using (var update = _connection.CreateCommand())
+                {
+                    update.Transaction = transaction;
+                    update.CommandText = """
+                        UPDATE notifications
+                        SET state = 'pending', attempts = 0, next_attempt_at = $now, claim_owner = NULL, lease_until = NULL
+                        WHERE state = 'failed' AND id IN (SELECT value FROM json_each($ids))
+                        """;
+                    update.Parameters.AddWithValue("$now", now);
+                    update.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(requeued.ToArray(), StorageJsonContext.Default.Int64Array));
+                    update.ExecuteNonQuery();
+                }
+                transaction.Commit();
+            }
+            finally
+            {
+                Execute("PRAGMA synchronous = NORMAL");
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        if (requeued.Count > 0)
+            LogRequeued(_logger, requeued.Count, superseded.Count);
+        var notFailed = ids?.Where(id => !failed.Contains(id)).Distinct().Order().ToList() ?? [];
+        return new RetryResult(requeued, superseded, notFailed);
+    }
+
+    private const string RecordColumns =
+        "id, source, group_key, status, state, attempts, received_at, next_attempt_at, last_error, delivered_at, claim_owner, lease_until";
+
+    public async Task<NotificationRecord?> FindAsync(long id, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var command = _connection.CreateCommand();
+            command.CommandText = $"SELECT {RecordColumns} FROM notifications WHERE id = $id";
+            command.Parameters.AddWithValue("$id", id);
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? ReadRecord(reader, NowMs()) : null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<NotificationRecord>> ListAsync(IReadOnlySet<NotificationState> states, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var conditions = states.Select(state => state switch
+        {
+            NotificationState.Pending => "(state = 'pending' AND (lease_until IS NULL OR lease_until <= $now))",
+            NotificationState.InFlight => "(state = 'pending' AND lease_until > $now)",
+            NotificationState.Delivered => "state = 'delivered'",
+            NotificationState.Failed => "state = 'failed'",
+            _ => throw new ArgumentOutOfRangeException(nameof(states), state, "unknown state"),
+        }).ToList();
+        if (conditions.Count == 0)
+            return [];
+
+        var records = new List<NotificationRecord>();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var now = NowMs();
+            using var command = _connection.CreateCommand();
+            command.CommandText = $"SELECT {RecordColumns} FROM notifications WHERE {string.Join(" OR ", conditions)} ORDER BY id LIMIT $limit";
+            command.Parameters.AddWithValue("$now", now);
+            command.Parameters.AddWithValue("$limit", limit);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+                records.Add(ReadRecord(reader, now));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        return records;
+    }
+
+    private static NotificationRecord ReadRecord(SqliteDataReader reader, long now)
+    {
+        DateTimeOffset? Time(int column) => reader.IsDBNull(column) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(column));
+        var lease = Time(11);
+        var state = reader.GetString(4) switch
+        {
+            Delivered => NotificationState.Delivered,
+            Failed => NotificationState.Failed,
+            _ when lease?.ToUnixTimeMilliseconds() > now => NotificationState.InFlight,
+            _ => NotificationState.Pending,
+        };
+        var inFlight = state == NotificationState.InFlight;
+        return new NotificationRecord(
+            reader.GetInt64(0),
+            reader.GetString(1),
+            reader.GetString(2),
+            Enum.TryParse<AlertStatus>(reader.GetString(3), out var status) ? status : AlertStatus.Firing,
+            state,
+            reader.GetInt32(5),
+            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
+            Time(7),
+            reader.IsDBNull(8) ? null : reader.GetString(8),
+            Time(9),
+            inFlight && !reader.IsDBNull(10) ? reader.GetString(10) : null,
+            inFlight ? lease : null);
+    }
+
+    public async Task<NotificationCounts> CountAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var command = _connection.CreateCommand();
+            // Each count is a range of the (state, next_attempt_at) index; delivered rows, the many, are never read.
+            command.CommandText = """
+                SELECT
+                    (SELECT count(*) FROM notifications WHERE state = 'pending'),
+                    (SELECT count(*) FROM notifications WHERE state = 'pending' AND lease_until > $now),
+                    (SELECT count(*) FROM notifications WHERE state = 'failed'),
+                    (SELECT min(received_at) FROM notifications WHERE state = 'pending')
+                """;
+            command.Parameters.AddWithValue("$now", NowMs());
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            return new NotificationCounts(
+                reader.GetInt64(0),
+                reader.GetInt64(1),
+                reader.GetInt64(2),
+                reader.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
@@ -340,7 +622,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
     /// retention and failed ones received before the failed retention. Pending work is never pruned.
     /// Runs in small transactions so accepts interleave.
     /// </summary>
-    internal async Task<PruneResult> PruneAsync(CancellationToken cancellationToken)
+    public async Task<PruneResult> PruneAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var keyCutoff = (now - _options.DedupeRetention).ToUnixTimeMilliseconds();
@@ -367,58 +649,15 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
         return result;
     }
 
-    /// <summary>One notification's bookkeeping, for diagnostics and tests; null when there is no such row.</summary>
-    internal async Task<NotificationRecord?> FindAsync(long id, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            using var command = _connection.CreateCommand();
-            command.CommandText = """
-                SELECT state, attempts, next_attempt_at, last_error, delivered_at FROM notifications WHERE id = $id
-                """;
-            command.Parameters.AddWithValue("$id", id);
-            using var reader = command.ExecuteReader();
-            if (!reader.Read())
-                return null;
-            return new NotificationRecord(
-                id,
-                reader.GetString(0),
-                reader.GetInt32(1),
-                reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
-                reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.IsDBNull(4) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)));
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    /// <summary>How many notifications are in each state (for metrics and readiness detail).</summary>
-    internal async Task<IReadOnlyDictionary<string, long>> CountByStateAsync(CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT state, count(*) FROM notifications GROUP BY state";
-            using var reader = command.ExecuteReader();
-            var counts = new Dictionary<string, long> { [Pending] = 0, [Delivered] = 0, [Failed] = 0 };
-            while (reader.Read())
-                counts[reader.GetString(0)] = reader.GetInt64(1);
-            return counts;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
     public void Dispose()
     {
+        // The container disposes it once per registration it was resolved through (store, interface, Slack messages).
+        if (Interlocked.Exchange(ref _disposing, 1) == 1)
+            return;
+        // Accepts already queued are still committed; new ones are refused.
+        _accepts.CompleteAdding();
+        if (Thread.CurrentThread != _writer)
+            _writer.Join();
         // Wait for a statement in flight rather than pulling the connection from under it.
         _gate.Wait();
         try
@@ -429,6 +668,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
             _insertKey.Dispose();
             _insertNotification.Dispose();
             _connection.Dispose();
+            _accepts.Dispose();
         }
         finally
         {
@@ -530,7 +770,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
                 $"(journal_mode is '{mode}'). Put it on a local file system; network file systems usually cannot do WAL.");
 
         Execute(string.Create(CultureInfo.InvariantCulture,
-            $"PRAGMA synchronous = FULL; PRAGMA busy_timeout = {(long)_options.BusyTimeout.TotalMilliseconds};"));
+            $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {(long)_options.BusyTimeout.TotalMilliseconds};"));
         Execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at INTEGER NOT NULL)");
 
         // IMMEDIATE: two instances starting on one file migrate one after the other, not both.
@@ -574,7 +814,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
             "(environment: AlertLinker__Storage__Path) at a file in a writable folder on a local file system.", inner);
 
     [LoggerMessage(EventId = 2000, Level = LogLevel.Information,
-        Message = "Alert store ready at {Path} (schema version {Version}, WAL, synchronous=FULL)")]
+        Message = "Alert store ready at {Path} (schema version {Version}, WAL, accepts synchronous=FULL)")]
     private static partial void LogReady(ILogger logger, string path, int version);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Alert store schema migrated from version {From} to {To}")]
@@ -586,6 +826,10 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Notification {Id} cannot be read back ({Error}); marked failed")]
     private static partial void LogUnreadable(ILogger logger, long id, string error);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information,
+        Message = "Put {Requeued} failed notifications back to pending ({Superseded} left failed: a later one of their group was delivered)")]
+    private static partial void LogRequeued(ILogger logger, int requeued, int superseded);
 }
 
 /// <summary>An accept waiting for the next group commit.</summary>
@@ -594,13 +838,3 @@ internal sealed record QueuedAccept(AlertNotification Notification, IReadOnlyLis
     // Continuations run asynchronously: completing 200 callers must not run their request pipelines inside the gate.
     public TaskCompletionSource<AcceptResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
-
-internal sealed record PruneResult(int DedupeKeys, int DeliveredNotifications, int FailedNotifications);
-
-internal sealed record NotificationRecord(
-    long Id,
-    string State,
-    int Attempts,
-    DateTimeOffset? NextAttemptAt,
-    string? LastError,
-    DateTimeOffset? DeliveredAt);

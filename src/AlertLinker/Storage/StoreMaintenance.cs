@@ -5,14 +5,14 @@ namespace AlertLinker.Storage;
 /// <summary>Prunes old dedupe keys and finished notifications every PruneInterval, away from the accept path.</summary>
 internal sealed partial class StoreMaintenance : BackgroundService
 {
-    private readonly SqliteAlertStore _store;
+    private readonly IAlertStore _store;
     private readonly ILogger<StoreMaintenance> _logger;
 
     // Created with the service, not in ExecuteAsync: the interval counts from start-up, and a test's fake clock can
     // be advanced as soon as the service exists.
     private readonly PeriodicTimer _timer;
 
-    public StoreMaintenance(SqliteAlertStore store, IOptions<StorageOptions> options, TimeProvider time, ILogger<StoreMaintenance> logger)
+    public StoreMaintenance(IAlertStore store, IOptions<StorageOptions> options, TimeProvider time, ILogger<StoreMaintenance> logger)
     {
         _store = store;
         _logger = logger;

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using AlertLinker.Pipeline;
 using AlertLinker.Storage;
 using AlertLinker.Tests.Storage;
+using AlertLinker.Tests.TestSupport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
@@ -23,7 +24,7 @@ public sealed class DeliveryWorkerTests : IDisposable
     private readonly Channel<bool> _idle = Channel.CreateUnbounded<bool>();
     private readonly SqliteAlertStore _store;
 
-    public DeliveryWorkerTests() => _store = _db.Open(_time, _signal);
+    public DeliveryWorkerTests() => _store = _db.Open(_time);
 
     public void Dispose()
     {
@@ -47,8 +48,13 @@ public sealed class DeliveryWorkerTests : IDisposable
         return worker;
     }
 
-    private async Task<long> AcceptAsync(string groupKey = "g", AlertStatus status = AlertStatus.Firing, DateTimeOffset? receivedAt = null) =>
-        (await _store.AcceptAsync(TestNotifications.Create(groupKey, status, receivedAt), CancellationToken.None)).NotificationId!.Value;
+    /// <summary>Accepts as the webhook intake does: store, then tell the worker's signal.</summary>
+    private async Task<long> AcceptAsync(string groupKey = "g", AlertStatus status = AlertStatus.Firing, DateTimeOffset? receivedAt = null)
+    {
+        var result = await _store.AcceptAsync(TestNotifications.Create(groupKey, status, receivedAt), CancellationToken.None);
+        _signal.Accepted(result);
+        return result.NotificationId!.Value;
+    }
 
     private async Task<NotificationRecord> RecordAsync(long id) => (await _store.FindAsync(id, CancellationToken.None))!;
 
@@ -64,7 +70,7 @@ public sealed class DeliveryWorkerTests : IDisposable
         Assert.Equal(1, await CreateWorker().RunOnceAsync(CancellationToken.None));
 
         var record = await RecordAsync(id);
-        Assert.Equal(SqliteAlertStore.Delivered, record.State);
+        Assert.Equal(NotificationState.Delivered, record.State);
         Assert.Equal(1, record.Attempts);
         Assert.Single(_processor.Calls);
         Assert.Equal(0, await CreateWorker().RunOnceAsync(CancellationToken.None));
@@ -86,7 +92,7 @@ public sealed class DeliveryWorkerTests : IDisposable
         Assert.Equal(1, await worker.RunOnceAsync(CancellationToken.None));
 
         var record = await RecordAsync(id);
-        Assert.Equal(SqliteAlertStore.Pending, record.State);
+        Assert.Equal(NotificationState.Pending, record.State);
         Assert.Equal(2, record.Attempts);
         Assert.Equal(_time.GetUtcNow().AddSeconds(10), record.NextAttemptAt);
         Assert.Equal("slack answered 503", record.LastError);
@@ -137,7 +143,7 @@ public sealed class DeliveryWorkerTests : IDisposable
         await worker.RunOnceAsync(CancellationToken.None);
 
         var record = await RecordAsync(id);
-        Assert.Equal(SqliteAlertStore.Failed, record.State);
+        Assert.Equal(NotificationState.Failed, record.State);
         Assert.Equal("slack: channel_not_found", record.LastError);
         Assert.Single(_processor.Calls);
         Assert.Contains(_logger.Collector.GetSnapshot(), r => r.Id.Id == 2105 && r.Level == LogLevel.Error);
@@ -159,7 +165,7 @@ public sealed class DeliveryWorkerTests : IDisposable
         }
 
         var record = await RecordAsync(id);
-        Assert.Equal(SqliteAlertStore.Failed, record.State);
+        Assert.Equal(NotificationState.Failed, record.State);
         Assert.Equal(3, record.Attempts);
         Assert.StartsWith("gave up after 3 attempts", record.LastError);
         Assert.EndsWith("slack answered 500", record.LastError);
@@ -178,7 +184,7 @@ public sealed class DeliveryWorkerTests : IDisposable
         await CreateWorker().RunOnceAsync(CancellationToken.None);
 
         var record = await RecordAsync(id);
-        Assert.Equal(SqliteAlertStore.Failed, record.State);
+        Assert.Equal(NotificationState.Failed, record.State);
         Assert.Contains("gave up after 1 attempts", record.LastError);
     }
 
@@ -192,7 +198,7 @@ public sealed class DeliveryWorkerTests : IDisposable
         await CreateWorker().RunOnceAsync(CancellationToken.None);
 
         var record = await RecordAsync(id);
-        Assert.Equal(SqliteAlertStore.Pending, record.State);
+        Assert.Equal(NotificationState.Pending, record.State);
         Assert.Equal(TestNotifications.Start.AddSeconds(5), record.NextAttemptAt);
         Assert.Equal("HttpRequestException: POST https://hooks.slack.com/… failed: connection reset", record.LastError);
         Assert.Contains(_logger.Collector.GetSnapshot(), r => r.Id.Id == 2106);
@@ -230,8 +236,8 @@ public sealed class DeliveryWorkerTests : IDisposable
         await worker.RunOnceAsync(CancellationToken.None); // then resolved
 
         Assert.Equal([AlertStatus.Firing, AlertStatus.Firing, AlertStatus.Resolved], _processor.Calls.Select(n => n.Status));
-        Assert.Equal(SqliteAlertStore.Delivered, (await RecordAsync(firing)).State);
-        Assert.Equal(SqliteAlertStore.Delivered, (await RecordAsync(resolved)).State);
+        Assert.Equal(NotificationState.Delivered, (await RecordAsync(firing)).State);
+        Assert.Equal(NotificationState.Delivered, (await RecordAsync(resolved)).State);
     }
 
     [Fact]
@@ -243,7 +249,7 @@ public sealed class DeliveryWorkerTests : IDisposable
         Assert.Equal(10, await CreateWorker().RunOnceAsync(CancellationToken.None));
 
         Assert.Equal(10, _processor.Calls.Count);
-        Assert.Equal(10, (await _store.CountByStateAsync(CancellationToken.None))[SqliteAlertStore.Delivered]);
+        Assert.Equal(10, (await _store.ListAsync(new HashSet<NotificationState> { NotificationState.Delivered }, 100, CancellationToken.None)).Count);
     }
 
     // ---- the background loop ----
@@ -258,7 +264,7 @@ public sealed class DeliveryWorkerTests : IDisposable
         await WaitIdleAsync();
         await worker.StopAsync(CancellationToken.None);
 
-        Assert.Equal(SqliteAlertStore.Delivered, (await RecordAsync(id)).State);
+        Assert.Equal(NotificationState.Delivered, (await RecordAsync(id)).State);
     }
 
     [Fact]
@@ -275,7 +281,7 @@ public sealed class DeliveryWorkerTests : IDisposable
         await WaitIdleAsync();
         await worker.StopAsync(CancellationToken.None);
 
-        Assert.Equal(SqliteAlertStore.Delivered, (await RecordAsync(id)).State);
+        Assert.Equal(NotificationState.Delivered, (await RecordAsync(id)).State);
     }
 
     [Fact]
@@ -297,7 +303,7 @@ public sealed class DeliveryWorkerTests : IDisposable
         await worker.StopAsync(CancellationToken.None);
 
         Assert.Equal(2, Volatile.Read(ref calls));
-        Assert.Equal(SqliteAlertStore.Delivered, (await RecordAsync(id)).State);
+        Assert.Equal(NotificationState.Delivered, (await RecordAsync(id)).State);
     }
 
     [Fact]
@@ -315,9 +321,9 @@ public sealed class DeliveryWorkerTests : IDisposable
         await WaitIdleAsync();
         await worker.StopAsync(CancellationToken.None);
 
-        Assert.Equal(SqliteAlertStore.Delivered, (await RecordAsync(healthy)).State);
+        Assert.Equal(NotificationState.Delivered, (await RecordAsync(healthy)).State);
         var record = await RecordAsync(poison);
-        Assert.Equal(SqliteAlertStore.Pending, record.State);
+        Assert.Equal(NotificationState.Pending, record.State);
         Assert.Equal("InvalidOperationException: renderer bug", record.LastError);
         Assert.Contains(_logger.Collector.GetSnapshot(), r => r.Id.Id == 2106 && r.Message.Contains("renderer bug", StringComparison.Ordinal));
     }
@@ -338,9 +344,117 @@ public sealed class DeliveryWorkerTests : IDisposable
         await worker.StopAsync(CancellationToken.None).WaitAsync(Bound);
 
         var record = await RecordAsync(id);
-        Assert.Equal(SqliteAlertStore.Pending, record.State);
+        Assert.Equal(NotificationState.Pending, record.State);
         Assert.Equal(0, record.Attempts);
         Assert.Contains(_logger.Collector.GetSnapshot(), r => r.Id.Id == 2101);
+    }
+
+    // ---- no batch barriers, bounded concurrency, leases ----
+
+    [Fact]
+    public async Task ASlowNotificationDoesNotHoldUpOneThatArrivesWhileItRuns()
+    {
+        var slowRelease = new TaskCompletionSource<DeliveryResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _processor.Handler = (n, _) => n.GroupKey == "slow" ? slowRelease.Task : Task.FromResult(DeliveryResult.Ok);
+        var slow = await AcceptAsync("slow");
+        using var worker = CreateWorker();
+        await worker.StartAsync(CancellationToken.None);
+        await _processor.Seen.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+
+        var fast = await AcceptAsync("fast");
+        await Eventually.UntilAsync(() => RecordAsync(fast).Result.State == NotificationState.Delivered, Bound, "the fast notification");
+
+        Assert.Equal(NotificationState.InFlight, (await RecordAsync(slow)).State);
+        slowRelease.SetResult(DeliveryResult.Ok);
+        await Eventually.UntilAsync(() => RecordAsync(slow).Result.State == NotificationState.Delivered, Bound, "the slow notification");
+        await worker.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task NoMoreThanMaxConcurrencyNotificationsAreInFlightAtOnce()
+    {
+        var running = 0;
+        var most = 0;
+        _processor.Handler = async (_, cancellationToken) =>
+        {
+            var now = Interlocked.Increment(ref running);
+            InterlockedMax(ref most, now);
+            await Task.Delay(TimeSpan.FromMilliseconds(30), cancellationToken);
+            Interlocked.Decrement(ref running);
+            return DeliveryResult.Ok;
+        };
+        var ids = new List<long>();
+        for (var i = 0; i < 8; i++)
+            ids.Add(await AcceptAsync($"g{i}"));
+        var options = Defaults();
+        options.MaxConcurrency = 2;
+        using var worker = CreateWorker(options);
+
+        await worker.StartAsync(CancellationToken.None);
+        await Eventually.UntilAsync(() => _processor.Calls.Count == 8 && Volatile.Read(ref running) == 0, Bound, "eight deliveries");
+        await WaitIdleAsync();
+        await worker.StopAsync(CancellationToken.None);
+
+        Assert.InRange(Volatile.Read(ref most), 1, 2);
+        foreach (var id in ids)
+            Assert.Equal(NotificationState.Delivered, (await RecordAsync(id)).State);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var seen = Volatile.Read(ref target);
+        while (value > seen && Interlocked.CompareExchange(ref target, value, seen) is var actual && actual != seen)
+            seen = actual;
+    }
+
+    [Fact]
+    public async Task TheLeaseIsRenewedWhileADeliveryRuns()
+    {
+        var release = new TaskCompletionSource<DeliveryResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _processor.Handler = (_, _) => release.Task;
+        var id = await AcceptAsync();
+        using var worker = CreateWorker();
+        await worker.StartAsync(CancellationToken.None);
+        await _processor.Seen.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        Assert.Equal(TestNotifications.Start + TimeSpan.FromSeconds(30), (await RecordAsync(id)).LeaseExpiresAt);
+
+        _time.Advance(TimeSpan.FromSeconds(10)); // a third of the 30 s lease
+        await Eventually.UntilAsync(() => RecordAsync(id).Result.LeaseExpiresAt == TestNotifications.Start + TimeSpan.FromSeconds(40),
+            Bound, "the renewed lease");
+        _time.Advance(TimeSpan.FromSeconds(25)); // past the first lease, within the renewed one
+
+        Assert.Empty(await _store.ClaimDueAsync("another-worker", 10, TimeSpan.FromSeconds(30), CancellationToken.None));
+        Assert.Equal(worker.Owner, (await RecordAsync(id)).Owner);
+        release.SetResult(DeliveryResult.Ok);
+        await Eventually.UntilAsync(() => RecordAsync(id).Result.State == NotificationState.Delivered, Bound, "the delivery");
+        await worker.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task ALostClaimStopsTheDeliveryAndLeavesTheWorkToItsNewOwner()
+    {
+        _processor.Handler = async (_, cancellationToken) =>
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, cancellationToken);
+            return DeliveryResult.Ok;
+        };
+        var id = await AcceptAsync();
+        using var worker = CreateWorker();
+        await worker.StartAsync(CancellationToken.None);
+        await _processor.Seen.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        // As if this worker had stalled past its lease: the claim went to another worker.
+        Assert.True(await _store.ReleaseAsync(id, worker.Owner, CancellationToken.None));
+        Assert.Single(await _store.ClaimDueAsync("another-worker", 10, TimeSpan.FromMinutes(5), CancellationToken.None));
+
+        _time.Advance(TimeSpan.FromSeconds(10)); // the next renewal finds the claim gone
+        await Eventually.UntilAsync(() => _logger.Collector.GetSnapshot().Any(r => r.Id.Id == 2110), Bound, "the lost-claim warning");
+        await WaitIdleAsync();
+        await worker.StopAsync(CancellationToken.None);
+
+        var record = await RecordAsync(id);
+        Assert.Equal(NotificationState.InFlight, record.State);
+        Assert.Equal("another-worker", record.Owner);
+        Assert.Equal(0, record.Attempts);
     }
 
     private sealed class FakeProcessor : INotificationProcessor

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
-using AlertLinker.Storage;
 using AlertLinker.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -43,12 +42,31 @@ public sealed class RecordingAlertStore : IAlertStore
         }
     }
 
-    public Task<IReadOnlyList<StoredNotification>> GetDueAsync(int max, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<StoredNotification>>([]);
+    // The delivery side: these tests look at what was accepted, so nothing is ever due.
+    public Task<IReadOnlyList<ClaimedNotification>> ClaimDueAsync(string owner, int max, TimeSpan lease, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ClaimedNotification>>([]);
 
-    public Task MarkDeliveredAsync(long id, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task<bool> RenewLeaseAsync(long id, string owner, TimeSpan lease, CancellationToken cancellationToken) => Task.FromResult(false);
 
-    public Task MarkFailedAsync(long id, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task<bool> ReleaseAsync(long id, string owner, CancellationToken cancellationToken) => Task.FromResult(false);
+
+    public Task<bool> MarkDeliveredAsync(long id, string owner, CancellationToken cancellationToken) => Task.FromResult(false);
+
+    public Task<bool> MarkFailedAsync(long id, string owner, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken) =>
+        Task.FromResult(false);
+
+    public Task<RetryResult> RetryFailedAsync(IReadOnlyCollection<long>? ids, CancellationToken cancellationToken) =>
+        Task.FromResult(new RetryResult([], [], ids?.ToList() ?? []));
+
+    public Task<NotificationRecord?> FindAsync(long id, CancellationToken cancellationToken) => Task.FromResult<NotificationRecord?>(null);
+
+    public Task<IReadOnlyList<NotificationRecord>> ListAsync(IReadOnlySet<NotificationState> states, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<NotificationRecord>>([]);
+
+    public Task<NotificationCounts> CountAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(new NotificationCounts(stored.Count, 0, 0, stored.IsEmpty ? null : stored.Min(n => n.ReceivedAt)));
+
+    public Task<PruneResult> PruneAsync(CancellationToken cancellationToken) => Task.FromResult(new PruneResult(0, 0, 0));
 
     public Task<bool> PingAsync(CancellationToken cancellationToken) => Task.FromResult(true);
 }

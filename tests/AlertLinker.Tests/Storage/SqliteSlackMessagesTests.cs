@@ -1,4 +1,4 @@
-using AlertLinker.Storage;
+using AlertLinker.Slack;
 
 namespace AlertLinker.Tests.Storage;
 

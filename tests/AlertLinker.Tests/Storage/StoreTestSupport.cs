@@ -25,8 +25,8 @@ public sealed class TempDatabase : IDisposable
         return options;
     }
 
-    internal SqliteAlertStore Open(TimeProvider time, DeliverySignal? signal = null, Action<StorageOptions>? configure = null) =>
-        new(Microsoft.Extensions.Options.Options.Create(Options(configure)), time, NullLogger<SqliteAlertStore>.Instance, signal);
+    internal SqliteAlertStore Open(TimeProvider time, Action<StorageOptions>? configure = null) =>
+        new(Microsoft.Extensions.Options.Options.Create(Options(configure)), time, NullLogger<SqliteAlertStore>.Instance);
 
     public void Dispose()
     {

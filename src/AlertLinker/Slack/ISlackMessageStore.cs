@@ -1,9 +1,11 @@
 
-namespace AlertLinker.Storage;
+namespace AlertLinker.Slack;
 
 /// <summary>
 /// Where each alert group's Slack message lives (channel + ts), so later notifications of the group update it
-/// with chat.update and reply in its thread instead of posting again.
+/// with chat.update and reply in its thread instead of posting again. The Slack sink owns this seam; a durable store
+/// implements it (the SQLite store does, so messages are still updated after a restart), else the sink keeps it in
+/// memory. A store shared by several replicas makes every replica edit the same message.
 /// </summary>
 public interface ISlackMessageStore
 {

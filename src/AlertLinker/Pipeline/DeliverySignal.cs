@@ -1,18 +1,27 @@
 using System.Threading.Channels;
 
-namespace AlertLinker.Storage;
+namespace AlertLinker.Pipeline;
 
 /// <summary>
-/// Wakes the delivery worker as soon as something was accepted, so a new alert does not wait for the next poll.
-/// Signals coalesce: any number of <see cref="Notify"/> calls while the worker is busy wake it once.
+/// Wakes the delivery worker as soon as something was accepted (or a delivery finished, freeing a slot or the next
+/// notification of its group), so new work does not wait for the next poll. Signals coalesce: any number of
+/// <see cref="Notify"/> calls while the worker is busy wake it once. Only this process's worker hears it; other
+/// replicas find the work at their next poll.
 /// </summary>
-public sealed class DeliverySignal
+public sealed class DeliverySignal : IAcceptListener
 {
     // Capacity 1 + DropWrite: a pending wake-up is a flag, not a queue; the worker drains everything due anyway.
     private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
     public void Notify() => _channel.Writer.TryWrite(true);
+
+    /// <summary>Wakes the worker when the accept stored something (not for a notification of duplicates only).</summary>
+    public void Accepted(AcceptResult result)
+    {
+        if (result.NotificationId is not null)
+            Notify();
+    }
 
     /// <summary>
     /// Completes when signalled or when <paramref name="timeout"/> has passed on <paramref name="time"/>, whichever

@@ -1,7 +1,8 @@
-using AlertLinker.Storage;
+using AlertLinker.Pipeline;
+using AlertLinker.Tests.Storage;
 using Microsoft.Extensions.Time.Testing;
 
-namespace AlertLinker.Tests.Storage;
+namespace AlertLinker.Tests.Pipeline;
 
 public sealed class DeliverySignalTests
 {
@@ -48,6 +49,21 @@ public sealed class DeliverySignalTests
         _time.Advance(TimeSpan.FromSeconds(1));
 
         await wait.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task AcceptWakesTheDeliverySignalOnlyWhenSomethingWasStored()
+    {
+        using var db = new TempDatabase();
+        var time = TestNotifications.Clock();
+        var signal = new DeliverySignal();
+        using var store = db.Open(time);
+
+        signal.Accepted(await store.AcceptAsync(TestNotifications.Create(), CancellationToken.None));
+        Assert.True(signal.WaitAsync(TimeSpan.FromHours(1), time, CancellationToken.None).IsCompleted);
+
+        signal.Accepted(await store.AcceptAsync(TestNotifications.Create(), CancellationToken.None)); // duplicate
+        Assert.False(signal.WaitAsync(TimeSpan.FromHours(1), time, CancellationToken.None).IsCompleted);
     }
 
     [Fact]
