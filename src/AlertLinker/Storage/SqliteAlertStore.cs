@@ -71,6 +71,9 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
         ) WITHOUT ROWID;
         CREATE INDEX ix_slack_messages_updated_at ON slack_messages (updated_at);
         """,
+        """
+        ALTER TABLE slack_messages ADD COLUMN detail_ts TEXT;  -- the message's detail reply in its thread; NULL until posted
+        """,
     ];
 
     internal static int LatestSchemaVersion => Migrations.Length;
