@@ -7,20 +7,25 @@ namespace AlertLinker.Model;
 /// <param name="Exemplar">The first backend's summary, completed with what the others knew (root, duration, error).</param>
 public sealed record FoundTrace(TraceSummary Exemplar, IReadOnlyList<FoundTraceLink> Links, TraceInsights? Insights)
 {
-    /// <summary>The backends' exemplars merged by trace id, in the order the backends listed them.</summary>
+    /// <summary>
+    /// The backends' exemplars merged by trace id, taking turns: each backend's first (its slowest or failing one),
+    /// then each one's second, and so on, so the first few traces are not all from one backend.
+    /// </summary>
     public static IReadOnlyList<FoundTrace> Collect(IReadOnlyList<BackendSection> sections)
     {
-        var order = new List<string>();
+        var order = new List<(string Key, int Rank, int Backend)>();
         var byKey = new Dictionary<string, (TraceSummary Summary, List<FoundTraceLink> Links, TraceInsights? Insights)>(StringComparer.Ordinal);
-        foreach (var section in sections)
+        for (var b = 0; b < sections.Count; b++)
         {
-            foreach (var exemplar in section.Exemplars)
+            var section = sections[b];
+            for (var rank = 0; rank < section.Exemplars.Count; rank++)
             {
+                var exemplar = section.Exemplars[rank];
                 var key = Key(exemplar.TraceId);
                 var insights = section.Analyses.FirstOrDefault(a => Key(a.Exemplar.TraceId) == key)?.Insights;
                 if (!byKey.TryGetValue(key, out var found))
                 {
-                    order.Add(key);
+                    order.Add((key, rank, b));
                     byKey[key] = (exemplar, [new FoundTraceLink(section.Backend, exemplar.Link)], insights);
                     continue;
                 }
@@ -38,7 +43,10 @@ public sealed record FoundTrace(TraceSummary Exemplar, IReadOnlyList<FoundTraceL
                 }, found.Links, found.Insights ?? insights);
             }
         }
-        return order.Select(key => byKey[key]).Select(f => new FoundTrace(f.Summary, f.Links, f.Insights)).ToList();
+        return order.OrderBy(o => o.Rank).ThenBy(o => o.Backend)
+            .Select(o => byKey[o.Key])
+            .Select(f => new FoundTrace(f.Summary, f.Links, f.Insights))
+            .ToList();
     }
 
     /// <summary>

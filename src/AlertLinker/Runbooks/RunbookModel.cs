@@ -39,10 +39,7 @@ internal static class RunbookModel
             ["expression"] = resolved.Expression,
             ["window"] = Window(resolved.Window),
             ["backends"] = Array(backends.Select(Backend)),
-            // A trace several backends found is one finding (the first backend's link), as in the message.
-            ["findings"] = Array(backends.SelectMany(b => b.Analyses.Select(a => (Section: b, Analysis: a)))
-                .DistinctBy(p => FoundTrace.Key(p.Analysis.Exemplar.TraceId))
-                .Select(p => Analysis(p.Section, p.Analysis))),
+            ["findings"] = Array(backends.SelectMany(b => b.Analyses.Select(a => Analysis(b, a)))),
         };
         return model;
     }

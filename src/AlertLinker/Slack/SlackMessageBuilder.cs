@@ -34,12 +34,18 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null)
     private const int MinRunbookLength = 200;
     private const int MaxRunbooksPerAlert = 5;
     private const int MaxSectionsPerRunbook = 3;
-    private const int MaxListReserve = 2500;
+    private const int MaxListReserve = 2000;
     private const int MaxDetailedAlerts = 5;
     private const int MaxAnalysesPerAlert = 2;
     private const int MaxFindingLength = 300;
     private const int MaxHeadlines = 2;
     private const int MaxMainExemplars = 3;
+
+    /// <summary>
+    /// A runbook's first step in the message: where to start, not the whole runbook (that is in the thread). Counted
+    /// in mrkdwn: a step's search links are long URLs behind a few visible words.
+    /// </summary>
+    private const int MaxFirstStepLength = 2000;
 
     /// <summary>A backend's trouble is one short line in the message (a long line wraps into several).</summary>
     private const int MaxNoteLineLength = 160;
@@ -255,7 +261,7 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null)
         var runbooks = enriched.Runbooks.Where(r => r.Error is null && !string.IsNullOrWhiteSpace(r.Text)).ToList();
         for (var i = 0; i < runbooks.Count; i++)
         {
-            var room = Math.Min(SlackText.MaxTextLength, left);
+            var room = Math.Min(MaxFirstStepLength, left);
             if (room < MinRunbookLength || i == MaxRunbooksPerAlert)
             {
                 cuts.Add($"{runbooks.Count - i} runbooks of {alert.Name} left out");
@@ -406,7 +412,11 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null)
                     room -= more.Length;
                 }
             }
-            var runbooks = enrichedAlert.Runbooks.Where(r => r.Error is null && !string.IsNullOrWhiteSpace(r.Text)).ToList();
+            // A runbook of one short step is all in the message already.
+            var runbooks = enrichedAlert.Runbooks
+                .Where(r => r.Error is null && !string.IsNullOrWhiteSpace(r.Text))
+                .Where(r => SlackText.Paragraphs(SlackText.FromMarkup(r.Text)) is { } steps && (steps.Count > 1 || steps[0].Length > MinRunbookLength * 5))
+                .ToList();
             foreach (var runbook in runbooks.Take(MaxRunbooksPerAlert))
             {
                 var sections = Runbook(runbook, Math.Min(SlackText.MaxTextLength * MaxSectionsPerRunbook, room), cuts);

@@ -26,13 +26,17 @@ public sealed partial class SlackMessageBuilderTests(ITestOutputHelper output)
         };
 
         var message = builder.Build(Notification(Enriched(Alert(), [section])));
-        var text = AllText(message);
+        // The message says where the time went; its thread reply has the trace's findings and waterfall.
+        var detail = Assert.IsType<SlackMessage>(message.Detail);
+        var text = AllText(detail);
 
+        Assert.Contains("⏱ *SELECT &lt;!channel&gt; ``` (inventory-service) — ", AllText(message));
         Assert.Contains("*🔎 Trace <http://jaeger:16686/trace/4bf92f3577b34da6a3ce929d0e0e4736|4bf92f35…>* (jaeger, 2 spans, 800 ms)", text);
         Assert.Contains("⏱ here: SELECT &lt;!channel&gt;", text);
         Assert.Contains("```\ncheckout-service", text);
-        Assert.DoesNotContain("<!channel>", text);
+        Assert.DoesNotContain("<!channel>", text + AllText(message));
         AssertWithinLimits(message);
+        AssertWithinLimits(detail);
     }
 
     [Fact]
@@ -74,16 +78,16 @@ public sealed partial class SlackMessageBuilderTests(ITestOutputHelper output)
         var fields = Assert.IsType<SectionBlock>(message.Blocks[1]).Fields!.Select(f => f.Text).ToList();
         Assert.Contains("*Service*\ncheckout", fields);
         Assert.Contains("*Severity*\ncritical", fields);
-        Assert.Contains("*Window*\n14:02–14:22 UTC", fields);
+        Assert.Contains("*Window*\n14:02–14:22 UTC, 20 min", fields);
     }
 
     [Fact]
     public void WindowAcrossMidnightNamesBothDays()
     {
-        var window = SlackMessageBuilder.FormatWindow(
-            new DateTimeOffset(2026, 11, 23, 23, 50, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 24, 1, 10, 0, TimeSpan.FromHours(1)));
+        var window = new AlertWindow(
+            new DateTimeOffset(2026, 11, 23, 23, 50, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 24, 1, 10, 0, TimeSpan.FromHours(1))).Text;
 
-        Assert.Equal("Nov 23 23:50 – Nov 24 00:10 UTC", window);
+        Assert.Equal("Nov 23 23:50 – Nov 24 00:10 UTC, 20 min", window);
     }
 
     [Fact]
@@ -175,9 +179,9 @@ public sealed partial class SlackMessageBuilderTests(ITestOutputHelper output)
     [Fact]
     public void LongRunbookIsCutAndTheCutReported()
     {
-        var runbook = Runbook(string.Concat(Enumerable.Repeat("step <http://jaeger:16686/search?a=1&amp;b=2|search>\n", 400)));
+        var runbook = Runbook(string.Concat(Enumerable.Repeat("• step [search](http://jaeger:16686/search?a=1&b=2)\n", 400)));
 
-        var message = builder.Build(Notification(Enriched(Alert(), runbooks: [runbook])));
+        var message = builder.Build(Notification(Enriched(Alert(), runbooks: [runbook]))).Detail!;
 
         var sections = message.TextObjects().Where(t => t.Text.Contains("step <http", StringComparison.Ordinal)).ToList();
         Assert.InRange(sections.Count, 1, 3);
@@ -196,9 +200,9 @@ public sealed partial class SlackMessageBuilderTests(ITestOutputHelper output)
     public void ARunbookLongerThanOneSectionIsShownWholeInSeveral()
     {
         // Three searches with long Grafana links: about 4 500 characters, more than one section holds.
-        var link = "<http://grafana:3000/explore?panes=" + new string('x', 1400) + "|Tempo: slowest>";
+        var link = "[Tempo: slowest](http://grafana:3000/explore?panes=" + new string('x', 1400) + ")";
         var text = $"1. Slowest postgres queries: {link}\n2. Errors: {link}\n3. TraceQL:\n```\n{{ span.db.system = \"postgresql\" }}\n```\n4. Last: {link}";
-        var message = builder.Build(Notification(Enriched(Alert(), runbooks: [Runbook(text)])));
+        var message = builder.Build(Notification(Enriched(Alert(), runbooks: [Runbook(text)]))).Detail!;
 
         var sections = message.TextObjects().Where(t => t.Text.Contains("Tempo: slowest", StringComparison.Ordinal)).ToList();
         Assert.True(sections.Count >= 2, $"expected the runbook in several sections, got {sections.Count}");
@@ -213,8 +217,8 @@ public sealed partial class SlackMessageBuilderTests(ITestOutputHelper output)
     public void ARunbookOfVeryLongLinesIsCappedAtThreeSectionsAndTheCutReported()
     {
         // Two 1 600-character lines do not share a section: six of them would take six.
-        var line = "<http://grafana:3000/explore?panes=" + new string('x', 1560) + "|Tempo>";
-        var message = builder.Build(Notification(Enriched(Alert(), runbooks: [Runbook(string.Join("\n", Enumerable.Repeat(line, 6)))])));
+        var line = "• [Tempo](http://grafana:3000/explore?panes=" + new string('x', 1560) + ")";
+        var message = builder.Build(Notification(Enriched(Alert(), runbooks: [Runbook(string.Join("\n", Enumerable.Repeat(line, 6)))]))).Detail!;
 
         var sections = message.TextObjects().Where(t => t.Text.Contains("|Tempo>", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, sections.Count);

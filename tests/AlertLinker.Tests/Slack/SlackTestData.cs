@@ -47,7 +47,8 @@ internal static class SlackTestData
 
     public static BackendSection TempoTimedOut() => new("tempo", "Tempo", [], [], BackendOutcome.TimedOut, null);
 
-    public static RenderedRunbook Runbook(string text = "Filter traces for `db.system = postgresql`, slowest first: <http://jaeger:16686/search?service=checkout&amp;tags=db|Jaeger search>") =>
+    /// <summary>A rendered runbook: its text is the neutral markup runbooks render (<see cref="Markup"/>), not mrkdwn.</summary>
+    public static RenderedRunbook Runbook(string text = "Filter traces for `db.system = postgresql`, slowest first: [Jaeger search](http://jaeger:16686/search?service=checkout&tags=db)") =>
         new("db-saturation", "Database saturation", text);
 
     public static EnrichedAlert Enriched(Alert alert, IReadOnlyList<BackendSection>? backends = null, IReadOnlyList<RenderedRunbook>? runbooks = null) =>
