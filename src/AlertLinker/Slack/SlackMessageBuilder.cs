@@ -655,13 +655,29 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null)
         }
     }
 
-    /// <summary>The source's own links (dashboard, silence…) and the generator URL, http(s) only.</summary>
+    /// <summary>Annotations whose value is a link an on-call engineer reaches for, in the order they are shown.</summary>
+    private static readonly (string Annotation, string Title)[] LinkAnnotations =
+    [
+        ("runbook_url", "Runbook"),
+        ("dashboard_url", "Dashboard"),
+    ];
+
+    /// <summary>
+    /// The alert's own links, http(s) only: its <c>runbook_url</c> and <c>dashboard_url</c> annotations, the generator
+    /// URL, then what the source gave (Grafana's dashboard, panel and silence, PagerDuty's incident).
+    /// </summary>
     private static string? Sources(Alert alert)
     {
-        var links = alert.Links.Select(l => (l.Title, Url: l.Url)).ToList();
-        if (SlackText.WebUrl(alert.GeneratorUrl) is { } generator && links.All(l => l.Url != generator))
-            links.Insert(0, ("Source", generator));
-        var rendered = links.Select(l => SlackText.Link(l.Url, l.Title, 60)).OfType<string>().ToList();
+        var links = new List<(string Title, Uri Url)>();
+        foreach (var (annotation, title) in LinkAnnotations)
+        {
+            if (SlackText.WebUrl(Annotation(alert, annotation)?.Trim()) is { } url)
+                links.Add((title, url));
+        }
+        if (SlackText.WebUrl(alert.GeneratorUrl) is { } generator)
+            links.Add(("Source", generator));
+        links.AddRange(alert.Links.Select(l => (l.Title, l.Url)));
+        var rendered = links.DistinctBy(l => l.Url.AbsoluteUri).Select(l => SlackText.Link(l.Url, l.Title, 60)).OfType<string>().ToList();
         if (rendered.Count == 0)
             return null;
         var text = new StringBuilder();
@@ -695,9 +711,56 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null)
         text.Append(Separator).Append(SlackText.EscapeWithin(SlackText.SingleLine(notification.Source), 40).Text);
         if (!string.IsNullOrWhiteSpace(notification.Receiver))
             text.Append(Separator).Append("receiver ").Append(SlackText.EscapeWithin(SlackText.SingleLine(notification.Receiver), 80).Text);
-        if (SlackText.Link(SlackText.WebUrl(notification.ExternalUrl), "Open in " + notification.Source, 60) is { } external)
-            text.Append(Separator).Append(external);
+        foreach (var (title, url) in SourceLinks(notification))
+        {
+            if (SlackText.Link(url, title, 60) is { } link)
+                text.Append(Separator).Append(link);
+        }
         return new ContextBlock([TextObject.Mrkdwn(text.ToString())]);
+    }
+
+    /// <summary>
+    /// Where the group lives in its source. Alertmanager: its alerts filtered to the group and a new silence
+    /// pre-filled with the group's matchers (the labels all its alerts share), in the UI's own
+    /// <c>#/alerts?filter={a="b",…}</c> and <c>#/silences/new?filter=…</c> form. Opsgenie: the alert's page. Other
+    /// sources: their external URL, if any (PagerDuty and Grafana put their incident and silence links on the alert).
+    /// </summary>
+    private static IEnumerable<(string Title, Uri? Url)> SourceLinks(AlertNotification notification)
+    {
+        if (notification.Source == "opsgenie" && notification.Alerts.FirstOrDefault()?.Fingerprint is { Length: > 0 } alertId)
+            yield return ("Opsgenie alert", SlackText.WebUrl($"https://app.opsgenie.com/alert/detail/{Uri.EscapeDataString(alertId)}/details"));
+        if (SlackText.WebUrl(notification.ExternalUrl) is not { } external)
+            yield break;
+        if (notification.Source != "alertmanager")
+        {
+            yield return ("Open in " + notification.Source, external);
+            yield break;
+        }
+        var matchers = GroupMatchers(notification);
+        var root = external.AbsoluteUri.TrimEnd('/');
+        yield return ("Alerts of this group", SlackText.WebUrl($"{root}/#/alerts?filter={matchers}"));
+        yield return ("Silence…", SlackText.WebUrl($"{root}/#/silences/new?filter={matchers}"));
+    }
+
+    /// <summary>
+    /// <c>{alertname="HighLatency",service="checkout"}</c>, URL-encoded: Alertmanager's matcher syntax, values quoted
+    /// with <c>\</c> and <c>"</c> escaped. The labels every alert of the group shares, else the alert names.
+    /// </summary>
+    internal static string GroupMatchers(AlertNotification notification)
+    {
+        var labels = notification.CommonLabels.Count > 0
+            ? notification.CommonLabels
+            : notification.Alerts.Select(a => a.Name).Distinct(StringComparer.Ordinal).Take(1)
+                .ToDictionary(name => "alertname", name => name);
+        var matchers = labels
+            .Where(l => IsLabelName(l.Key))
+            .OrderBy(l => l.Key == "alertname" ? 0 : 1).ThenBy(l => l.Key, StringComparer.Ordinal)
+            .Select(l => $"{l.Key}=\"{l.Value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)}\"");
+        return Uri.EscapeDataString("{" + string.Join(",", matchers) + "}");
+
+        // Prometheus label names: anything else cannot be matched without quoting and is left out.
+        static bool IsLabelName(string name) =>
+            name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
     }
 
     /// <summary>Notification text (push, screen readers): title, service and the first summary, escaped like the rest.</summary>
