@@ -399,20 +399,41 @@ public sealed partial class SlackMessageBuilderTests(ITestOutputHelper output)
         Assert.Contains("summary", message.Cuts);
     }
 
+    /// <summary>
+    /// The README's "What the Slack message looks like" block is this rendering, so it cannot drift. When the message
+    /// changes on purpose, regenerate it: <c>ALERTLINKER_UPDATE_README=1 dotnet test --filter TheReadmeSampleMessage</c>.
+    /// </summary>
     [Fact]
-    public void SampleMessageForTheReadme()
+    public void TheReadmeSampleMessageIsTheRealRenderingOfTheThreeBackendFixture()
     {
-        var backends = new[]
-        {
-            Jaeger(),
-            new BackendSection("tempo", "Tempo", [new BackendLink("TraceQL: slow spans", new Uri("http://grafana:3000/explore?panes=%7B%7D"))], [],
-                BackendOutcome.NothingFound, "no traces found for checkout in window; sampling or retention may have dropped them"),
-        };
-        var message = builder.Build(Notification(Enriched(Alert(), backends)));
+        var message = builder.Build(ThreeBackends());
+        var rendered = SlackPreview.Render(message);
+        output.WriteLine(rendered);
 
-        output.WriteLine(SlackPreview.Render(message));
-        output.WriteLine(SlackJson.Serialize(message.Blocks));
-        Assert.StartsWith("🔥 FIRING: HighLatency", SlackPreview.Render(message), StringComparison.Ordinal);
+        var readme = Path.Combine(RepositoryRoot(), "README.md");
+        var text = File.ReadAllText(readme);
+        const string opening = "Rendered from a real alert (link targets in `[…]`):\n\n```\n";
+        var start = text.IndexOf(opening, StringComparison.Ordinal) + opening.Length;
+        Assert.True(start >= opening.Length, "README.md has no sample message block");
+        var end = text.IndexOf("\n```", start, StringComparison.Ordinal);
+        var current = text[start..end];
+        if (current != rendered && Environment.GetEnvironmentVariable("ALERTLINKER_UPDATE_README") == "1")
+        {
+            File.WriteAllText(readme, text[..start] + rendered + text[end..]);
+            current = rendered;
+        }
+        Assert.True(current == rendered,
+            "README.md's sample message differs from the rendering; regenerate with ALERTLINKER_UPDATE_README=1. New text:\n" + rendered);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "AlertLinker.sln")))
+                return dir.FullName;
+        }
+        throw new InvalidOperationException("AlertLinker.sln not found above " + AppContext.BaseDirectory);
     }
 
     private static void AssertWithinLimits(SlackMessage message) => SlackLimits.AssertWithin(message);
