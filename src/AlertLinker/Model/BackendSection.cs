@@ -21,6 +21,9 @@ public sealed record BackendSection(
     BackendOutcome Outcome,
     string? Note)
 {
-    /// <summary>The slowest and the first errored exemplar, fetched whole and analysed (where the backend serves full traces).</summary>
+    /// <summary>
+    /// The slowest and the first errored exemplar, fetched whole and analysed (where the backend serves full traces).
+    /// A trace several backends found is fetched and analysed once: their sections share the same insights.
+    /// </summary>
     public IReadOnlyList<AnalyzedTrace> Analyses { get; init; } = [];
 }

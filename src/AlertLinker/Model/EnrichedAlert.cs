@@ -8,6 +8,9 @@ public sealed record EnrichedAlert(
     IReadOnlyList<RenderedRunbook> Runbooks)
 {
     public Alert Alert => Resolved.Alert;
+
+    /// <summary>Every exemplar of every backend, each trace id once with a link per backend that found it.</summary>
+    public IReadOnlyList<FoundTrace> Traces => FoundTrace.Collect(Backends);
 }
 
 /// <summary>A notification, each of its alerts enriched: the input of a sink.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 
 namespace AlertLinker.Model;
 
@@ -5,6 +6,29 @@ namespace AlertLinker.Model;
 public sealed record AlertWindow(DateTimeOffset Start, DateTimeOffset End)
 {
     public TimeSpan Length => End - Start;
+
+    /// <summary>
+    /// "14:02–14:22 UTC, 20 min" (dates added when the window crosses midnight): the one way every stage writes a
+    /// window for people, so the header, the notes and the runbooks agree.
+    /// </summary>
+    public string Text
+    {
+        get
+        {
+            var from = Start.UtcDateTime;
+            var to = End.UtcDateTime;
+            var range = from.Date == to.Date
+                ? string.Create(CultureInfo.InvariantCulture, $"{from:HH:mm}–{to:HH:mm} UTC")
+                : string.Create(CultureInfo.InvariantCulture, $"{from:MMM d HH:mm} – {to:MMM d HH:mm} UTC");
+            var minutes = (long)Math.Round(Math.Max(0, Length.TotalMinutes), MidpointRounding.AwayFromZero);
+            var length = minutes < 120
+                ? string.Create(CultureInfo.InvariantCulture, $"{minutes} min")
+                : minutes % 60 == 0
+                    ? string.Create(CultureInfo.InvariantCulture, $"{minutes / 60} h")
+                    : string.Create(CultureInfo.InvariantCulture, $"{minutes / 60} h {minutes % 60} min");
+            return $"{range}, {length}";
+        }
+    }
 }
 
 /// <summary>An alert with what we worked out of it: which service, which operation, which window, which PromQL.</summary>

@@ -24,8 +24,9 @@ public sealed partial class Enricher(
         activity?.SetTag("alertlinker.service", alert.Service);
         using var budget = new CancellationTokenSource(options.Value.Budget, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
-        var sections = await Task.WhenAll(backends.All.Select(b => EnrichOneAsync(b, alert, linked.Token, cancellationToken)));
-        return sections;
+        var all = backends.All;
+        var sections = await Task.WhenAll(all.Select(b => EnrichOneAsync(b, alert, linked.Token, cancellationToken)));
+        return await AnalyseAsync(all, sections, alert, linked.Token, cancellationToken);
     }
 
     private async Task<BackendSection> EnrichOneAsync(
@@ -68,16 +69,13 @@ public sealed partial class Enricher(
             var exemplars = await backend.FindExemplarsAsync(alert, budgeted);
             return new BackendSection(backend.Name, backend.Type, links, exemplars,
                 exemplars.Count > 0 ? BackendOutcome.Found : BackendOutcome.NothingFound,
-                exemplars.Count > 0 ? null : NothingFoundNote(backend, alert))
-            {
-                Analyses = capabilities.FullTraces ? await AnalyseAsync(backend, alert, exemplars, budgeted, caller) : [],
-            };
+                exemplars.Count > 0 ? null : NothingFoundNote(backend, alert));
         }
         catch (OperationCanceledException) when (!caller.IsCancellationRequested)
         {
             LogTimedOut(backend.Name, options.Value.Budget.TotalMilliseconds);
             return new BackendSection(backend.Name, backend.Type, links, [], BackendOutcome.TimedOut,
-                $"{backend.Name} did not answer within {options.Value.Budget.TotalSeconds:0.#} s; links only.");
+                $"did not answer within {options.Value.Budget.TotalSeconds:0.#} s; links only");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -85,45 +83,87 @@ public sealed partial class Enricher(
             LogFailed(backend.Name, Describe(ex));
             LogFailedDetail(ex, backend.Name);
             return new BackendSection(backend.Name, backend.Type, links, [], BackendOutcome.Failed,
-                $"{backend.Name} search failed ({Describe(ex)}); links only.");
+                $"search failed ({Describe(ex)}); links only");
         }
     }
 
     /// <summary>
-    /// Fetches the slowest and the first errored exemplar whole and analyses them. Best effort within the same budget:
-    /// the exemplars already found are kept whatever happens here.
+    /// Fetches the slowest and the first errored exemplar of each backend whole and analyses them, each distinct trace
+    /// id once however many backends found it (Jaeger, Tempo and Zipkin often hold the same trace): from the first
+    /// backend that has it, then the next when that one cannot serve it. Best effort within the same budget: the
+    /// exemplars already found are kept whatever happens here. Every section that wanted a trace gets its analysis.
     /// </summary>
-    private async Task<IReadOnlyList<AnalyzedTrace>> AnalyseAsync(
-        ITraceBackend backend, ResolvedAlert alert, IReadOnlyList<TraceSummary> exemplars, CancellationToken budgeted, CancellationToken caller)
+    private async Task<IReadOnlyList<BackendSection>> AnalyseAsync(
+        IReadOnlyList<ITraceBackend> all, BackendSection[] sections, ResolvedAlert alert, CancellationToken budgeted, CancellationToken caller)
     {
-        var wanted = new[]
+        var wanted = new List<TraceSummary>[sections.Length];
+        var candidates = new Dictionary<string, List<ITraceBackend>>(StringComparer.Ordinal);
+        for (var i = 0; i < sections.Length; i++)
+        {
+            wanted[i] = [];
+            if (!all[i].Capabilities.FullTraces || sections[i].Exemplars.Count == 0)
+                continue;
+            var exemplars = sections[i].Exemplars;
+            wanted[i] = new[]
+                {
+                    exemplars.Where(e => e.Duration is not null).MaxBy(e => e.Duration),
+                    exemplars.FirstOrDefault(e => e.Error),
+                }
+                .OfType<TraceSummary>()
+                .DistinctBy(e => FoundTrace.Key(e.TraceId))
+                .ToList();
+            foreach (var exemplar in wanted[i])
             {
-                exemplars.Where(e => e.Duration is not null).MaxBy(e => e.Duration),
-                exemplars.FirstOrDefault(e => e.Error),
+                var key = FoundTrace.Key(exemplar.TraceId);
+                if (!candidates.TryGetValue(key, out var list))
+                    candidates[key] = list = [];
+                list.Add(all[i]);
             }
-            .OfType<TraceSummary>()
-            .DistinctBy(e => e.TraceId)
-            .ToList();
-        var analyses = new List<AnalyzedTrace>(wanted.Count);
-        foreach (var exemplar in wanted)
+        }
+        if (candidates.Count == 0)
+            return sections;
+
+        var ids = candidates.Keys.ToList();
+        var insights = await Task.WhenAll(ids.Select(key =>
+        {
+            var first = wanted.SelectMany(w => w).First(e => FoundTrace.Key(e.TraceId) == key);
+            return AnalyseOneAsync(candidates[key], first.TraceId, alert, budgeted, caller);
+        }));
+        var byKey = ids.Zip(insights).Where(p => p.Second is not null).ToDictionary(p => p.First, p => p.Second!, StringComparer.Ordinal);
+
+        return sections.Select((section, i) => wanted[i].Count == 0 ? section : section with
+        {
+            Analyses = wanted[i]
+                .Where(e => byKey.ContainsKey(FoundTrace.Key(e.TraceId)))
+                .Select(e => new AnalyzedTrace(e, byKey[FoundTrace.Key(e.TraceId)]))
+                .ToList(),
+        }).ToList();
+    }
+
+    private async Task<TraceInsights?> AnalyseOneAsync(
+        IReadOnlyList<ITraceBackend> holders, string traceId, ResolvedAlert alert, CancellationToken budgeted, CancellationToken caller)
+    {
+        foreach (var backend in holders)
         {
             try
             {
-                if (await backend.GetTraceAsync(exemplar.TraceId, alert.Window, budgeted) is { Spans.Count: > 0 } trace)
-                    analyses.Add(new AnalyzedTrace(exemplar, TraceAnalyzer.Analyze(trace)));
+                await Task.Yield();
+                if (await backend.GetTraceAsync(traceId, alert.Window, budgeted) is { Spans.Count: > 0 } trace)
+                    return TraceAnalyzer.Analyze(trace);
             }
             catch (Exception ex) when (!caller.IsCancellationRequested)
             {
-                LogTraceFetchFailed(backend.Name, exemplar.TraceId, Describe(ex));
-                break;
+                LogTraceFetchFailed(backend.Name, traceId, Describe(ex));
+                if (budgeted.IsCancellationRequested)
+                    return null;
             }
         }
-        return analyses;
+        return null;
     }
 
     private static string NothingFoundNote(ITraceBackend backend, ResolvedAlert alert)
     {
-        var window = $"{alert.Window.Start.UtcDateTime:HH:mm}–{alert.Window.End.UtcDateTime:HH:mm} UTC";
+        var window = alert.Window.Text;
         if (backend.Type == "PrometheusExemplars")
         {
             return alert.Expression is null

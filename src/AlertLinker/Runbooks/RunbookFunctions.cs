@@ -28,11 +28,12 @@ internal sealed partial class RunbookFunctions(
         globals.Import("trace_search", new Func<ScriptObject?, object?, bool, string?, int, string?, string?, ScriptArray>(TraceSearch));
         globals.Import("traceql", new Func<ScriptObject?, object?, bool, string?, string?, string>(TraceQl));
         globals.Import("jaeger_tags", new Func<ScriptObject?, bool, string>(JaegerTags));
-        globals.Import("slack_link", new Func<object?, object?, SlackMarkup>(SlackLink));
-        globals.Import("escape", new Func<object?, SlackMarkup>(Escape));
+        globals.Import("slack_link", new Func<object?, object?, TemplateMarkup>(SlackLink));
+        globals.Import("link", new Func<object?, object?, TemplateMarkup>(SlackLink));
+        globals.Import("escape", new Func<object?, TemplateMarkup>(Escape));
         globals.Import("duration", new Func<object?, string?, object>(FormatDuration));
         globals.Import("unix_time", new Func<object?, string?, long?>(UnixTime));
-        globals.Import("include", new Func<TemplateContext, SourceSpan, string, SlackMarkup>(Include));
+        globals.Import("include", new Func<TemplateContext, SourceSpan, string, TemplateMarkup>(Include));
     }
 
     /// <summary>
@@ -81,7 +82,7 @@ internal sealed partial class RunbookFunctions(
             var entry = RunbookModel.Link(link);
             entry["backend"] = candidate.Name;
             entry["type"] = candidate.Type;
-            entry["link"] = new SlackMarkup(Mrkdwn.Link(link.Url.AbsoluteUri, $"{candidate.Name}: {link.Title}"));
+            entry["link"] = new TemplateMarkup(Markup.Link(link.Url.AbsoluteUri, Markup.Escape($"{candidate.Name}: {link.Title}")));
             result.Add(entry);
         }
         return result;
@@ -118,22 +119,20 @@ internal sealed partial class RunbookFunctions(
             ? value
             : "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
-    /// <summary><c>&lt;url|label&gt;</c> for http(s) URLs; anything else comes out as the escaped label.</summary>
-    public static SlackMarkup SlackLink(object? url, object? label = null)
+    /// <summary>
+    /// A link (<c>[label](url)</c> in the neutral markup, a Slack link once delivered) for http(s) URLs; anything else
+    /// comes out as the escaped label. Called <c>slack_link</c> for the templates written before the markup was neutral.
+    /// </summary>
+    public static TemplateMarkup SlackLink(object? url, object? label = null)
     {
         var target = url?.ToString();
-        return label switch
-        {
-            SlackMarkup markup when Mrkdwn.IsHttpUrl(target, out var uri) =>
-                new SlackMarkup(Mrkdwn.LinkWithMarkup(uri, markup.Text)),
-            SlackMarkup markup => markup,
-            _ => new SlackMarkup(Mrkdwn.Link(target, label?.ToString() ?? target ?? "")),
-        };
+        var markup = label as TemplateMarkup ?? new TemplateMarkup(Markup.Escape(label?.ToString() ?? target ?? ""));
+        return new TemplateMarkup(Markup.Link(target, markup.Text));
     }
 
-    /// <summary>Escapes text for mrkdwn. Printed values are escaped anyway; this is for building text by hand.</summary>
-    public static SlackMarkup Escape(object? text) =>
-        text as SlackMarkup ?? new SlackMarkup(Mrkdwn.Escape(text?.ToString() ?? ""));
+    /// <summary>Escapes text for the markup. Printed values are escaped anyway; this is for building text by hand.</summary>
+    public static TemplateMarkup Escape(object? text) =>
+        text as TemplateMarkup ?? new TemplateMarkup(Markup.Escape(text?.ToString() ?? ""));
 
     /// <summary>
     /// A duration (milliseconds as a number, or "1.5s", "250ms", "2m") in a backend's unit: by default the Go form
@@ -176,7 +175,7 @@ internal sealed partial class RunbookFunctions(
     }
 
     /// <summary><c>include "_name"</c>: a partial (<c>_name.sbn</c>) from the runbook folder, parsed at start-up. Nothing else can be included.</summary>
-    public SlackMarkup Include(TemplateContext context, SourceSpan span, string name)
+    public TemplateMarkup Include(TemplateContext context, SourceSpan span, string name)
     {
         var key = name.EndsWith(RunbookLoader.Extension, StringComparison.Ordinal) ? name[..^RunbookLoader.Extension.Length] : name;
         if (!partials.TryGetValue(key, out var partial))
@@ -188,7 +187,7 @@ internal sealed partial class RunbookFunctions(
         try
         {
             // What the partial wrote went through the escaping writer already: it is mrkdwn, not text.
-            return new SlackMarkup(partial.Render(context) ?? "");
+            return new TemplateMarkup(partial.Render(context) ?? "");
         }
         finally
         {

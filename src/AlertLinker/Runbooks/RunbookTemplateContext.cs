@@ -5,9 +5,9 @@ using Scriban.Runtime;
 namespace AlertLinker.Runbooks;
 
 /// <summary>
-/// The sandbox one runbook renders in. Every value a template prints is escaped for mrkdwn here, in one place;
-/// only <see cref="SlackMarkup"/> built by the helpers (links, escaped text, partials) is written as is.
-/// Literal template text is the author's own mrkdwn and is written as is by Scriban.
+/// The sandbox one runbook renders in. Every value a template prints is escaped for the neutral <see cref="Markup"/>
+/// here, in one place; only <see cref="TemplateMarkup"/> built by the helpers (links, escaped text, partials) is
+/// written as is. Literal template text is the author's own markup and is written as is by Scriban.
 /// </summary>
 internal sealed class RunbookTemplateContext : TemplateContext
 {
@@ -45,7 +45,7 @@ internal sealed class RunbookTemplateContext : TemplateContext
     public override TemplateContext Write(SourceSpan span, object? textAsObject) => textAsObject switch
     {
         null => this,
-        SlackMarkup markup => Write(markup.Text),
-        _ => Write(Mrkdwn.Escape(ObjectToString(textAsObject) ?? "")),
+        TemplateMarkup markup => Write(markup.Text),
+        _ => Write(Markup.Escape(ObjectToString(textAsObject) ?? "")),
     };
 }

@@ -144,21 +144,15 @@ internal sealed partial class ScribanRunbookRenderer : IRunbookRenderer
     private static string Tidy(string text) =>
         BlankLines().Replace(TrailingSpace().Replace(text, ""), "\n\n").Trim();
 
-    /// <summary>Cuts what a runaway template wrote at a line end, never inside an entity or an open link.</summary>
+    /// <summary>
+    /// Cuts what a runaway template wrote at a line end when there is one. The markup has no entities, and a link cut
+    /// in half is plain text to every sink: the sink's own truncation is the only one that must mind its format.
+    /// </summary>
     private static string Cut(string text)
     {
         var newline = text.LastIndexOf('\n');
-        if (newline > text.Length / 2)
-            text = text[..newline];
-        text = HalfEntity().Replace(text, "");
-        var open = text.LastIndexOf('<');
-        if (open >= 0 && text.IndexOf('>', open) < 0)
-            text = text[..open];
-        return text;
+        return newline > text.Length / 2 ? text[..newline] : text;
     }
-
-    [GeneratedRegex("&(?:a|am|amp|l|lt|g|gt)?$")]
-    private static partial Regex HalfEntity();
 
     [GeneratedRegex(@"\n{3,}")]
     private static partial Regex BlankLines();

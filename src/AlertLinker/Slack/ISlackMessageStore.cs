@@ -32,6 +32,9 @@ public sealed record SlackMessageRecord(
     AlertStatus Status,
     DateTimeOffset UpdatedAt)
 {
+    /// <summary>The message's detail reply in its thread (findings, waterfall, runbooks), updated with the message; null until posted.</summary>
+    public string? DetailTs { get; init; }
+
     /// <summary>Where replies about this alert go: its own thread, or the digest's thread it is part of.</summary>
     public string ReplyThread => ThreadTs ?? Ts;
 }

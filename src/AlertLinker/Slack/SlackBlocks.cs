@@ -11,6 +11,12 @@ namespace AlertLinker.Slack;
 /// <param name="Cuts">What was shortened or left out to fit Slack's limits; empty when nothing was.</param>
 internal sealed record SlackMessage(string Text, IReadOnlyList<SlackBlock> Blocks, IReadOnlyList<string> Cuts)
 {
+    /// <summary>
+    /// The message's one thread reply (bot mode): every finding, the waterfalls and the runbooks whole; posted with
+    /// the message and updated with it. Null when there is nothing beyond the message, and in webhook mode.
+    /// </summary>
+    public SlackMessage? Detail { get; init; }
+
     /// <summary>Every text object in the message, for checks and tests.</summary>
     public IEnumerable<TextObject> TextObjects() => Blocks.SelectMany(block => block.TextObjects());
 }

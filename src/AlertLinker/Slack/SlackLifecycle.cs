@@ -70,6 +70,14 @@ internal static class SlackLifecycle
     public static SlackPostMessageRequest Reply(string channel, string threadTs, string escapedMrkdwn) =>
         new(channel, escapedMrkdwn, [new SectionBlock(TextObject.Mrkdwn(escapedMrkdwn))], ThreadTs: threadTs);
 
+    /// <summary>The message's detail reply (every finding, waterfall, runbook step) in its thread, posted once.</summary>
+    public static SlackPostMessageRequest DetailReply(string channel, string threadTs, SlackMessage detail) =>
+        new(channel, detail.Text, detail.Blocks, ThreadTs: threadTs);
+
+    /// <summary>The detail reply brought up to date with the message, in place.</summary>
+    public static SlackUpdateMessageRequest DetailUpdate(string channel, string ts, SlackMessage detail) =>
+        new(channel, ts, detail.Text, detail.Blocks);
+
     /// <summary>A reply prefixed with the group's alert name (escaped), for a thread several groups share.</summary>
     public static string Named(AlertNotification notification, string escapedMrkdwn)
     {

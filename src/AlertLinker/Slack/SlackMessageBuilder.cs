@@ -34,10 +34,21 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
     private const int MinRunbookLength = 200;
     private const int MaxRunbooksPerAlert = 5;
     private const int MaxSectionsPerRunbook = 3;
-    private const int MaxListReserve = 2500;
+    private const int MaxListReserve = 2000;
     private const int MaxDetailedAlerts = 5;
     private const int MaxAnalysesPerAlert = 2;
     private const int MaxFindingLength = 300;
+    private const int MaxHeadlines = 2;
+    private const int MaxMainExemplars = 3;
+
+    /// <summary>
+    /// A runbook's first step in the message: where to start, not the whole runbook (that is in the thread). Counted
+    /// in mrkdwn: a step's search links are long URLs behind a few visible words.
+    /// </summary>
+    private const int MaxFirstStepLength = 2000;
+
+    /// <summary>A backend's trouble is one short line in the message (a long line wraps into several).</summary>
+    private const int MaxNoteLineLength = 160;
 
     // Kept free for the "…and N more" section and the footer.
     private const int ReservedBlocks = 2;
@@ -45,7 +56,17 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
 
     private const string Separator = " · ";
 
-    public SlackMessage Build(EnrichedNotification enriched)
+    /// <summary>
+    /// The group's message, compact enough for one screen, and (when <paramref name="thread"/>: bot mode) its
+    /// <see cref="SlackMessage.Detail"/>, the one thread reply with every finding, waterfall and runbook step.
+    /// </summary>
+    public SlackMessage Build(EnrichedNotification enriched, bool thread = true)
+    {
+        var main = BuildMain(enriched, thread);
+        return thread ? main with { Detail = BuildDetail(enriched) } : main;
+    }
+
+    private SlackMessage BuildMain(EnrichedNotification enriched, bool thread)
     {
         var notification = enriched.Notification;
         var alerts = enriched.Alerts
@@ -71,7 +92,7 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
         {
             // Leave room to list the alerts after this one.
             var keep = Math.Min((alerts.Count - rendered - 1) * 150, MaxListReserve);
-            var blocks = AlertBlocks(alerts[rendered], notification.Status, commonLabels, alerts.Count > 1, message.CharsLeft - keep, shownBackends, cuts);
+            var blocks = AlertBlocks(alerts[rendered], notification.Status, commonLabels, alerts.Count > 1, message.CharsLeft - keep, shownBackends, thread, cuts);
             if (!message.TryAdd(blocks, keep))
                 break;
         }
@@ -160,13 +181,19 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
         {
             var start = alerts.Min(a => a.Resolved.Window.Start);
             var end = alerts.Max(a => a.Resolved.Window.End);
-            fields.Add(Field("Window", FormatWindow(start, end), cuts));
+            fields.Add(Field("Window", new AlertWindow(start, end).Text, cuts));
         }
+        // The parts add up to the header's count: alerts the source left out are counted in both.
         var firing = alerts.Count(a => a.Alert.Status != AlertStatus.Resolved);
         var resolved = alerts.Count - firing;
-        fields.Add(Field("Alerts", resolved == 0 ? $"{firing} firing"
-            : firing == 0 ? $"{resolved} resolved"
-            : $"{firing} firing, {resolved} resolved", cuts));
+        var parts = new List<string>(3);
+        if (firing > 0 || resolved == 0)
+            parts.Add($"{firing} firing");
+        if (resolved > 0)
+            parts.Add($"{resolved} resolved");
+        if (enriched.Notification.TruncatedAlerts > 0)
+            parts.Add($"{enriched.Notification.TruncatedAlerts} not sent");
+        fields.Add(Field("Alerts", string.Join(", ", parts), cuts));
         return fields;
     }
 
@@ -185,19 +212,9 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
         };
     }
 
-    /// <summary>"14:02–14:22 UTC", with dates when the window crosses midnight.</summary>
-    internal static string FormatWindow(DateTimeOffset start, DateTimeOffset end)
-    {
-        var from = start.UtcDateTime;
-        var to = end.UtcDateTime;
-        return from.Date == to.Date
-            ? string.Create(CultureInfo.InvariantCulture, $"{from:HH:mm}–{to:HH:mm} UTC")
-            : string.Create(CultureInfo.InvariantCulture, $"{from:MMM d HH:mm} – {to:MMM d HH:mm} UTC");
-    }
-
     private List<SlackBlock> AlertBlocks(
         EnrichedAlert enriched, AlertStatus groupStatus, IReadOnlyDictionary<string, string> commonLabels,
-        bool several, int charsLeft, HashSet<object> shownBackends, List<string> cuts)
+        bool several, int charsLeft, HashSet<object> shownBackends, bool thread, List<string> cuts)
     {
         var alert = enriched.Alert;
         var blocks = new List<SlackBlock>();
@@ -231,38 +248,247 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
         else
         {
             var room = charsLeft - text.Length - MaxNotesLength - MaxSourcesLength - MinRunbookLength;
-            foreach (var traces in Traces(enriched.Backends, enriched.Resolved, room, cuts))
+            if (Headline(enriched.Traces, enriched.Resolved, thread, room, cuts) is { } headline)
             {
-                blocks.Add(new SectionBlock(TextObject.Mrkdwn(traces)));
-                room -= traces.Length;
+                blocks.Add(new SectionBlock(TextObject.Mrkdwn(headline)));
+                room -= headline.Length;
             }
-            foreach (var analysis in Analyses(enriched.Backends, room, cuts))
-                blocks.Add(new SectionBlock(TextObject.Mrkdwn(analysis)));
+            foreach (var links in SearchLinks(enriched.Backends, room, cuts))
+            {
+                blocks.Add(new SectionBlock(TextObject.Mrkdwn(links)));
+                room -= links.Length;
+            }
         }
-        if (Notes(sameAsAbove ? [] : enriched.Backends, enriched.Runbooks, cuts) is { } notes)
+        if (Notes(sameAsAbove ? [] : enriched.Backends, enriched.Runbooks, MaxNoteLineLength, cuts) is { } notes)
             blocks.Add(new ContextBlock([TextObject.Mrkdwn(notes)]));
 
-        // Runbooks take what the message has left.
+        // The first step of each runbook; the steps all come in the thread.
         var left = charsLeft - blocks.Sum(b => b.TextObjects().Sum(t => t.Text.Length)) - MaxSourcesLength;
         var runbooks = enriched.Runbooks.Where(r => r.Error is null && !string.IsNullOrWhiteSpace(r.Text)).ToList();
         for (var i = 0; i < runbooks.Count; i++)
         {
-            var room = Math.Min(SlackText.MaxTextLength * MaxSectionsPerRunbook, left);
+            var room = Math.Min(MaxFirstStepLength, left);
             if (room < MinRunbookLength || i == MaxRunbooksPerAlert)
             {
                 cuts.Add($"{runbooks.Count - i} runbooks of {alert.Name} left out");
                 break;
             }
-            foreach (var section in Runbook(runbooks[i], room, cuts))
-            {
-                blocks.Add(new SectionBlock(TextObject.Mrkdwn(section)));
-                left -= section.Length;
-            }
+            var first = FirstStep(runbooks[i], thread, room, cuts);
+            blocks.Add(new SectionBlock(TextObject.Mrkdwn(first)));
+            left -= first.Length;
         }
 
         if (Sources(alert) is { } sources)
             blocks.Add(new ContextBlock([TextObject.Mrkdwn(sources)]));
         return blocks;
+    }
+
+    /// <summary>
+    /// What the traces say, at a glance: the first finding of each analysed trace (the headline), then the top
+    /// exemplars, each trace once with a link per backend that has it.
+    /// </summary>
+    private string? Headline(IReadOnlyList<FoundTrace> traces, ResolvedAlert alert, bool thread, int room, List<string> cuts)
+    {
+        var lines = new List<string>();
+        var said = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var finding in traces.Select(t => t.Insights?.Findings.FirstOrDefault()).OfType<Finding>())
+        {
+            if (lines.Count == MaxHeadlines || !said.Add(finding.Summary))
+                continue;
+            lines.Add($"{FindingIcon(finding)} *{SlackText.EscapeWithin(SlackText.SingleLine(finding.Summary), MaxFindingLength).Text}*");
+        }
+        foreach (var trace in traces.Take(MaxMainExemplars))
+            lines.Add(Exemplar(trace, alert));
+        if (traces.Count > MaxMainExemplars)
+        {
+            var more = traces.Count - MaxMainExemplars;
+            lines.Add(thread
+                ? $"…and {more} more trace{(more == 1 ? "" : "s")} in the thread"
+                : $"…and {more} more trace{(more == 1 ? "" : "s")}");
+        }
+        return lines.Count == 0 ? null : JoinLines(lines, Math.Clamp(room, MinTracesLength, SlackText.MaxTextLength), "trace lines", cuts);
+    }
+
+    private static string FindingIcon(Finding finding) => finding switch
+    {
+        CulpritFinding => "⏱",
+        ErrorOriginFinding => "❗",
+        FanOutFinding => "🔁",
+        _ => "🔎",
+    };
+
+    /// <summary>
+    /// One line per backend with its search links; lines are packed into sections. A link is all or nothing; the
+    /// first one may overrun the backend's share (never the text limit): a backend without its link is worth less than
+    /// a shorter runbook.
+    /// </summary>
+    private static List<string> SearchLinks(IReadOnlyList<BackendSection> backends, int room, List<string> cuts)
+    {
+        var shown = backends.Where(b => b.Links.Count > 0).ToList();
+        var sections = new List<string>();
+        if (shown.Count == 0)
+            return sections;
+        var share = Math.Clamp(room / shown.Count, MinTracesLength, SlackText.MaxTextLength);
+        var pending = new StringBuilder();
+        foreach (var backend in shown)
+        {
+            var head = new StringBuilder($"*{SlackText.EscapeWithin(SlackText.SingleLine(backend.Backend), 60).Text}*");
+            var links = backend.Links.Select(link => SlackText.Link(link.Url, link.Title, 80)).OfType<string>().ToList();
+            for (var i = 0; i < links.Count; i++)
+            {
+                var separator = i == 0 ? ": " : Separator;
+                var limit = i == 0 ? SlackText.MaxTextLength - 40 : share - 40;
+                if (head.Length + separator.Length + links[i].Length > limit)
+                {
+                    head.Append(CultureInfo.InvariantCulture, $" (+{links.Count - i} more links)");
+                    cuts.Add($"{links.Count - i} links of {backend.Backend}");
+                    break;
+                }
+                head.Append(separator).Append(links[i]);
+            }
+            if (pending.Length > 0 && pending.Length + 1 + head.Length > SlackText.MaxTextLength)
+            {
+                sections.Add(pending.ToString());
+                pending.Clear();
+            }
+            if (pending.Length > 0)
+                pending.Append('\n');
+            pending.Append(head);
+        }
+        if (pending.Length > 0)
+            sections.Add(pending.ToString());
+        return sections;
+    }
+
+    /// <summary>
+    /// "📖 *Title* · step 1 of 4, all in the thread" and the runbook's first paragraph, flowed: the main message
+    /// says where to start, the thread has the rest.
+    /// </summary>
+    private static string FirstStep(RenderedRunbook runbook, bool thread, int maxLength, List<string> cuts)
+    {
+        var steps = SlackText.Paragraphs(SlackText.FromMarkup(runbook.Text));
+        var title = $"📖 *{SlackText.EscapeWithin(SlackText.SingleLine(runbook.Title), 150).Text}*";
+        if (steps.Count > 1)
+            title += thread ? $" · step 1 of {steps.Count}, all in the thread" : $" · step 1 of {steps.Count}";
+        var first = SlackText.TruncateMrkdwn(steps.Count > 0 ? steps[0] : "", Math.Max(0, maxLength - title.Length - 8));
+        if (first.Cut)
+            cuts.Add($"runbook {runbook.Name} first step");
+        return CloseFence(title + "\n" + first.Text);
+    }
+
+    /// <summary>A code block cut open is closed, so what follows does not turn into code.</summary>
+    private static string CloseFence(string mrkdwn)
+    {
+        var fences = 0;
+        for (var at = mrkdwn.IndexOf("```", StringComparison.Ordinal); at >= 0; at = mrkdwn.IndexOf("```", at + 3, StringComparison.Ordinal))
+            fences++;
+        return fences % 2 == 1 ? mrkdwn + "\n```" : mrkdwn;
+    }
+
+    /// <summary>
+    /// The thread reply: every analysed trace with all its findings and its waterfall, the exemplars the message had
+    /// no room for, every note, and each runbook whole. Null when there is nothing beyond the message.
+    /// </summary>
+    private SlackMessage? BuildDetail(EnrichedNotification enriched)
+    {
+        var alerts = enriched.Alerts
+            .OrderBy(a => a.Alert.Status == AlertStatus.Resolved ? 1 : 0)
+            .Take(enriched.Alerts.Count > MaxDetailedAlerts ? 1 : MaxDetailedAlerts)
+            .ToList();
+        var cuts = new List<string>();
+        var message = new Budget(SlackText.MaxBlocks, SlackText.MaxTotalTextLength);
+        var shownBackends = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        var any = false;
+        foreach (var enrichedAlert in alerts)
+        {
+            var blocks = new List<SlackBlock>();
+            var name = $"🧵 *{SlackText.EscapeWithin(SlackText.SingleLine(enrichedAlert.Alert.Name), MaxAlertTitleLength).Text}* · details";
+            var room = message.CharsLeft - name.Length - 200;
+            var content = new List<string>();
+            if (shownBackends.Add(enrichedAlert.Backends))
+            {
+                var traces = enrichedAlert.Traces;
+                content.AddRange(Analyses(traces, room, cuts));
+                room -= content.Sum(c => c.Length);
+                if (traces.Count > MaxMainExemplars)
+                {
+                    var more = JoinLines(["*More traces*", .. traces.Skip(MaxMainExemplars).Select(t => Exemplar(t, enrichedAlert.Resolved))],
+                        Math.Clamp(room, MinTracesLength, SlackText.MaxTextLength), "trace lines", cuts);
+                    content.Add(more);
+                    room -= more.Length;
+                }
+            }
+            // A runbook of one short step is all in the message already.
+            var runbooks = enrichedAlert.Runbooks
+                .Where(r => r.Error is null && !string.IsNullOrWhiteSpace(r.Text))
+                .Where(r => SlackText.Paragraphs(SlackText.FromMarkup(r.Text)) is { } steps && (steps.Count > 1 || steps[0].Length > MinRunbookLength * 5))
+                .ToList();
+            foreach (var runbook in runbooks.Take(MaxRunbooksPerAlert))
+            {
+                var sections = Runbook(runbook, Math.Min(SlackText.MaxTextLength * MaxSectionsPerRunbook, room), cuts);
+                content.AddRange(sections);
+                room -= sections.Sum(c => c.Length);
+            }
+            if (content.Count == 0)
+                continue;
+            blocks.Add(new SectionBlock(TextObject.Mrkdwn(name)));
+            blocks.AddRange(content.Select(c => new SectionBlock(TextObject.Mrkdwn(c))));
+            if (!message.TryAdd(blocks))
+            {
+                cuts.Add($"details of {enrichedAlert.Alert.Name}");
+                break;
+            }
+            any = true;
+        }
+        if (!any)
+            return null;
+        var fallback = Fit(SlackText.SingleLine("Details: " + Title(enriched)), MaxFallbackLength, "details fallback text", cuts);
+        return new SlackMessage(fallback, message.Blocks, cuts);
+    }
+
+    /// <summary>
+    /// What the analysed traces say: every finding and the waterfall in a code block, each trace once however many
+    /// backends found it. At most <see cref="MaxAnalysesPerAlert"/> traces, each only when it fits whole in the room.
+    /// </summary>
+    private static List<string> Analyses(IReadOnlyList<FoundTrace> traces, int room, List<string> cuts)
+    {
+        var sections = new List<string>();
+        var analysed = traces.Where(t => t.Insights is not null).ToList();
+        foreach (var trace in analysed)
+        {
+            var insights = trace.Insights!;
+            var id = SlackText.SingleLine(trace.Exemplar.TraceId);
+            var label = id.Length > 12 ? id[..8] + SlackText.Ellipsis : id;
+            var backendNames = string.Join(", ", trace.Links.Select(l => SlackText.EscapeWithin(SlackText.SingleLine(l.Backend), 60).Text));
+            var text = new StringBuilder("*🔎 Trace ");
+            text.Append(SlackText.LinkOrLabel(trace.Exemplar.Link, label))
+                .Append(CultureInfo.InvariantCulture, $"* ({backendNames}, {insights.SpanCount} spans, {FormatDuration(insights.Duration)})");
+            foreach (var finding in insights.Findings)
+            {
+                var icon = finding switch
+                {
+                    CulpritFinding => "⏱ here: ",
+                    ErrorOriginFinding => "❗ error origin: ",
+                    FanOutFinding => "🔁 N+1: ",
+                    _ => "",
+                };
+                text.Append("\n• ").Append(icon).Append(SlackText.EscapeWithin(SlackText.SingleLine(finding.Summary), MaxFindingLength).Text);
+            }
+            if (!string.IsNullOrWhiteSpace(insights.Waterfall))
+            {
+                // Backticks in span names must not close the code block.
+                var waterfall = SlackText.Escape(insights.Waterfall.Replace("```", "`\u200B``", StringComparison.Ordinal));
+                text.Append("\n```\n").Append(waterfall).Append("\n```");
+            }
+            if (sections.Count == MaxAnalysesPerAlert || text.Length > Math.Min(room, SlackText.MaxTextLength))
+            {
+                cuts.Add($"{analysed.Count - sections.Count} trace analyses left out");
+                break;
+            }
+            sections.Add(text.ToString());
+            room -= text.Length;
+        }
+        return sections;
     }
 
     /// <summary>"instance=db-1 · pod=x": the labels that tell this alert from the others of its group.</summary>
@@ -286,90 +512,20 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
         alert.Annotations.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
 
     /// <summary>
-    /// One section per backend, so that every backend keeps its links: a line with its links, then its exemplar
-    /// traces. The room is shared evenly; whole links and lines are dropped past a backend's share.
+    /// "• 4bf92f35… · 812 ms · checkout: GET /checkout · ❗ error · logs: Loki" — the id is short in the label, full in
+    /// the link; a trace several backends found links each of them by name instead.
     /// </summary>
-    private List<string> Traces(IReadOnlyList<BackendSection> backends, ResolvedAlert alert, int room, List<string> cuts)
+    private string Exemplar(FoundTrace found, ResolvedAlert? alert)
     {
-        var shown = backends.Where(b => b.Links.Count > 0 || b.Exemplars.Count > 0).ToList();
-        var sections = new List<string>();
-        if (shown.Count == 0)
-            return sections;
-        var share = Math.Clamp(room / shown.Count, MinTracesLength, SlackText.MaxTextLength);
-        foreach (var backend in shown)
-        {
-            var head = new StringBuilder($"*{SlackText.EscapeWithin(SlackText.SingleLine(backend.Backend), 60).Text}*");
-            var links = backend.Links.Select(link => SlackText.Link(link.Url, link.Title, 80)).OfType<string>().ToList();
-            for (var i = 0; i < links.Count; i++)
-            {
-                // A link is all or nothing; the first one may overrun the share (never the text limit): a backend
-                // without its link is worth less than a shorter runbook.
-                var separator = i == 0 ? ": " : Separator;
-                var limit = i == 0 ? SlackText.MaxTextLength - 40 : share - 40;
-                if (head.Length + separator.Length + links[i].Length > limit)
-                {
-                    head.Append(CultureInfo.InvariantCulture, $" (+{links.Count - i} more links)");
-                    cuts.Add($"{links.Count - i} links of {backend.Backend}");
-                    break;
-                }
-                head.Append(separator).Append(links[i]);
-            }
-            sections.Add(JoinLines([head.ToString(), .. backend.Exemplars.Select(t => Exemplar(t, alert))], Math.Max(share, head.Length + 40), "trace lines", cuts));
-        }
-        return sections;
-    }
-
-    /// <summary>
-    /// What the analysed exemplar traces say: the culprit span, the error origin, N+1 fan-outs, and the waterfall in a
-    /// code block. At most <see cref="MaxAnalysesPerAlert"/> traces, each only when it fits whole in the room left.
-    /// </summary>
-    private static List<string> Analyses(IReadOnlyList<BackendSection> backends, int room, List<string> cuts)
-    {
-        var sections = new List<string>();
-        var analyses = backends.SelectMany(b => b.Analyses.Select(a => (b.Backend, Analysis: a))).ToList();
-        foreach (var (backend, analysis) in analyses)
-        {
-            var insights = analysis.Insights;
-            var id = SlackText.SingleLine(analysis.Exemplar.TraceId);
-            var label = id.Length > 12 ? id[..8] + SlackText.Ellipsis : id;
-            var text = new StringBuilder("*🔎 Trace ");
-            text.Append(SlackText.LinkOrLabel(analysis.Exemplar.Link, label))
-                .Append(CultureInfo.InvariantCulture, $"* ({SlackText.EscapeWithin(SlackText.SingleLine(backend), 60).Text}, {insights.SpanCount} spans, {FormatDuration(insights.Duration)})");
-            foreach (var finding in insights.Findings)
-            {
-                var icon = finding switch
-                {
-                    CulpritFinding => "⏱ here: ",
-                    ErrorOriginFinding => "❗ error origin: ",
-                    FanOutFinding => "🔁 N+1: ",
-                    _ => "",
-                };
-                text.Append("\n• ").Append(icon).Append(SlackText.EscapeWithin(SlackText.SingleLine(finding.Summary), MaxFindingLength).Text);
-            }
-            if (!string.IsNullOrWhiteSpace(insights.Waterfall))
-            {
-                // Backticks in span names must not close the code block.
-                var waterfall = SlackText.Escape(insights.Waterfall.Replace("```", "`\u200B``", StringComparison.Ordinal));
-                text.Append("\n```\n").Append(waterfall).Append("\n```");
-            }
-            if (sections.Count == MaxAnalysesPerAlert || text.Length > Math.Min(room, SlackText.MaxTextLength))
-            {
-                cuts.Add($"{analyses.Count - sections.Count} trace analyses left out");
-                break;
-            }
-            sections.Add(text.ToString());
-            room -= text.Length;
-        }
-        return sections;
-    }
-
-    /// <summary>"• 4bf92f35… · 812 ms · checkout: GET /checkout · ❗ error · logs: Loki" — the id is short in the label, full in the link.</summary>
-    private string Exemplar(TraceSummary trace, ResolvedAlert alert)
-    {
+        var trace = found.Exemplar;
         var id = SlackText.SingleLine(trace.TraceId);
         var shortId = id.Length > 12 ? id[..8] + SlackText.Ellipsis : id;
         var line = new StringBuilder("• ");
-        line.Append(SlackText.Link(trace.Link, shortId) ?? $"`{SlackText.EscapeWithin(id, 64).Text}`");
+        var links = found.Links.Where(l => SlackText.IsWebUrl(l.Url)).ToList();
+        if (links.Count > 1)
+            line.Append(SlackText.EscapeWithin(shortId, 64).Text);
+        else
+            line.Append(SlackText.Link(links.FirstOrDefault()?.Url ?? trace.Link, shortId) ?? $"`{SlackText.EscapeWithin(id, 64).Text}`");
         if (trace.Duration is { } duration)
             line.Append(Separator).Append(FormatDuration(duration));
         var root = (trace.RootService, trace.RootOperation) switch
@@ -383,10 +539,15 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
             line.Append(Separator).Append(SlackText.EscapeWithin(SlackText.SingleLine(root), 120).Text);
         if (trace.Error)
             line.Append(Separator).Append("❗ error");
-        var logs = (logLinks?.Build(trace.TraceId, alert.Service, alert.Window) ?? [])
-            .Select(l => SlackText.Link(l.Url, l.Title, 40)).OfType<string>().ToList();
-        if (logs.Count > 0)
-            line.Append(Separator).Append("logs: ").Append(string.Join(", ", logs));
+        if (links.Count > 1)
+            line.Append(" — ").Append(string.Join(Separator, links.Select(l => SlackText.Link(l.Url, l.Backend, 40))));
+        if (alert is not null)
+        {
+            var logs = (logLinks?.Build(trace.TraceId, alert.Service, alert.Window) ?? [])
+                .Select(l => SlackText.Link(l.Url, l.Title, 40)).OfType<string>().ToList();
+            if (logs.Count > 0)
+                line.Append(Separator).Append("logs: ").Append(string.Join(", ", logs));
+        }
         return line.ToString();
     }
 
@@ -397,7 +558,7 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
         : string.Create(CultureInfo.InvariantCulture, $"{(int)duration.TotalMinutes}m {duration.Seconds:00}s");
 
     /// <summary>What went wrong with a backend or a runbook: the reader should know a section is missing and why.</summary>
-    private static string? Notes(IReadOnlyList<BackendSection> backends, IReadOnlyList<RenderedRunbook> runbooks, List<string> cuts)
+    private static string? Notes(IReadOnlyList<BackendSection> backends, IReadOnlyList<RenderedRunbook> runbooks, int lineLength, List<string> cuts)
     {
         var lines = new List<string>();
         foreach (var backend in backends)
@@ -412,7 +573,7 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
             if (note is null)
                 continue;
             var icon = backend.Outcome is BackendOutcome.Failed or BackendOutcome.TimedOut ? "⚠️" : "ℹ️";
-            lines.Add($"{icon} {SlackText.EscapeWithin(SlackText.SingleLine($"{backend.Backend}: {note}"), 300).Text}");
+            lines.Add($"{icon} {SlackText.EscapeWithin(SlackText.SingleLine($"{backend.Backend}: {note}"), lineLength).Text}");
         }
         foreach (var runbook in runbooks.Where(r => r.Error is not null))
         {
@@ -423,14 +584,16 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
     }
 
     /// <summary>
-    /// Runbook text is mrkdwn from our templates; the renderer escapes the alert values it inserts, so here it is only
-    /// shortened (never inside a link). The title comes from front matter and is escaped like any text.
+    /// Runbook text is neutral markup (the renderer escaped the alert values it inserted for it): here it becomes
+    /// mrkdwn, flows as paragraphs and is shortened (never inside a link). The title comes from front matter and is
+    /// escaped like any text.
     /// </summary>
     private static List<string> Runbook(RenderedRunbook runbook, int maxLength, List<string> cuts)
     {
         var title = $"📖 *{SlackText.EscapeWithin(SlackText.SingleLine(runbook.Title), 150).Text}*\n";
         // Each split may add a code fence pair; keep room for them.
-        var body = SlackText.TruncateMrkdwn(runbook.Text.Trim(), maxLength - title.Length - MaxSectionsPerRunbook * 8);
+        var flowed = string.Join("\n\n", SlackText.Paragraphs(SlackText.FromMarkup(runbook.Text)));
+        var body = SlackText.TruncateMrkdwn(flowed, maxLength - title.Length - MaxSectionsPerRunbook * 8);
         if (body.Cut)
             cuts.Add($"runbook {runbook.Name}");
         var sections = SplitAtLines(title + body.Text, SlackText.MaxTextLength);
@@ -498,13 +661,29 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
         }
     }
 
-    /// <summary>The source's own links (dashboard, silence…) and the generator URL, http(s) only.</summary>
+    /// <summary>Annotations whose value is a link an on-call engineer reaches for, in the order they are shown.</summary>
+    private static readonly (string Annotation, string Title)[] LinkAnnotations =
+    [
+        ("runbook_url", "Runbook"),
+        ("dashboard_url", "Dashboard"),
+    ];
+
+    /// <summary>
+    /// The alert's own links, http(s) only: its <c>runbook_url</c> and <c>dashboard_url</c> annotations, the generator
+    /// URL, then what the source gave (Grafana's dashboard, panel and silence, PagerDuty's incident).
+    /// </summary>
     private static string? Sources(Alert alert)
     {
-        var links = alert.Links.Select(l => (l.Title, Url: l.Url)).ToList();
-        if (SlackText.WebUrl(alert.GeneratorUrl) is { } generator && links.All(l => l.Url != generator))
-            links.Insert(0, ("Source", generator));
-        var rendered = links.Select(l => SlackText.Link(l.Url, l.Title, 60)).OfType<string>().ToList();
+        var links = new List<(string Title, Uri Url)>();
+        foreach (var (annotation, title) in LinkAnnotations)
+        {
+            if (SlackText.WebUrl(Annotation(alert, annotation)?.Trim()) is { } url)
+                links.Add((title, url));
+        }
+        if (SlackText.WebUrl(alert.GeneratorUrl) is { } generator)
+            links.Add(("Source", generator));
+        links.AddRange(alert.Links.Select(l => (l.Title, l.Url)));
+        var rendered = links.DistinctBy(l => l.Url.AbsoluteUri).Select(l => SlackText.Link(l.Url, l.Title, 60)).OfType<string>().ToList();
         if (rendered.Count == 0)
             return null;
         var text = new StringBuilder();
@@ -538,9 +717,56 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
         text.Append(Separator).Append(SlackText.EscapeWithin(SlackText.SingleLine(notification.Source), 40).Text);
         if (!string.IsNullOrWhiteSpace(notification.Receiver))
             text.Append(Separator).Append("receiver ").Append(SlackText.EscapeWithin(SlackText.SingleLine(notification.Receiver), 80).Text);
-        if (SlackText.Link(SlackText.WebUrl(notification.ExternalUrl), "Open in " + notification.Source, 60) is { } external)
-            text.Append(Separator).Append(external);
+        foreach (var (title, url) in SourceLinks(notification))
+        {
+            if (SlackText.Link(url, title, 60) is { } link)
+                text.Append(Separator).Append(link);
+        }
         return new ContextBlock([TextObject.Mrkdwn(text.ToString())]);
+    }
+
+    /// <summary>
+    /// Where the group lives in its source. Alertmanager: its alerts filtered to the group and a new silence
+    /// pre-filled with the group's matchers (the labels all its alerts share), in the UI's own
+    /// <c>#/alerts?filter={a="b",…}</c> and <c>#/silences/new?filter=…</c> form. Opsgenie: the alert's page. Other
+    /// sources: their external URL, if any (PagerDuty and Grafana put their incident and silence links on the alert).
+    /// </summary>
+    private static IEnumerable<(string Title, Uri? Url)> SourceLinks(AlertNotification notification)
+    {
+        if (notification.Source == "opsgenie" && notification.Alerts.FirstOrDefault()?.Fingerprint is { Length: > 0 } alertId)
+            yield return ("Opsgenie alert", SlackText.WebUrl($"https://app.opsgenie.com/alert/detail/{Uri.EscapeDataString(alertId)}/details"));
+        if (SlackText.WebUrl(notification.ExternalUrl) is not { } external)
+            yield break;
+        if (notification.Source != "alertmanager")
+        {
+            yield return ("Open in " + notification.Source, external);
+            yield break;
+        }
+        var matchers = GroupMatchers(notification);
+        var root = external.AbsoluteUri.TrimEnd('/');
+        yield return ("Alerts of this group", SlackText.WebUrl($"{root}/#/alerts?filter={matchers}"));
+        yield return ("Silence…", SlackText.WebUrl($"{root}/#/silences/new?filter={matchers}"));
+    }
+
+    /// <summary>
+    /// <c>{alertname="HighLatency",service="checkout"}</c>, URL-encoded: Alertmanager's matcher syntax, values quoted
+    /// with <c>\</c> and <c>"</c> escaped. The labels every alert of the group shares, else the alert names.
+    /// </summary>
+    internal static string GroupMatchers(AlertNotification notification)
+    {
+        var labels = notification.CommonLabels.Count > 0
+            ? notification.CommonLabels
+            : notification.Alerts.Select(a => a.Name).Distinct(StringComparer.Ordinal).Take(1)
+                .ToDictionary(name => "alertname", name => name);
+        var matchers = labels
+            .Where(l => IsLabelName(l.Key))
+            .OrderBy(l => l.Key == "alertname" ? 0 : 1).ThenBy(l => l.Key, StringComparer.Ordinal)
+            .Select(l => $"{l.Key}=\"{l.Value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)}\"");
+        return Uri.EscapeDataString("{" + string.Join(",", matchers) + "}");
+
+        // Prometheus label names: anything else cannot be matched without quoting and is left out.
+        static bool IsLabelName(string name) =>
+            name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
     }
 
     /// <summary>Notification text (push, screen readers): title, service and the first summary, escaped like the rest.</summary>

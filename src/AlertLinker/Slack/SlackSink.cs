@@ -44,9 +44,10 @@ internal sealed class SlackSink(
     public async Task<DeliveryResult> DeliverAsync(EnrichedNotification notification, CancellationToken cancellationToken)
     {
         var groupKey = notification.Notification.GroupKey;
-        var message = builder.Build(notification);
-        if (message.Cuts.Count > 0)
-            SlackLog.Shortened(logger, groupKey, string.Join("; ", message.Cuts));
+        var message = builder.Build(notification, thread: options.Mode != SlackMode.IncomingWebhook);
+        var cuts = message.Cuts.Concat(message.Detail?.Cuts.Select(c => "thread: " + c) ?? []).ToList();
+        if (cuts.Count > 0)
+            SlackLog.Shortened(logger, groupKey, string.Join("; ", cuts));
 
         var result = options.Mode == SlackMode.IncomingWebhook
             ? await PostWebhookAsync(notification.Notification, message, cancellationToken)
@@ -77,8 +78,11 @@ internal sealed class SlackSink(
             if (shown is null)
             {
                 var (posted, record) = await PostNewAsync(enriched, message, channel, cancellationToken);
-                if (!posted.Ok || record is null || notification.Kind != NotificationKind.Note)
+                if (!posted.Ok || record is null)
                     return posted.Result;
+                var (detailed, _) = await DetailAsync(record, message, cancellationToken);
+                if (!detailed.Delivered || notification.Kind != NotificationKind.Note)
+                    return detailed;
                 return await ReplyAsync(record, notification, SlackLifecycle.NoteReply(notification), cancellationToken);
             }
 
@@ -95,9 +99,15 @@ internal sealed class SlackSink(
                     return updated.Result;
                 // Deleted, too old to edit, or its channel gone: the group gets a fresh message showing its state now.
                 SlackLog.UpdateReplaced(logger, notification.GroupKey, shown.Channel, shown.Ts, code);
-                return (await PostAsync(notification, message, channel, threadTs: null, cancellationToken)).Call.Result;
+                var (fresh, freshRecord) = await PostAsync(notification, message, channel, threadTs: null, cancellationToken);
+                return fresh.Ok && freshRecord is not null ? (await DetailAsync(freshRecord, message, cancellationToken)).Result : fresh.Result;
             }
             SlackLog.Updated(logger, notification.GroupKey, shown.Channel, shown.Ts, notification.Status.ToString());
+
+            var (detail, current) = await DetailAsync(shown, message, cancellationToken);
+            if (!detail.Delivered)
+                return detail;
+            shown = current;
 
             if (SlackLifecycle.StateReply(shown.Status, notification) is { } reply)
             {
@@ -172,6 +182,49 @@ internal sealed class SlackSink(
             SlackLog.NotRemembered(logger, exception, notification.GroupKey, postedIn, call.Ts);
         }
         return (call, record);
+    }
+
+    /// <summary>
+    /// Keeps the message's one detail reply current: posted the first time (its ts stored with the message), updated
+    /// in place after that, posted again if Slack lost it. A message inside a storm digest's thread has none (Slack
+    /// threads do not nest). A retryable failure is retried as a whole: the message update repeats, then this.
+    /// </summary>
+    private async Task<(DeliveryResult Result, SlackMessageRecord Record)> DetailAsync(
+        SlackMessageRecord record, SlackMessage message, CancellationToken cancellationToken)
+    {
+        if (message.Detail is not { } detail || record.ThreadTs is not null)
+            return (DeliveryResult.Ok, record);
+        if (record.DetailTs is { } detailTs)
+        {
+            var updated = await chat.UpdateAsync(SlackLifecycle.DetailUpdate(record.Channel, detailTs, detail), cancellationToken);
+            if (updated.Ok || updated.Result.Retryable)
+                return (updated.Result, record);
+            if (updated.ErrorCode is not { } code || !MessageGone.Contains(code))
+            {
+                SlackLog.ReplyFailed(logger, record.GroupKey, record.Channel, updated.Result.Error ?? "unknown");
+                return (DeliveryResult.Ok, record);
+            }
+        }
+        var posted = await chat.PostAsync(SlackLifecycle.DetailReply(record.Channel, record.Ts, detail), cancellationToken);
+        if (!posted.Ok || posted.Ts is null)
+        {
+            if (posted.Result.Retryable)
+                return (posted.Result, record);
+            // The message itself is out and current; the detail is a courtesy. Logged, not repeated.
+            SlackLog.ReplyFailed(logger, record.GroupKey, record.Channel, posted.Result.Error ?? "unknown");
+            return (DeliveryResult.Ok, record);
+        }
+        var current = record with { DetailTs = posted.Ts, UpdatedAt = time.GetUtcNow() };
+        try
+        {
+            await messages.SaveSlackMessageAsync(current, CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            // The next notification posts a second detail reply; retrying now would post it twice as well.
+            SlackLog.NotRemembered(logger, exception, record.GroupKey, record.Channel, posted.Ts);
+        }
+        return (DeliveryResult.Ok, current);
     }
 
     /// <summary>

@@ -52,6 +52,9 @@ internal static class SlackText
 
     public const string Ellipsis = "…";
 
+    /// <summary>Characters of a link label taken from runbook markup.</summary>
+    private const int MaxLinkLabelLength = 200;
+
     /// <summary>
     /// Escapes Slack's three control characters; <c>&amp;</c> first so the entities we add stay intact. Alert text is
     /// <see cref="Neutralize"/>d first: no bidi override or zero-width character reaches Slack.
@@ -126,6 +129,93 @@ internal static class SlackText
         if (amp >= 0 && mrkdwn.AsSpan(amp, end - amp).IndexOf(';') < 0 && end - amp <= 8)
             end = amp;
         return new Fitted(mrkdwn[..end].TrimEnd() + Ellipsis, true);
+    }
+
+    /// <summary>
+    /// Neutral markup (<see cref="Markup"/>: what runbooks render) as mrkdwn: plain text escaped, <c>[label](url)</c>
+    /// as a Slack link when the URL is http(s) (else the escaped label). Lines are kept; <see cref="Paragraphs"/> flows them.
+    /// </summary>
+    public static string FromMarkup(string markup)
+    {
+        var mrkdwn = new StringBuilder(markup.Length + 32);
+        foreach (var part in Markup.Parse(markup))
+        {
+            mrkdwn.Append(part.Url is null
+                ? Escape(part.Text)
+                : Link(WebUrl(part.Url), part.Text, MaxLinkLabelLength) ?? EscapeWithin(SingleLine(part.Text), MaxLinkLabelLength).Text);
+        }
+        return mrkdwn.ToString();
+    }
+
+    /// <summary>
+    /// Text as paragraphs that flow: a line break inside a paragraph becomes a space (the source's line length is not
+    /// the reader's), while blank lines, list items (<c>• - * 1.</c>) and code blocks keep theirs.
+    /// </summary>
+    public static IReadOnlyList<string> Paragraphs(string mrkdwn)
+    {
+        var paragraphs = new List<string>();
+        var current = new StringBuilder();
+        var inCode = false;
+        var breakNext = false;
+        foreach (var raw in mrkdwn.Split('\n'))
+        {
+            var line = raw.TrimEnd();
+            var fences = Count(line, "```");
+            if (inCode || fences > 0)
+            {
+                NewLine(inCode ? raw.TrimEnd('\r') : line);
+                if (fences % 2 == 1)
+                    inCode = !inCode;
+                breakNext = !inCode;
+                continue;
+            }
+            if (line.Length == 0)
+            {
+                Flush();
+                continue;
+            }
+            if (current.Length == 0 || breakNext || IsListItem(line))
+                NewLine(line);
+            else
+                current.Append(' ').Append(line.TrimStart());
+            breakNext = false;
+        }
+        Flush();
+        return paragraphs;
+
+        void NewLine(string line)
+        {
+            if (current.Length > 0)
+                current.Append('\n');
+            current.Append(line);
+        }
+
+        void Flush()
+        {
+            if (current.Length > 0)
+                paragraphs.Add(current.ToString());
+            current.Clear();
+            breakNext = false;
+        }
+
+        static bool IsListItem(string line)
+        {
+            var text = line.TrimStart();
+            if (text.StartsWith("• ", StringComparison.Ordinal) || text.StartsWith("- ", StringComparison.Ordinal) || text.StartsWith("* ", StringComparison.Ordinal))
+                return true;
+            var digits = 0;
+            while (digits < text.Length && char.IsAsciiDigit(text[digits]))
+                digits++;
+            return digits > 0 && digits + 1 < text.Length && text[digits] is '.' or ')' && text[digits + 1] == ' ';
+        }
+    }
+
+    private static int Count(string text, string value)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + value.Length, StringComparison.Ordinal))
+            count++;
+        return count;
     }
 
     /// <summary>Untrusted text on one line: control characters (newline, tab) become spaces.</summary>

@@ -16,7 +16,7 @@ internal sealed partial class SqliteAlertStore : ISlackMessageStore
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var command = _connection.CreateCommand();
             command.CommandText = """
-                SELECT ts, thread_ts, status, updated_at, channel FROM slack_messages
+                SELECT ts, thread_ts, status, updated_at, channel, detail_ts FROM slack_messages
                 WHERE source = $source AND group_key = $group_key
                 ORDER BY channel = $channel DESC, updated_at DESC
                 LIMIT 1
@@ -34,7 +34,10 @@ internal sealed partial class SqliteAlertStore : ISlackMessageStore
                 reader.GetString(0),
                 reader.IsDBNull(1) ? null : reader.GetString(1),
                 Enum.TryParse<AlertStatus>(reader.GetString(2), out var status) ? status : AlertStatus.Firing,
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)));
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)))
+            {
+                DetailTs = reader.IsDBNull(5) ? null : reader.GetString(5),
+            };
         }
         finally
         {
@@ -45,10 +48,11 @@ internal sealed partial class SqliteAlertStore : ISlackMessageStore
     public Task SaveSlackMessageAsync(SlackMessageRecord record, CancellationToken cancellationToken) =>
         ExecuteAsync(
             """
-            INSERT INTO slack_messages (source, group_key, channel, ts, thread_ts, status, updated_at)
-            VALUES ($source, $group_key, $channel, $ts, $thread_ts, $status, $updated_at)
+            INSERT INTO slack_messages (source, group_key, channel, ts, thread_ts, status, updated_at, detail_ts)
+            VALUES ($source, $group_key, $channel, $ts, $thread_ts, $status, $updated_at, $detail_ts)
             ON CONFLICT (source, group_key, channel) DO UPDATE SET
-                ts = excluded.ts, thread_ts = excluded.thread_ts, status = excluded.status, updated_at = excluded.updated_at
+                ts = excluded.ts, thread_ts = excluded.thread_ts, status = excluded.status, updated_at = excluded.updated_at,
+                detail_ts = excluded.detail_ts
             """,
             command =>
             {
@@ -59,6 +63,7 @@ internal sealed partial class SqliteAlertStore : ISlackMessageStore
                 command.Parameters.AddWithValue("$thread_ts", (object?)record.ThreadTs ?? DBNull.Value);
                 command.Parameters.AddWithValue("$status", record.Status.ToString());
                 command.Parameters.AddWithValue("$updated_at", record.UpdatedAt.ToUnixTimeMilliseconds());
+                command.Parameters.AddWithValue("$detail_ts", (object?)record.DetailTs ?? DBNull.Value);
             },
             cancellationToken);
 }

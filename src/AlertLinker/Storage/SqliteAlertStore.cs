@@ -84,6 +84,9 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
         ALTER TABLE notifications ADD COLUMN claim_owner TEXT;
         ALTER TABLE notifications ADD COLUMN lease_until INTEGER;
         """,
+        """
+        ALTER TABLE slack_messages ADD COLUMN detail_ts TEXT;  -- the message's detail reply in its thread; NULL until posted
+        """,
     ];
 
     internal static int LatestSchemaVersion => Migrations.Length;

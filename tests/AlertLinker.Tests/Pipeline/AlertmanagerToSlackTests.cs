@@ -72,7 +72,8 @@ public sealed class AlertmanagerToSlackTests : IAsyncLifetime
         Assert.Contains("00000000000000000000000000000001", text);
         Assert.Contains("5b8efff798038103d269b633813fc700", text);
         Assert.Contains("http://jaeger-ui.test/trace/hCtjygkIHwAN9vs4", text);
-        Assert.Contains("Bearer xoxb-test-token", slack.LogEntries.Single().RequestMessage.Headers!["Authorization"].Single());
+        // The message and its detail reply in the thread, both with the bot token.
+        Assert.All(slack.LogEntries, e => Assert.Contains("Bearer xoxb-test-token", e.RequestMessage.Headers!["Authorization"].Single()));
         Assert.DoesNotContain(app.Logs, line => line.Contains("xoxb-test-token") || line.Contains(AlertLinkerApp.BearerToken));
     }
 
@@ -122,6 +123,17 @@ public sealed class AlertmanagerToSlackTests : IAsyncLifetime
         Assert.Contains(Uri.EscapeDataString("{\"db.system\":\"postgresql\"}"), text);
         Assert.Contains("resource.service.name = \"inventory\"", text);
         Assert.Contains(".db.system = \"postgresql\"", text);
+
+        // The message carries the runbook's first step; its one thread reply has every step.
+        await Eventually.UntilAsync(() => StandIns.SlackDetailCalls(slack, "chat.postMessage").Count > 0, Wait, "the detail reply");
+        var detail = Assert.Single(StandIns.SlackDetailCalls(slack, "chat.postMessage"));
+        var ts = slack.LogEntries.Where(e => e.RequestMessage.Path.EndsWith("chat.postMessage", StringComparison.Ordinal))
+            .Select(e => System.Text.Json.Nodes.JsonNode.Parse(e.ResponseMessage.BodyData!.BodyAsString!)!["ts"]!.GetValue<string>()).First();
+        Assert.Equal(ts, detail.GetProperty("thread_ts").GetString());
+        var steps = StandIns.AllText(detail);
+        Assert.Contains("Database saturation", steps);
+        Assert.Contains("4. Check the pool.", steps);
+        Assert.DoesNotContain("4. Check the pool.", text);
     }
 
     [Fact]

@@ -98,6 +98,44 @@ public sealed class EnricherTests
     }
 
     [Fact]
+    public async Task ATraceThatThreeBackendsFoundIsFetchedAndAnalysedOnceAndListedOnceWithThreeLinks()
+    {
+        var seed = Analysis.TraceBuilder.Seed();
+        var traces = new Dictionary<string, Trace> { [seed.TraceId] = seed };
+        var found = new[] { "jaeger", "tempo", "zipkin" }
+            .Select(name => new FakeTraceBackend(name, (_, _) => Task.FromResult<IReadOnlyList<TraceSummary>>(
+                [new(seed.TraceId, "checkout-service", "GET /checkout", null, TimeSpan.FromMilliseconds(800), false, new Uri($"http://{name}.test/trace/{seed.TraceId}"))]))
+            {
+                Traces = traces,
+            })
+            .ToArray();
+
+        var sections = await EnricherOver(found).EnrichAsync(Alert(), CancellationToken.None);
+
+        Assert.Equal(1, found.Sum(b => b.TraceFetches));
+        var insights = sections.Select(s => Assert.Single(s.Analyses).Insights).Distinct().ToList();
+        Assert.Same(Assert.Single(insights), sections[0].Analyses[0].Insights);
+        var trace = Assert.Single(new EnrichedAlert(Alert(), sections, []).Traces);
+        Assert.Equal(["jaeger", "tempo", "zipkin"], trace.Links.Select(l => l.Backend));
+        Assert.Equal($"http://zipkin.test/trace/{seed.TraceId}", trace.Links[2].Url!.AbsoluteUri);
+        Assert.Equal("SELECT stock", trace.Insights!.Culprit!.Span.Operation);
+    }
+
+    [Fact]
+    public async Task ATraceTheFirstBackendCannotServeIsFetchedFromTheNextThatFoundIt()
+    {
+        var seed = Analysis.TraceBuilder.Seed();
+        IReadOnlyList<TraceSummary> exemplars = [new(seed.TraceId, "checkout-service", "GET /checkout", null, TimeSpan.FromMilliseconds(800), false, null)];
+        var jaeger = new FakeTraceBackend("jaeger", (_, _) => Task.FromResult(exemplars));
+        var tempo = new FakeTraceBackend("tempo", (_, _) => Task.FromResult(exemplars)) { Traces = new Dictionary<string, Trace> { [seed.TraceId] = seed } };
+
+        var sections = await EnricherOver(jaeger, tempo).EnrichAsync(Alert(), CancellationToken.None);
+
+        Assert.Equal((1, 1), (jaeger.TraceFetches, tempo.TraceFetches));
+        Assert.All(sections, s => Assert.Equal(seed.TraceId, Assert.Single(s.Analyses).Exemplar.TraceId));
+    }
+
+    [Fact]
     public async Task ASlowBackendLosesOnlyItsOwnExemplarsWhenTheBudgetRunsOut()
     {
         var enricher = EnricherOver(FakeTraceBackend.Hanging("tempo"), FakeTraceBackend.Answering("jaeger", "abc"));
@@ -136,7 +174,7 @@ public sealed class EnricherTests
         var section = Assert.Single(await EnricherOver(FakeTraceBackend.Answering("jaeger")).EnrichAsync(Alert(), CancellationToken.None));
 
         Assert.Equal(BackendOutcome.NothingFound, section.Outcome);
-        Assert.Equal("No traces found for inventory in 13:47–14:22 UTC; sampling or retention may have dropped them.", section.Note);
+        Assert.Equal("No traces found for inventory in 13:47–14:22 UTC, 35 min; sampling or retention may have dropped them.", section.Note);
     }
 
     [Fact]

@@ -41,12 +41,12 @@ public class DatabaseSaturationRunbookTests(ITestOutputHelper output)
         Assert.Equal(jaeger.Searches.Count, tempo.Searches.Count);
         Assert.Contains(
             "<https://jaeger-prod.example.com/search?service=inventory-service&amp;start=1795456800000000&amp;end=1795458000000000&amp;tags=db.system%3Dpostgresql&amp;minDuration=0ms&amp;errors=False&amp;limit=20|jaeger-prod>",
-            runbook.Text, StringComparison.Ordinal);
-        Assert.Contains("<https://tempo-prod.example.com/search?service=inventory-service", runbook.Text, StringComparison.Ordinal);
-        Assert.Contains("`{ resource.service.name = \"inventory-service\" &amp;&amp; .db.system = \"postgresql\" }`", runbook.Text, StringComparison.Ordinal);
-        Assert.Contains("`{ resource.service.name = \"inventory-service\" &amp;&amp; .db.system = \"postgresql\" &amp;&amp; duration &gt; 500ms }`", runbook.Text, StringComparison.Ordinal);
-        Assert.Contains("status = error }`", runbook.Text, StringComparison.Ordinal);
-        Assert.Contains("2026-11-23T18:00:00Z → 2026-11-23T18:20:00Z", runbook.Text, StringComparison.Ordinal);
+            runbook.Slack(), StringComparison.Ordinal);
+        Assert.Contains("<https://tempo-prod.example.com/search?service=inventory-service", runbook.Slack(), StringComparison.Ordinal);
+        Assert.Contains("`{ resource.service.name = \"inventory-service\" &amp;&amp; .db.system = \"postgresql\" }`", runbook.Slack(), StringComparison.Ordinal);
+        Assert.Contains("`{ resource.service.name = \"inventory-service\" &amp;&amp; .db.system = \"postgresql\" &amp;&amp; duration &gt; 500ms }`", runbook.Slack(), StringComparison.Ordinal);
+        Assert.Contains("status = error }`", runbook.Slack(), StringComparison.Ordinal);
+        Assert.Contains("2026-11-23T18:00:00Z → 2026-11-23T18:20:00Z", runbook.Slack(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -78,7 +78,7 @@ public class DatabaseSaturationRunbookTests(ITestOutputHelper output)
 
         Assert.Null(runbook.Error);
         Assert.Empty(jaeger.Searches);
-        Assert.Contains("names no service", runbook.Text, StringComparison.Ordinal);
+        Assert.Contains("names no service", runbook.Slack(), StringComparison.Ordinal);
     }
 
     [Fact]

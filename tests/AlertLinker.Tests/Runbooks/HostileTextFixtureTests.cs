@@ -17,7 +17,7 @@ public class HostileTextFixtureTests
             "{{ alert.name }}\n{{ for a in annotations }}{{ a.key }}: {{ a.value }}\n{{ end }}{{ for l in labels }}{{ l.key }}={{ l.value }}\n{{ end }}{{ slack_link \"https://runbooks.example.com\" annotations.summary }}")));
         var renderer = RunbookTestData.Renderer(folder.Load());
 
-        var text = Assert.Single(renderer.Render(RunbookTestData.Alert(name: labels["alertname"], labels: labels, annotations: annotations), [])).Text;
+        var text = Assert.Single(renderer.Render(RunbookTestData.Alert(name: labels["alertname"], labels: labels, annotations: annotations), [])).Slack();
 
         Assert.Contains("Primary &lt;!channel&gt; down &amp; &lt;https://evil.example.com|click here&gt;", text, StringComparison.Ordinal);
         Assert.Contains("&lt;@U012AB3CD&gt;", text, StringComparison.Ordinal);
@@ -41,8 +41,8 @@ public class HostileTextFixtureTests
         var rendered = Assert.Single(renderer.Render(RunbookTestData.Alert(), [RunbookTestData.Section()]));
 
         Assert.Null(rendered.Error);
-        Assert.Contains("minDuration=500ms", rendered.Text, StringComparison.Ordinal);
-        Assert.Contains("status = error", rendered.Text, StringComparison.Ordinal);
-        Assert.Contains("<https://jaeger.example.com/trace/4bf92f3577b34da6a3ce929d0e0e4736|4bf92f3577b34da6a3ce929d0e0e4736> (800.5 ms)", rendered.Text, StringComparison.Ordinal);
+        Assert.Contains("minDuration=500ms", rendered.Slack(), StringComparison.Ordinal);
+        Assert.Contains("status = error", rendered.Slack(), StringComparison.Ordinal);
+        Assert.Contains("<https://jaeger.example.com/trace/4bf92f3577b34da6a3ce929d0e0e4736|4bf92f3577b34da6a3ce929d0e0e4736> (800.5 ms)", rendered.Slack(), StringComparison.Ordinal);
     }
 }

@@ -11,7 +11,7 @@ public class RunbookFunctionsTests
         var renderer = RunbookTestData.Renderer(folder.Load(), backends: RunbookTestData.Backends(backend ?? new FakeTraceBackend("jaeger", "Jaeger")));
         var rendered = Assert.Single(renderer.Render(RunbookTestData.Alert(service: service), []));
         Assert.Null(rendered.Error);
-        return rendered.Text;
+        return rendered.Slack();
     }
 
     [Fact]

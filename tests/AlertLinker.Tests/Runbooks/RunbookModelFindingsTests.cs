@@ -21,7 +21,7 @@ public class RunbookModelFindingsTests
         using var folder = new RunbookFolder(("t.sbn", RunbookFolder.Runbook(body)));
         var rendered = Assert.Single(RunbookTestData.Renderer(folder.Load()).Render(RunbookTestData.Alert(), sections));
         Assert.Null(rendered.Error);
-        return rendered.Text;
+        return rendered.Slack();
     }
 
     [Fact]

@@ -9,6 +9,9 @@ namespace AlertLinker.Tests.Runbooks;
 
 internal static class RunbookTestData
 {
+    /// <summary>What Slack receives of a rendered runbook: its neutral markup formatted (and escaped) by the sink.</summary>
+    public static string Slack(this RenderedRunbook runbook) => AlertLinker.Slack.SlackText.FromMarkup(runbook.Text);
+
     public static readonly DateTimeOffset Start = new(2026, 11, 23, 18, 0, 0, TimeSpan.Zero);
     public static readonly DateTimeOffset End = new(2026, 11, 23, 18, 20, 0, TimeSpan.Zero);
 

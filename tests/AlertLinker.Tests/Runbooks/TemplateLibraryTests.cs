@@ -92,7 +92,7 @@ public sealed class TemplateLibraryTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void DatabaseQueries()
     {
-        var text = Render("database-saturation", "PostgresConnectionPoolSaturated").Text;
+        var text = Render("database-saturation", "PostgresConnectionPoolSaturated").Slack();
 
         AssertLinksInEveryBackend(text, """{"db.system":"postgresql"}""", """.db.system = "postgresql" && duration > 500ms""");
         Assert.Contains("`{ resource.service.name = \"checkout\" &amp;&amp; .db.system = \"postgresql\" &amp;&amp; status = error }`", text, StringComparison.Ordinal);
@@ -101,7 +101,7 @@ public sealed class TemplateLibraryTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void ExternalApiCallsToThePeerTheAlertNames()
     {
-        var text = Render("external-api", "UpstreamPaymentsErrors", labels: [("peer_service", "payments-api"), ("code", "503")]).Text;
+        var text = Render("external-api", "UpstreamPaymentsErrors", labels: [("peer_service", "payments-api"), ("code", "503")]).Slack();
 
         AssertLinksInEveryBackend(text, """{"error":"true","http.response.status_code":"503","peer.service":"payments-api"}""",
             """.http.response.status_code = 503 && .peer.service = "payments-api" && status = error""");
@@ -112,7 +112,7 @@ public sealed class TemplateLibraryTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void MessageQueuePublishAndConsumeAcrossTheQueue()
     {
-        var text = Render("messaging", "KafkaConsumerLagHigh", labels: [("topic", "orders"), ("messaging_system", "kafka"), ("consumer_service", "fulfilment")]).Text;
+        var text = Render("messaging", "KafkaConsumerLagHigh", labels: [("topic", "orders"), ("messaging_system", "kafka"), ("consumer_service", "fulfilment")]).Slack();
 
         AssertLinksInEveryBackend(text, """{"messaging.destination.name":"orders","messaging.system":"kafka"}""",
             """.messaging.destination.name = "orders" && .messaging.system = "kafka" """.TrimEnd());
@@ -124,7 +124,7 @@ public sealed class TemplateLibraryTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void CronJobsAndBackgroundWorkersByTheirOperation()
     {
-        var text = Render("background-jobs", "CronJobFailed", labels: [("cronjob", "nightly-invoices"), ("task", "invoices.generate")]).Text;
+        var text = Render("background-jobs", "CronJobFailed", labels: [("cronjob", "nightly-invoices"), ("task", "invoices.generate")]).Slack();
 
         AssertLinksInEveryBackend(text, """{"error":"true","k8s.cronjob.name":"nightly-invoices"}""",
             """name = "invoices.generate" && .k8s.cronjob.name = "nightly-invoices" && status = error""");
@@ -137,7 +137,7 @@ public sealed class TemplateLibraryTests(ITestOutputHelper output) : IDisposable
     [InlineData("MemcachedMissesHigh", "memcached")]
     public void CacheHitsAndMissesOfTheRightCache(string alertname, string system)
     {
-        var text = Render("cache", alertname).Text;
+        var text = Render("cache", alertname).Slack();
 
         AssertLinksInEveryBackend(text, $$"""{"cache.hit":"false","db.system":"{{system}}"}""", $$""".cache.hit = false && .db.system = "{{system}}" """.TrimEnd());
         Assert.Contains("minDuration=50ms", text, StringComparison.Ordinal);
@@ -152,7 +152,7 @@ public sealed class TemplateLibraryTests(ITestOutputHelper output) : IDisposable
             Analyses = [new AnalyzedTrace(new TraceSummary(seed.TraceId, "checkout-service", "GET /checkout", null, TimeSpan.FromMilliseconds(800), false, new Uri("http://jaeger-ui.test/trace/" + seed.TraceId)), TraceAnalyzer.Analyze(seed))],
         };
 
-        var text = Render("latency", "HighRequestLatency", [section]).Text;
+        var text = Render("latency", "HighRequestLatency", [section]).Slack();
 
         Assert.Contains(Links(text, "http://jaeger-ui.test/search"), link => Query(link)["minDuration"] == "1s" && Query(link)["tags"] is null);
         AssertLinksInEveryBackend(text, "", "duration > 1s");
@@ -181,7 +181,7 @@ public sealed class TemplateLibraryTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void ErrorRateSearchesFailedTracesAndTheStatusCode()
     {
-        var text = Render("error-rate", "CheckoutErrorRateHigh", labels: [("status_code", "500")]).Text;
+        var text = Render("error-rate", "CheckoutErrorRateHigh", labels: [("status_code", "500")]).Slack();
 
         AssertLinksInEveryBackend(text, """{"http.response.status_code":"500"}""", "status = error");
         Assert.Contains("`{ resource.service.name = \"checkout\" &amp;&amp; .http.response.status_code = 500 }`", text, StringComparison.Ordinal);
@@ -197,7 +197,7 @@ public sealed class TemplateLibraryTests(ITestOutputHelper output) : IDisposable
     [InlineData("error-rate", "CheckoutErrorRateHigh")]
     public void WithoutAServiceEachSaysSoAndLinksNothing(string runbook, string alertname)
     {
-        var text = Render(runbook, alertname, service: null).Text;
+        var text = Render(runbook, alertname, service: null).Slack();
 
         Assert.Contains("names no service", text, StringComparison.Ordinal);
         Assert.DoesNotContain("<http", text, StringComparison.Ordinal);

@@ -30,10 +30,10 @@ public class TemplatesReadmeTests
         var rendered = Assert.Single(renderer.Render(RunbookTestData.Alert(), []));
 
         Assert.True(rendered.Error is null, rendered.Error);
-        Assert.StartsWith("*Slow calls to the ledger:*\n• <https://jaeger.example.com/search?service=inventory-service", rendered.Text, StringComparison.Ordinal);
+        Assert.StartsWith("*Slow calls to the ledger:*\n• <https://jaeger.example.com/search?service=inventory-service", rendered.Slack(), StringComparison.Ordinal);
         Assert.Equal("ledger", Assert.Single(jaeger.Searches).Attributes["peer.service"]);
-        Assert.Contains("TraceQL: `{ resource.service.name = \"inventory-service\" &amp;&amp; .peer.service = \"ledger\" &amp;&amp; duration &gt; 300ms }`", rendered.Text, StringComparison.Ordinal);
-        Assert.EndsWith("Window: 2026-11-23T18:00:00Z → 2026-11-23T18:20:00Z (20 min).", rendered.Text, StringComparison.Ordinal);
+        Assert.Contains("TraceQL: `{ resource.service.name = \"inventory-service\" &amp;&amp; .peer.service = \"ledger\" &amp;&amp; duration &gt; 300ms }`", rendered.Slack(), StringComparison.Ordinal);
+        Assert.EndsWith("Window: 2026-11-23T18:00:00Z → 2026-11-23T18:20:00Z (20 min).", rendered.Slack(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -48,6 +48,6 @@ public class TemplatesReadmeTests
 
         var rendered = Assert.Single(RunbookTestData.Renderer(folder.Load()).Render(RunbookTestData.Alert(), [section]));
 
-        Assert.Equal("Where the time went: *SELECT stock* in inventory-service, 98 % of 800 ms (<https://jaeger.example.com/trace/4bf92f3577b34da6a3ce929d0e0e4736|trace>)", rendered.Text);
+        Assert.Equal("Where the time went: *SELECT stock* in inventory-service, 98 % of 800 ms (<https://jaeger.example.com/trace/4bf92f3577b34da6a3ce929d0e0e4736|trace>)", rendered.Slack());
     }
 }

@@ -321,6 +321,43 @@ public sealed class SlackLifecycleTests : IDisposable
         Assert.StartsWith("Slack dry run: would reply dry-run.2 in thread dry-run.1", dryRun[2], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TheDetailReplyIsPostedOnceWithTheMessageAndKeptCurrentByUpdatingIt()
+    {
+        var store = new InMemorySlackMessageStore();
+        var sink = BotSink(store);
+        await DeliverOk(sink, ThreeBackends());
+        var message = Assert.Single(Posts());
+        var ts = TsOf(message);
+        var detail = Assert.Single(StandIns.SlackDetailCalls(slack, "chat.postMessage"));
+        Assert.Equal(ts, detail.GetProperty("thread_ts").GetString());
+        Assert.Contains("🔎 Trace", StandIns.AllText(detail), StringComparison.Ordinal);
+        var detailTs = (await store.FindSlackMessageAsync("alertmanager", ThreeBackends().Notification.GroupKey, Channel, CancellationToken.None))?.DetailTs;
+        Assert.Equal(LastPostedTs(), detailTs);
+
+        await DeliverOk(sink, Changed(ThreeBackends(), AlertStatus.Resolved, endsAt: new DateTimeOffset(2026, 11, 23, 14, 42, 5, TimeSpan.Zero)));
+        await DeliverOk(sink, Changed(ThreeBackends(), AlertStatus.Resolved, endsAt: new DateTimeOffset(2026, 11, 23, 14, 42, 5, TimeSpan.Zero)));
+
+        // One detail reply ever; the later notifications edit it in place, beside the message's own updates.
+        Assert.Single(StandIns.SlackDetailCalls(slack, "chat.postMessage"));
+        var edits = StandIns.SlackDetailCalls(slack, "chat.update");
+        Assert.Equal(2, edits.Count);
+        Assert.All(edits, e => Assert.Equal(detailTs, e.GetProperty("ts").GetString()));
+        Assert.StartsWith("Details: ✅ RESOLVED", edits[^1].GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, Updates().Count);
+    }
+
+    [Fact]
+    public async Task AMessageWithNothingBeyondItHasNoDetailReply()
+    {
+        var sink = BotSink();
+
+        await DeliverOk(sink, Firing());
+
+        Assert.Single(Posts());
+        Assert.Empty(StandIns.SlackDetailCalls(slack, "chat.postMessage"));
+    }
+
     private static EnrichedNotification Firing() => Notification(Enriched(Alert()));
 
     private static EnrichedNotification Labelled(string groupKey, params (string Name, string Value)[] labels)

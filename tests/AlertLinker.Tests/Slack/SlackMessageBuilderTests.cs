@@ -26,13 +26,17 @@ public sealed partial class SlackMessageBuilderTests(ITestOutputHelper output)
         };
 
         var message = builder.Build(Notification(Enriched(Alert(), [section])));
-        var text = AllText(message);
+        // The message says where the time went; its thread reply has the trace's findings and waterfall.
+        var detail = Assert.IsType<SlackMessage>(message.Detail);
+        var text = AllText(detail);
 
+        Assert.Contains("⏱ *SELECT &lt;!channel&gt; ``` (inventory-service) — ", AllText(message));
         Assert.Contains("*🔎 Trace <http://jaeger:16686/trace/4bf92f3577b34da6a3ce929d0e0e4736|4bf92f35…>* (jaeger, 2 spans, 800 ms)", text);
         Assert.Contains("⏱ here: SELECT &lt;!channel&gt;", text);
         Assert.Contains("```\ncheckout-service", text);
-        Assert.DoesNotContain("<!channel>", text);
+        Assert.DoesNotContain("<!channel>", text + AllText(message));
         AssertWithinLimits(message);
+        AssertWithinLimits(detail);
     }
 
     [Fact]
@@ -74,16 +78,16 @@ public sealed partial class SlackMessageBuilderTests(ITestOutputHelper output)
         var fields = Assert.IsType<SectionBlock>(message.Blocks[1]).Fields!.Select(f => f.Text).ToList();
         Assert.Contains("*Service*\ncheckout", fields);
         Assert.Contains("*Severity*\ncritical", fields);
-        Assert.Contains("*Window*\n14:02–14:22 UTC", fields);
+        Assert.Contains("*Window*\n14:02–14:22 UTC, 20 min", fields);
     }
 
     [Fact]
     public void WindowAcrossMidnightNamesBothDays()
     {
-        var window = SlackMessageBuilder.FormatWindow(
-            new DateTimeOffset(2026, 11, 23, 23, 50, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 24, 1, 10, 0, TimeSpan.FromHours(1)));
+        var window = new AlertWindow(
+            new DateTimeOffset(2026, 11, 23, 23, 50, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 24, 1, 10, 0, TimeSpan.FromHours(1))).Text;
 
-        Assert.Equal("Nov 23 23:50 – Nov 24 00:10 UTC", window);
+        Assert.Equal("Nov 23 23:50 – Nov 24 00:10 UTC, 20 min", window);
     }
 
     [Fact]
@@ -175,9 +179,9 @@ public sealed partial class SlackMessageBuilderTests(ITestOutputHelper output)
     [Fact]
     public void LongRunbookIsCutAndTheCutReported()
     {
-        var runbook = Runbook(string.Concat(Enumerable.Repeat("step <http://jaeger:16686/search?a=1&amp;b=2|search>\n", 400)));
+        var runbook = Runbook(string.Concat(Enumerable.Repeat("• step [search](http://jaeger:16686/search?a=1&b=2)\n", 400)));
 
-        var message = builder.Build(Notification(Enriched(Alert(), runbooks: [runbook])));
+        var message = builder.Build(Notification(Enriched(Alert(), runbooks: [runbook]))).Detail!;
 
         var sections = message.TextObjects().Where(t => t.Text.Contains("step <http", StringComparison.Ordinal)).ToList();
         Assert.InRange(sections.Count, 1, 3);
@@ -196,9 +200,9 @@ public sealed partial class SlackMessageBuilderTests(ITestOutputHelper output)
     public void ARunbookLongerThanOneSectionIsShownWholeInSeveral()
     {
         // Three searches with long Grafana links: about 4 500 characters, more than one section holds.
-        var link = "<http://grafana:3000/explore?panes=" + new string('x', 1400) + "|Tempo: slowest>";
+        var link = "[Tempo: slowest](http://grafana:3000/explore?panes=" + new string('x', 1400) + ")";
         var text = $"1. Slowest postgres queries: {link}\n2. Errors: {link}\n3. TraceQL:\n```\n{{ span.db.system = \"postgresql\" }}\n```\n4. Last: {link}";
-        var message = builder.Build(Notification(Enriched(Alert(), runbooks: [Runbook(text)])));
+        var message = builder.Build(Notification(Enriched(Alert(), runbooks: [Runbook(text)]))).Detail!;
 
         var sections = message.TextObjects().Where(t => t.Text.Contains("Tempo: slowest", StringComparison.Ordinal)).ToList();
         Assert.True(sections.Count >= 2, $"expected the runbook in several sections, got {sections.Count}");
@@ -213,8 +217,8 @@ public sealed partial class SlackMessageBuilderTests(ITestOutputHelper output)
     public void ARunbookOfVeryLongLinesIsCappedAtThreeSectionsAndTheCutReported()
     {
         // Two 1 600-character lines do not share a section: six of them would take six.
-        var line = "<http://grafana:3000/explore?panes=" + new string('x', 1560) + "|Tempo>";
-        var message = builder.Build(Notification(Enriched(Alert(), runbooks: [Runbook(string.Join("\n", Enumerable.Repeat(line, 6)))])));
+        var line = "• [Tempo](http://grafana:3000/explore?panes=" + new string('x', 1560) + ")";
+        var message = builder.Build(Notification(Enriched(Alert(), runbooks: [Runbook(string.Join("\n", Enumerable.Repeat(line, 6)))]))).Detail!;
 
         var sections = message.TextObjects().Where(t => t.Text.Contains("|Tempo>", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, sections.Count);
@@ -395,48 +399,44 @@ public sealed partial class SlackMessageBuilderTests(ITestOutputHelper output)
         Assert.Contains("summary", message.Cuts);
     }
 
+    /// <summary>
+    /// The README's "What the Slack message looks like" block is this rendering, so it cannot drift. When the message
+    /// changes on purpose, regenerate it: <c>ALERTLINKER_UPDATE_README=1 dotnet test --filter TheReadmeSampleMessage</c>.
+    /// </summary>
     [Fact]
-    public void SampleMessageForTheReadme()
+    public void TheReadmeSampleMessageIsTheRealRenderingOfTheThreeBackendFixture()
     {
-        var backends = new[]
-        {
-            Jaeger(),
-            new BackendSection("tempo", "Tempo", [new BackendLink("TraceQL: slow spans", new Uri("http://grafana:3000/explore?panes=%7B%7D"))], [],
-                BackendOutcome.NothingFound, "no traces found for checkout in window; sampling or retention may have dropped them"),
-        };
-        var message = builder.Build(Notification(Enriched(Alert(), backends)));
+        var message = builder.Build(ThreeBackends());
+        var rendered = SlackPreview.Render(message);
+        output.WriteLine(rendered);
 
-        output.WriteLine(SlackPreview.Render(message));
-        output.WriteLine(SlackJson.Serialize(message.Blocks));
-        Assert.StartsWith("🔥 FIRING: HighLatency", SlackPreview.Render(message), StringComparison.Ordinal);
-    }
-
-    private static void AssertWithinLimits(SlackMessage message)
-    {
-        Assert.InRange(message.Blocks.Count, 1, SlackText.MaxBlocks);
-        Assert.InRange(message.TextObjects().Sum(t => t.Text.Length), 1, SlackText.MaxTotalTextLength);
-        Assert.InRange(message.Text.Length, 1, SlackText.MaxTextLength);
-        foreach (var block in message.Blocks)
+        var readme = Path.Combine(RepositoryRoot(), "README.md");
+        var text = File.ReadAllText(readme);
+        const string opening = "Rendered from a real alert (link targets in `[…]`):\n\n```\n";
+        var start = text.IndexOf(opening, StringComparison.Ordinal) + opening.Length;
+        Assert.True(start >= opening.Length, "README.md has no sample message block");
+        var end = text.IndexOf("\n```", start, StringComparison.Ordinal);
+        var current = text[start..end];
+        if (current != rendered && Environment.GetEnvironmentVariable("ALERTLINKER_UPDATE_README") == "1")
         {
-            switch (block)
-            {
-                case HeaderBlock header:
-                    Assert.InRange(header.Text.Text.Length, 1, SlackText.MaxHeaderLength);
-                    break;
-                case SectionBlock section:
-                    Assert.True(section.Text is not null || section.Fields is { Count: > 0 });
-                    if (section.Text is not null)
-                        Assert.InRange(section.Text.Text.Length, 1, SlackText.MaxTextLength);
-                    Assert.InRange(section.Fields?.Count ?? 0, 0, SlackText.MaxFields);
-                    Assert.All(section.Fields ?? [], f => Assert.InRange(f.Text.Length, 1, SlackText.MaxFieldLength));
-                    break;
-                case ContextBlock context:
-                    Assert.InRange(context.Elements.Count, 1, SlackText.MaxContextElements);
-                    Assert.All(context.Elements, e => Assert.InRange(e.Text.Length, 1, SlackText.MaxTextLength));
-                    break;
-            }
+            File.WriteAllText(readme, text[..start] + rendered + text[end..]);
+            current = rendered;
         }
+        Assert.True(current == rendered,
+            "README.md's sample message differs from the rendering; regenerate with ALERTLINKER_UPDATE_README=1. New text:\n" + rendered);
     }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "AlertLinker.sln")))
+                return dir.FullName;
+        }
+        throw new InvalidOperationException("AlertLinker.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    private static void AssertWithinLimits(SlackMessage message) => SlackLimits.AssertWithin(message);
 
     private static string AllText(SlackMessage message) => string.Join("\n", message.TextObjects().Select(t => t.Text));
 

@@ -34,6 +34,23 @@ internal static partial class SlackPreview
         return text.ToString().TrimEnd();
     }
 
+    /// <summary>
+    /// Lines a reader sees, honestly counted: every line of text in every block; a header is one line; fields sit
+    /// two per row, a row as tall as its taller field ("*Service*\ncheckout" is two); a context block is as tall as its
+    /// tallest element; a divider is a line. Long lines that Slack wraps are not counted twice (they depend on the window).
+    /// </summary>
+    public static int VisibleLines(IEnumerable<SlackBlock> blocks) => blocks.Sum(block => block switch
+    {
+        HeaderBlock => 1,
+        SectionBlock section => (section.Text is null ? 0 : Lines(section.Text.Text))
+            + (section.Fields ?? []).Chunk(2).Sum(row => row.Max(f => Lines(f.Text))),
+        ContextBlock context => context.Elements.Max(e => Lines(e.Text)),
+        DividerBlock => 1,
+        _ => 0,
+    });
+
+    private static int Lines(string text) => text.Split('\n').Length;
+
     private static string Show(string mrkdwn) =>
         Link().Replace(mrkdwn, "[$1]")
             .Replace("&lt;", "<", StringComparison.Ordinal)

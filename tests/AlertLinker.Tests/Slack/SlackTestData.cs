@@ -47,7 +47,8 @@ internal static class SlackTestData
 
     public static BackendSection TempoTimedOut() => new("tempo", "Tempo", [], [], BackendOutcome.TimedOut, null);
 
-    public static RenderedRunbook Runbook(string text = "Filter traces for `db.system = postgresql`, slowest first: <http://jaeger:16686/search?service=checkout&amp;tags=db|Jaeger search>") =>
+    /// <summary>A rendered runbook: its text is the neutral markup runbooks render (<see cref="Markup"/>), not mrkdwn.</summary>
+    public static RenderedRunbook Runbook(string text = "Filter traces for `db.system = postgresql`, slowest first: [Jaeger search](http://jaeger:16686/search?service=checkout&tags=db)") =>
         new("db-saturation", "Database saturation", text);
 
     public static EnrichedAlert Enriched(Alert alert, IReadOnlyList<BackendSection>? backends = null, IReadOnlyList<RenderedRunbook>? runbooks = null) =>
@@ -71,6 +72,74 @@ internal static class SlackTestData
             Receiver = "slack",
             ReceivedAt = Start,
         }, alerts);
+
+    public const string NPlusOneTraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+
+    /// <summary>
+    /// The case the main message must fit one screen for: one alert (with its runbook and dashboard annotations),
+    /// Jaeger, Tempo and Zipkin all finding the same slow trace — checkout → inventory-service running
+    /// 30 × SELECT price FROM items WHERE id = ? (750 ms of 812 ms) — plus a failing trace two of them found and one
+    /// only Tempo has, and a runbook of four steps.
+    /// </summary>
+    public static EnrichedNotification ThreeBackends()
+    {
+        var trace = new Analysis.TraceBuilder(NPlusOneTraceId);
+        var root = trace.Add(null, "checkout", "GET /checkout", 0, 812);
+        var stock = trace.Add(root, "inventory-service", "GET /stock", 10, 790);
+        for (var i = 0; i < 30; i++)
+            trace.Add(stock, "inventory-service", "SELECT price FROM items WHERE id = ?", 20 + i * 25, 25,
+                attributes: [("db.system", "postgresql"), ("db.statement", $"SELECT price FROM items WHERE id = {i}")]);
+        var insights = AlertLinker.Analysis.TraceAnalyzer.Analyze(trace.Build());
+
+        BackendSection Section(string name, string ui, params TraceSummary[] exemplars)
+        {
+            var slow = exemplars[0] with { Link = new Uri($"{ui}/trace/{exemplars[0].TraceId}") };
+            var all = exemplars.Select(e => e with { Link = new Uri($"{ui}/trace/{e.TraceId}") }).ToList();
+            return new BackendSection(name, name == "tempo" ? "Tempo" : name == "zipkin" ? "Zipkin" : "Jaeger",
+                [
+                    new BackendLink("Slow traces", new Uri($"{ui}/search?service=checkout&start=1&end=2&minDuration=500ms")),
+                    new BackendLink("Errors", new Uri($"{ui}/search?service=checkout&start=1&end=2&error=true")),
+                ],
+                all, BackendOutcome.Found, null)
+            {
+                Analyses = [new AnalyzedTrace(slow, insights)],
+            };
+        }
+
+        var slowest = new TraceSummary(NPlusOneTraceId, "checkout", "GET /checkout", Start, TimeSpan.FromMilliseconds(812), false, null);
+        var failing = new TraceSummary("00f067aa0ba902b7a3ce929d0e0e4736", "checkout", "POST /checkout/pay", Start, TimeSpan.FromSeconds(2.4), true, null);
+        var tempoOnly = new TraceSummary("7d5a2c1e9b8f4a3c2d1e0f9a8b7c6d5e", "checkout", "GET /checkout", Start, TimeSpan.FromMilliseconds(640), false, null);
+        var other = new TraceSummary("1a2b3c4d5e6f708192a3b4c5d6e7f809", "checkout", "GET /checkout", Start, TimeSpan.FromMilliseconds(600), false, null);
+        var backends = new[]
+        {
+            Section("jaeger", "http://jaeger:16686", slowest, failing, other),
+            Section("tempo", "http://grafana:3000/tempo", slowest, tempoOnly),
+            Section("zipkin", "http://zipkin:9411/zipkin", slowest, failing),
+        };
+        var alert = Alert() with
+        {
+            Annotations = new Dictionary<string, string>(Alert().Annotations)
+            {
+                ["runbook_url"] = "https://wiki.example.com/runbooks/high-latency",
+                ["dashboard_url"] = "https://grafana.example.com/d/checkout?var-service=checkout&from=now-1h",
+            },
+        };
+        const string runbook = """
+            *1. The slowest traces of checkout:*
+            • [jaeger](http://jaeger:16686/search?service=checkout&minDuration=0ms) · [tempo](http://grafana:3000/explore?left=%7B%7D) · [zipkin](http://zipkin:9411/zipkin/?serviceName=checkout) · TraceQL: `{ resource.service.name = "checkout" }`
+
+            *2. Only those slower than 1 s:*
+            • [jaeger](http://jaeger:16686/search?service=checkout&minDuration=1s) · [tempo](http://grafana:3000/explore?left=%7B1%7D) · [zipkin](http://zipkin:9411/zipkin/?serviceName=checkout&minDuration=1000000) · TraceQL: `{ resource.service.name = "checkout" && duration > 1s }`
+
+            *3. The N+1 the slowest exemplar shows, in all traces:*
+            • [jaeger](http://jaeger:16686/search?service=inventory-service&operation=SELECT) · TraceQL: `{ name = "SELECT price FROM items WHERE id = ?" }`
+
+            Read the slowest trace top down: many identical short spans are
+            an N+1; a gap between spans is time outside instrumented code.
+            Window: 14:02–14:22 UTC, 20 min.
+            """;
+        return Notification(Enriched(alert, backends, [new RenderedRunbook("latency", "Latency", runbook)]));
+    }
 
     /// <summary>The hostile-text capture, read the simple way (the Alertmanager parser is another helper's).</summary>
     public static EnrichedNotification Hostile()

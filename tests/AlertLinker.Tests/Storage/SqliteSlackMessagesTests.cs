@@ -24,6 +24,19 @@ public sealed class SqliteSlackMessagesTests : IDisposable
     }
 
     [Fact]
+    public async Task TheDetailRepliesTsIsStoredWithTheMessage()
+    {
+        var time = TestNotifications.Clock();
+        var record = new SlackMessageRecord("alertmanager", "g", "C1", "1.1", null, AlertStatus.Firing, time.GetUtcNow()) { DetailTs = "1.2" };
+        using (var store = database.Open(time))
+            await store.SaveSlackMessageAsync(record, CancellationToken.None);
+
+        using var reopened = database.Open(time);
+
+        Assert.Equal("1.2", (await reopened.FindSlackMessageAsync("alertmanager", "g", "C1", CancellationToken.None))?.DetailTs);
+    }
+
+    [Fact]
     public async Task MessagesAreKeptPerSourceAndGroupAndFoundInTheChannelTheyWerePostedIn()
     {
         var time = TestNotifications.Clock();

@@ -128,11 +128,24 @@ public static class StandIns
             .WithHeader("Content-Type", "application/json")
             .WithBody(SharedFixtures.Read(fixture));
 
-    /// <summary>The bodies of the Slack messages (and thread replies) a stand-in received.</summary>
+    /// <summary>The bodies of the Slack messages (and state or note replies) a stand-in received; detail replies aside.</summary>
     public static IReadOnlyList<JsonElement> SlackMessages(WireMockServer slack) => SlackCalls(slack, "chat.postMessage");
 
-    /// <summary>The bodies of the calls to one Web API method (chat.postMessage, chat.update) a stand-in received, in order.</summary>
+    /// <summary>
+    /// The bodies of the calls to one Web API method (chat.postMessage, chat.update) a stand-in received, in order,
+    /// leaving out those of the messages' detail replies (<see cref="SlackDetailCalls"/>).
+    /// </summary>
     public static IReadOnlyList<JsonElement> SlackCalls(WireMockServer slack, string method) =>
+        AllSlackCalls(slack, method).Where(call => !IsDetail(call)).ToList();
+
+    /// <summary>The calls that post or update a message's one detail reply (findings, waterfall, runbook steps) in its thread.</summary>
+    public static IReadOnlyList<JsonElement> SlackDetailCalls(WireMockServer slack, string method) =>
+        AllSlackCalls(slack, method).Where(IsDetail).ToList();
+
+    private static bool IsDetail(JsonElement call) =>
+        call.TryGetProperty("text", out var text) && text.GetString()?.StartsWith("Details: ", StringComparison.Ordinal) == true;
+
+    private static IEnumerable<JsonElement> AllSlackCalls(WireMockServer slack, string method) =>
         slack.LogEntries
             .OrderBy(e => e.RequestMessage.DateTime)
             .Where(e => e.RequestMessage.Path.EndsWith(method, StringComparison.Ordinal))
