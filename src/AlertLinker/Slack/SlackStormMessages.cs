@@ -113,8 +113,10 @@ internal static class SlackStormMessages
     public static IReadOnlyList<(SlackMessage Message, IReadOnlyList<StormMember> Members)> Batches(
         IReadOnlyList<StormMember> members, Func<StormMember, StormMember?> detailedLike)
     {
-        var lines = members.Select(m => BatchLine(m, detailedLike(m))).ToList();
         var result = new List<(SlackMessage, IReadOnlyList<StormMember>)>();
+        if (members.Count == 0)
+            return result;
+        var lines = members.Select(m => BatchLine(m, detailedLike(m))).ToList();
         var start = 0;
         foreach (var page in Paginate(lines, PageBudget))
         {
