@@ -3,45 +3,6 @@ using System.Text;
 
 namespace AlertLinker.Slack;
 
-/// <summary>What a storm member's lines show: raw text, escaped when rendered.</summary>
-/// <param name="Signature">What its findings say, without the numbers (culprit and error-origin spans, fan-out labels): equal signatures tell one story.</param>
-/// <param name="Headline">The first finding of its first analysed trace, if any.</param>
-/// <param name="Link">One search link (the first backend's), so a group without its own message is one click from its traces.</param>
-internal sealed record StormLine(string Name, string? Services, int Alerts, string Signature, string? Headline, Uri? Link, string? LinkTitle)
-{
-    public static StormLine Of(EnrichedNotification enriched)
-    {
-        var names = enriched.Alerts.Select(a => a.Alert.Name).Distinct(StringComparer.Ordinal).ToList();
-        var name = names.Count switch
-        {
-            0 => enriched.Notification.GroupKey,
-            1 => names[0],
-            _ => $"{names[0]} (+{names.Count - 1})",
-        };
-        var services = enriched.Alerts.Select(a => a.Resolved.Service).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        var analyses = enriched.Alerts.SelectMany(a => a.Backends).SelectMany(s => s.Analyses).ToList();
-        var signature = string.Join('\n', analyses.SelectMany(a => a.Insights.Findings).Select(Story).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
-        var link = enriched.Alerts.SelectMany(a => a.Backends).SelectMany(s => s.Links).FirstOrDefault();
-        return new StormLine(
-            name,
-            services.Count == 0 ? null : string.Join(", ", services.Take(3)) + (services.Count > 3 ? $" (+{services.Count - 3})" : ""),
-            Math.Max(1, enriched.Notification.Alerts.Count + enriched.Notification.TruncatedAlerts),
-            signature,
-            analyses.SelectMany(a => a.Insights.Findings).Select(f => f.Summary).FirstOrDefault(),
-            link?.Url,
-            link?.Title);
-    }
-
-    /// <summary>A finding without its numbers: two groups whose slow span is the same query tell the same story.</summary>
-    private static string Story(Finding finding) => finding switch
-    {
-        CulpritFinding culprit => $"slow {culprit.Span.Service} {culprit.Span.Operation}",
-        ErrorOriginFinding error => $"error {error.Span.Service} {error.Span.Operation} {error.Code}",
-        FanOutFinding fanOut => $"fan-out {fanOut.Service} {fanOut.Label}",
-        _ => finding.GetType().Name,
-    };
-}
-
 /// <summary>
 /// A storm's messages, within Slack's limits, all text escaped: the digest that names every group (continued in
 /// replies in its own thread when one message cannot hold them: pages) and the batched thread replies that give each
