@@ -144,6 +144,7 @@ public static class BackendRegistration
 
         services.TryAddSingleton(sp => new BackendQueryCache(
             sp.GetRequiredService<IOptions<EnrichmentOptions>>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.TryAddSingleton<SearchedTraces>();
         services.AddSingleton<ITraceBackend>(sp =>
         {
             var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(clientName);

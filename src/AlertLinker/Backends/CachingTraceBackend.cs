@@ -1,4 +1,3 @@
-using System.Globalization;
 using AlertLinker.Resolution;
 
 namespace AlertLinker.Backends;
@@ -6,8 +5,9 @@ namespace AlertLinker.Backends;
 /// <summary>
 /// Wraps every configured backend (see <see cref="BackendRegistration"/>) so that a storm of alerts costs backend
 /// queries per distinct question, not per alert: exemplar searches are shared by backend, service, operation,
-/// window (to the minute) and, for Prometheus exemplars only, expression; whole traces by trace id. Links are pure
-/// and pass straight through.
+/// window (within <see cref="EnrichmentOptions.CacheWindowTolerance"/>) and, for Prometheus exemplars only,
+/// expression; whole traces by trace id (answered without a request when the search already returned them, see
+/// <see cref="SearchedTraces"/>). Links are pure and pass straight through.
 /// </summary>
 internal sealed class CachingTraceBackend(ITraceBackend inner, BackendQueryCache cache) : ITraceBackend
 {
@@ -26,15 +26,14 @@ internal sealed class CachingTraceBackend(ITraceBackend inner, BackendQueryCache
     public Uri? BuildTraceLink(string traceId, AlertWindow window) => inner.BuildTraceLink(traceId, window);
 
     public Task<IReadOnlyList<TraceSummary>> FindExemplarsAsync(ResolvedAlert alert, CancellationToken cancellationToken) =>
-        cache.GetOrAddAsync(ExemplarKey(alert), token => inner.FindExemplarsAsync(alert, token), cancellationToken);
+        cache.GetOrAddAsync(ExemplarKey(alert), alert.Window, token => inner.FindExemplarsAsync(alert, token), cancellationToken);
 
     public Task<Trace?> GetTraceAsync(string traceId, AlertWindow window, CancellationToken cancellationToken) =>
-        cache.GetOrAddAsync(string.Join('\n', "trace", Name, TraceIds.Normalize(traceId)),
-            token => inner.GetTraceAsync(traceId, window, token), cancellationToken);
+        cache.GetOrAddAsync(SearchedTraces.Key(Name, traceId), token => inner.GetTraceAsync(traceId, window, token), cancellationToken);
 
     /// <summary>
-    /// Alerts of one storm start seconds apart: their windows, rounded down to the minute, are the same question.
-    /// Newlines cannot occur in the parts that matter (labels are single-line), so they separate them safely.
+    /// The question without its window (the cache matches windows within its tolerance: alerts of one storm start
+    /// seconds to minutes apart, so their windows are the same question). Newlines cannot occur in the parts that matter (labels are single-line), so they separate them safely.
     /// Only Prometheus exemplars query by the alert's expression: for every other backend two rules on one service
     /// ask the same question.
     /// </summary>
@@ -44,10 +43,5 @@ internal sealed class CachingTraceBackend(ITraceBackend inner, BackendQueryCache
             Name,
             alert.Service ?? "",
             alert.Operation ?? "",
-            Minute(alert.Window.Start),
-            Minute(alert.Window.End),
             inner.Type == PrometheusExemplars.PrometheusExemplarsBackend.TypeName ? alert.Expression ?? "" : "");
-
-    private static string Minute(DateTimeOffset time) =>
-        (time.ToUnixTimeSeconds() / 60).ToString(CultureInfo.InvariantCulture);
 }

@@ -20,12 +20,20 @@ public sealed class EnrichmentOptions
     public int Exemplars { get; set; } = 3;
 
     /// <summary>
-    /// How long a backend's answer (exemplar search by backend, service, operation, window minute and, for Prometheus
-    /// exemplars, expression; whole trace by id) is reused for later alerts; 0 shares only requests still running.
+    /// How long a backend's answer (exemplar search by backend, service, operation, window and, for Prometheus
+    /// exemplars, expression; whole trace by id) is reused after it was last used; 0 shares only requests still
+    /// running. Every alert that uses an answer keeps it, so a storm shares one answer for as long as it lasts.
     /// Storms cost one query per distinct question.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan CacheTtl { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Two exemplar searches ask the same question when their windows' starts and ends each differ by at most this:
+    /// alerts of one storm start seconds to minutes apart, and their windows overlap almost entirely.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan CacheWindowTolerance { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 /// <summary>Checks <see cref="EnrichmentOptions"/> at start-up (source-generated, like every options class's validator).</summary>

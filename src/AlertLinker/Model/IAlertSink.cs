@@ -14,6 +14,16 @@ public sealed record DeliveryResult(bool Delivered, bool Retryable, string? Erro
     public static DeliveryResult Retry(string error, TimeSpan? after = null) => new(false, true, error, after);
 
     public static DeliveryResult Permanent(string error) => new(false, false, error);
+
+    /// <summary>
+    /// Not delivered yet, and nothing went wrong: the sink holds the notification's content and will send it with
+    /// others (a storm digest's next coalesced edit). Come back after <paramref name="after"/>; the notification stays
+    /// in the store until then, so a crash loses nothing. A worker may log it quietly and not count it as a failure.
+    /// </summary>
+    public static DeliveryResult Later(string reason, TimeSpan after) => new(false, true, reason, after) { Deferred = true };
+
+    /// <summary>See <see cref="Later"/>: retryable, not a failure.</summary>
+    public bool Deferred { get; init; }
 }
 
 /// <summary>Turns a stored notification into a delivered message: resolve, enrich, render, deliver.</summary>

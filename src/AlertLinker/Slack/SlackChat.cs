@@ -24,7 +24,11 @@ internal sealed record SlackCall(DeliveryResult Result, string? Ts = null, strin
     public bool Ok => Result.Delivered;
 }
 
-/// <summary>chat.postMessage / chat.update with the bot token, one try each, paced per channel.</summary>
+/// <summary>
+/// chat.postMessage / chat.update with the bot token, one try each, paced per channel. A 429 holds back every call to
+/// that method in the workspace for its Retry-After (Slack counts per method per workspace): a held call is not sent
+/// at all but answered as a retry after what is left, so no other group earns another 429 meanwhile.
+/// </summary>
 internal sealed class SlackWebApiChat(
     ISlackApi api,
     SlackPace pace,
@@ -34,20 +38,35 @@ internal sealed class SlackWebApiChat(
 {
     private readonly string token = options.Value.BotToken!;
 
+    public const string PostMethod = "chat.postMessage";
+    public const string UpdateMethod = "chat.update";
+
     public async Task<SlackCall> PostAsync(SlackPostMessageRequest request, CancellationToken cancellationToken)
     {
+        if (Held(PostMethod) is { } held)
+            return held;
         await pace.WaitTurnAsync(request.Channel, cancellationToken);
-        return await CallAsync(() => api.PostMessageAsync(request, token, cancellationToken), request.Channel, cancellationToken);
+        return await CallAsync(PostMethod, () => api.PostMessageAsync(request, token, cancellationToken), request.Channel, cancellationToken);
     }
 
     public async Task<SlackCall> UpdateAsync(SlackUpdateMessageRequest request, CancellationToken cancellationToken)
     {
+        if (Held(UpdateMethod) is { } held)
+            return held;
         await pace.WaitTurnAsync(request.Channel, cancellationToken);
-        return await CallAsync(() => api.UpdateMessageAsync(request, token, cancellationToken), request.Channel, cancellationToken);
+        return await CallAsync(UpdateMethod, () => api.UpdateMessageAsync(request, token, cancellationToken), request.Channel, cancellationToken);
     }
 
-    private async Task<SlackCall> CallAsync(Func<Task<IApiResponse<SlackApiResponse>>> call, string channel, CancellationToken cancellationToken)
+    private SlackCall? Held(string method) =>
+        pace.HeldFor(method) is { } left
+            ? new SlackCall(DeliveryResult.Retry($"Slack API rate limited ({method} held back by an earlier 429's Retry-After)", left))
+            : null;
+
+    private async Task<SlackCall> CallAsync(string method, Func<Task<IApiResponse<SlackApiResponse>>> call, string channel, CancellationToken cancellationToken)
     {
+        // Checked again after the pace wait: a 429 may have come in meanwhile.
+        if (Held(method) is { } held)
+            return held;
         using var activity = AlertLinkerActivity.Source.StartActivity("slack call");
         activity?.SetTag("alertlinker.slack.channel", channel);
         try
@@ -61,6 +80,11 @@ internal sealed class SlackWebApiChat(
             if (response.StatusCode is not { } status)
                 return new SlackCall(DeliveryResult.Retry("Slack API gave no response"));
             var result = SlackResults.FromApi(status, response.Headers?.RetryAfter, body, time.GetUtcNow());
+            if (status == System.Net.HttpStatusCode.TooManyRequests && result.RetryAfter is { } retryAfter)
+            {
+                pace.Hold(method, retryAfter);
+                SlackLog.MethodHeld(logger, method, retryAfter);
+            }
             if (result.Delivered && Warnings(body) is { } warnings)
                 SlackLog.Warnings(logger, channel, warnings);
             return new SlackCall(result, body?.Ts, body is { Ok: false } ? body.Error : null, body?.Channel);

@@ -85,20 +85,6 @@ internal static class SlackLifecycle
         return $"*{SlackText.EscapeWithin(SlackText.SingleLine(name), MaxActorLength).Text}*: {escapedMrkdwn}";
     }
 
-    /// <summary>One line naming the group for a storm digest (raw text).</summary>
-    public static string DigestLine(EnrichedNotification enriched)
-    {
-        var names = enriched.Alerts.Select(a => a.Alert.Name).Distinct(StringComparer.Ordinal).ToList();
-        var name = names.Count switch
-        {
-            0 => enriched.Notification.GroupKey,
-            1 => names[0],
-            _ => $"{names[0]} (+{names.Count - 1})",
-        };
-        var services = enriched.Alerts.Select(a => a.Resolved.Service).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        return services.Count == 0 ? name : $"{name} — {string.Join(", ", services.Take(3))}";
-    }
-
     private static DateTimeOffset ResolvedAt(AlertNotification notification) =>
         notification.Alerts.Select(a => a.EndsAt).OfType<DateTimeOffset>().DefaultIfEmpty(notification.ReceivedAt).Max();
 

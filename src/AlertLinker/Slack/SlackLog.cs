@@ -54,8 +54,8 @@ internal static partial class SlackLog
     [LoggerMessage(7016, LogLevel.Warning, "Slack could not update message {Ts} of group {GroupKey} in {Channel} ({Error}); posting a new message")]
     public static partial void UpdateReplaced(ILogger logger, string groupKey, string channel, string ts, string error);
 
-    [LoggerMessage(7017, LogLevel.Information, "Alert storm in {Channel}: group {GroupKey} goes into the thread of digest {DigestTs} ({Count} alerts so far)")]
-    public static partial void StormMember(ILogger logger, string channel, string groupKey, string digestTs, int count);
+    [LoggerMessage(7017, LogLevel.Information, "Alert storm in {Channel}: group {GroupKey} joins the storm ({Count} groups so far)")]
+    public static partial void StormMember(ILogger logger, string channel, string groupKey, int count);
 
     [LoggerMessage(7018, LogLevel.Warning, "Slack storm digest {DigestTs} in {Channel} could not be updated: {Error}")]
     public static partial void DigestNotUpdated(ILogger logger, string channel, string digestTs, string error);
@@ -71,4 +71,16 @@ internal static partial class SlackLog
 
     [LoggerMessage(7022, LogLevel.Error, "Slack message {Ts} of group {GroupKey} in {Channel} was posted but could not be remembered; the group's next notification posts a new message")]
     public static partial void NotRemembered(ILogger logger, Exception exception, string groupKey, string channel, string ts);
+
+    [LoggerMessage(7023, LogLevel.Warning, "Alert storm in {Channel}: digest {DigestTs} posted ({Earlier} groups before it keep their own messages, {Count} in the storm so far)")]
+    public static partial void StormStarted(ILogger logger, string channel, string digestTs, int earlier, int count);
+
+    [LoggerMessage(7024, LogLevel.Information, "Alert storm in {Channel}: {Count} groups listed in one reply in the thread of digest {DigestTs}")]
+    public static partial void StormBatch(ILogger logger, string channel, string digestTs, int count);
+
+    [LoggerMessage(7025, LogLevel.Debug, "Slack delivery for group {GroupKey} deferred: {Reason}")]
+    public static partial void Deferred(ILogger logger, string groupKey, string reason);
+
+    [LoggerMessage(7026, LogLevel.Warning, "Slack answered {Method} with 429: every {Method} call in the workspace waits {RetryAfter}")]
+    public static partial void MethodHeld(ILogger logger, string method, TimeSpan retryAfter);
 }

@@ -48,6 +48,24 @@ public sealed class SlackOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan StormWindow { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// During a storm the digest is edited at most once per this interval; each edit (and the one thread reply
+    /// listing the groups that joined since the last) holds everything that joined in between.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan StormDigestInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The first this many groups of a storm get their full message in the digest's thread.</summary>
+    [Range(0, 50)]
+    public int StormDetails { get; set; } = 3;
+
+    /// <summary>
+    /// At most this many full messages per storm: after the first <see cref="StormDetails"/>, a group whose findings
+    /// differ from every detailed group's gets one too, until this cap; every other group is one line.
+    /// </summary>
+    [Range(0, 200)]
+    public int StormMaxDetails { get; set; } = 10;
+
     /// <summary>Incoming webhook URL; its path is the secret.</summary>
     public Uri? WebhookUrl { get; set; }
 
@@ -86,6 +104,8 @@ public sealed class SlackOptions : IValidatableObject
                     + "not its name: a route's messages are found again by the channel they were posted to",
                     [nameof(Routes)]);
         }
+        if (StormMaxDetails < StormDetails)
+            yield return Fail($"StormMaxDetails ({StormMaxDetails}) must not be below StormDetails ({StormDetails})", nameof(StormMaxDetails));
         if (hasToken && WebhookUrl is not null)
             yield return Fail("set either BotToken + Channel (bot mode; messages can be updated) or WebhookUrl (incoming webhook), not both",
                 nameof(BotToken), nameof(WebhookUrl));

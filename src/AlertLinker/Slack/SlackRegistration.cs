@@ -23,6 +23,7 @@ public static class SlackRegistration
         services.TryAddSingleton<SlackRouter>();
         services.TryAddSingleton<SlackPace>();
         services.TryAddSingleton<SlackStorms>();
+        services.TryAddSingleton<SlackStormThread>();
         // AddAlertStore replaces this with the SQLite store (whichever of the two runs first).
         services.TryAddSingleton<ISlackMessageStore, InMemorySlackMessageStore>();
         services.TryAddSingleton<ISlackChat>(sp => sp.GetRequiredService<IOptions<SlackOptions>>().Value.Mode == SlackMode.BotToken

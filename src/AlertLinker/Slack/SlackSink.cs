@@ -11,8 +11,8 @@ namespace AlertLinker.Slack;
 /// Delivers one enriched notification to Slack. Bot mode (and dry run, which logs the same calls): the group's first
 /// notification posts a message to its routed channel and its channel + ts are stored; later ones update that message
 /// with chat.update and reply in its thread when the state changed (acknowledged, resolved, firing again) or a note
-/// came; in a storm a new group goes into the thread of the channel's digest. Incoming webhook: a new message every
-/// time. Tries once; the delivery worker retries by the result.
+/// came; in a storm a new group joins the channel's digest (see <see cref="SlackStormThread"/>). Incoming webhook: a
+/// new message every time. Tries once; the delivery worker retries by the result.
 /// </summary>
 internal sealed class SlackSink(
     SlackMessageBuilder builder,
@@ -20,6 +20,7 @@ internal sealed class SlackSink(
     SlackRouter router,
     ISlackMessageStore messages,
     SlackStorms storms,
+    SlackStormThread stormThread,
     SlackPace pace,
     IHttpClientFactory httpClientFactory,
     IOptions<SlackOptions> options,
@@ -53,7 +54,9 @@ internal sealed class SlackSink(
             ? await PostWebhookAsync(notification.Notification, message, cancellationToken)
             : await DeliverToChannelAsync(notification, message, cancellationToken);
 
-        if (result.Error is { } error)
+        if (result.Deferred)
+            SlackLog.Deferred(logger, groupKey, result.Error ?? "");
+        else if (result.Error is { } error)
         {
             if (result.Retryable)
                 SlackLog.RetryableFailure(logger, groupKey, error);
@@ -67,23 +70,48 @@ internal sealed class SlackSink(
     {
         var notification = enriched.Notification;
         var channel = router.ChannelFor(notification);
+        var identity = notification.Source + "\n" + notification.GroupKey;
         var gate = channelLocks.GetOrAdd(channel, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
+        if (!await gate.WaitAsync(TimeSpan.Zero, cancellationToken))
+        {
+            // A storm keeps its channel's lock busy with paced calls: join it without waiting, so that this worker
+            // slot goes to other channels meanwhile and the group is named in the digest's next edit.
+            if (storms.Current(channel) is { } busy)
+                return await JoinWhileBusyAsync(enriched, message, channel, identity, busy, cancellationToken);
+            await gate.WaitAsync(cancellationToken);
+        }
         try
         {
+            // A storm member's notification back after waiting for the digest's next edit: finish it.
+            if (storms.Current(channel) is { } current && current.Member(identity) is { } member
+                && member.NotificationKey == SlackStormMessages.NotificationKey(notification))
+                return await ProgressStormAsync(current, member, channel, cancellationToken);
+
             var shown = await messages.FindSlackMessageAsync(notification.Source, notification.GroupKey, channel, cancellationToken);
             // Resolved and firing again (maybe days later, the old message far up the channel): a new page, a new message.
             if (shown is { Status: AlertStatus.Resolved } && notification.Status != AlertStatus.Resolved && notification.Kind != NotificationKind.Note)
                 shown = null;
             if (shown is null)
             {
-                var (posted, record) = await PostNewAsync(enriched, message, channel, cancellationToken);
+                if (notification.Kind != NotificationKind.Note && storms.Observe(channel, identity, notification.Alerts.Count) is { } storm)
+                    return await ProgressStormAsync(storm, Join(storm, enriched, message, channel, identity), channel, cancellationToken);
+                var (posted, record) = await PostAsync(notification, message, channel, threadTs: null, cancellationToken);
+                if (posted.Ok)
+                    storms.PostedAlone(channel, identity);
                 if (!posted.Ok || record is null)
                     return posted.Result;
                 var (detailed, _) = await DetailAsync(record, message, cancellationToken);
                 if (!detailed.Delivered || notification.Kind != NotificationKind.Note)
                     return detailed;
                 return await ReplyAsync(record, notification, SlackLifecycle.NoteReply(notification), cancellationToken);
+            }
+
+            // Listed in a storm digest only (the record points at the digest, a thread root): its first change gets the
+            // group's full message in the digest's thread, and later ones update that.
+            if (shown.ThreadTs == shown.Ts && notification.Kind != NotificationKind.Note)
+            {
+                MarkInStorm(channel, identity, notification.Status);
+                return (await PostAsync(notification, message, shown.Channel, shown.Ts, cancellationToken)).Call.Result;
             }
 
             if (notification.Kind == NotificationKind.Note)
@@ -103,11 +131,12 @@ internal sealed class SlackSink(
                 return fresh.Ok && freshRecord is not null ? (await DetailAsync(freshRecord, message, cancellationToken)).Result : fresh.Result;
             }
             SlackLog.Updated(logger, notification.GroupKey, shown.Channel, shown.Ts, notification.Status.ToString());
+            MarkInStorm(channel, identity, notification.Status);
 
-            var (detail, current) = await DetailAsync(shown, message, cancellationToken);
+            var (detail, withDetail) = await DetailAsync(shown, message, cancellationToken);
             if (!detail.Delivered)
                 return detail;
-            shown = current;
+            shown = withDetail;
 
             if (SlackLifecycle.StateReply(shown.Status, notification) is { } reply)
             {
@@ -125,38 +154,57 @@ internal sealed class SlackSink(
         }
     }
 
-    /// <summary>A new group's first message: top-level, or in a storm a reply in the digest's thread (digest posted or updated).</summary>
-    private async Task<(SlackCall Call, SlackMessageRecord? Record)> PostNewAsync(
-        EnrichedNotification enriched, SlackMessage message, string channel, CancellationToken cancellationToken)
+    /// <summary>A new group of a storm: one member of the digest, its full message held in case it gets one.</summary>
+    private StormMember Join(SlackStorm storm, EnrichedNotification enriched, SlackMessage message, string channel, string identity)
     {
         var notification = enriched.Notification;
-        var identity = notification.Source + "\n" + notification.GroupKey;
-        if (storms.Observe(channel, identity) is not { } storm)
-            return await PostAsync(notification, message, channel, threadTs: null, cancellationToken);
+        var member = storm.Join(
+            new StormMember(identity, notification.Source, notification.GroupKey, SlackStormMessages.NotificationKey(notification),
+                StormLine.Of(enriched), notification.Status) { Detail = (notification, message) },
+            options);
+        SlackLog.StormMember(logger, channel, notification.GroupKey, storm.Count);
+        return member;
+    }
 
-        storm.Add(identity, SlackLifecycle.DigestLine(enriched));
-        var digestIsNew = storm.DigestTs is null;
-        if (digestIsNew)
+    private Task<DeliveryResult> ProgressStormAsync(SlackStorm storm, StormMember member, string channel, CancellationToken cancellationToken) =>
+        stormThread.ProgressAsync(storm, member, channel, async (detailed, digestTs, token) =>
         {
-            var digest = storm.Digest();
-            var postedDigest = await chat.PostAsync(new SlackPostMessageRequest(channel, digest.Text, digest.Blocks), cancellationToken);
-            if (!postedDigest.Ok)
-                return (postedDigest, null);
-            storm.DigestTs = postedDigest.Ts;
-            storm.DigestChannel = postedDigest.Channel;
-        }
-        SlackLog.StormMember(logger, channel, notification.GroupKey, storm.DigestTs ?? "?", storm.Count);
+            var (notification, message) = detailed.Detail!.Value;
+            return (await PostAsync(notification, message, channel, digestTs, token)).Call;
+        }, cancellationToken);
 
-        var posted = await PostAsync(notification, message, channel, storm.DigestTs, cancellationToken);
-        if (posted.Call.Ok && !digestIsNew && storm.DigestTs is { } digestTs)
+    /// <summary>
+    /// The channel's lock is busy in a storm: a new group joins the storm's memory (named at the next edit) and comes
+    /// back later; anything else (an update of a posted message) comes back when the channel may be free.
+    /// </summary>
+    private async Task<DeliveryResult> JoinWhileBusyAsync(
+        EnrichedNotification enriched, SlackMessage message, string channel, string identity, SlackStorm busy, CancellationToken cancellationToken)
+    {
+        var notification = enriched.Notification;
+        var wait = busy.NextEditAt(options.StormDigestInterval) - time.GetUtcNow();
+        var later = wait > options.PaceInterval ? wait : options.PaceInterval > TimeSpan.Zero ? options.PaceInterval : TimeSpan.FromSeconds(1);
+        if (busy.Member(identity) is { } member && member.NotificationKey == SlackStormMessages.NotificationKey(notification))
+            return member.Done ? DeliveryResult.Ok : DeliveryResult.Later("in the storm digest's next edit", later);
+        if (notification.Kind != NotificationKind.Note && busy.Member(identity) is null)
         {
-            // The digest is a summary: failing to refresh it costs no alert.
-            var digest = storm.Digest();
-            var refreshed = await chat.UpdateAsync(new SlackUpdateMessageRequest(storm.DigestChannel ?? channel, digestTs, digest.Text, digest.Blocks), cancellationToken);
-            if (!refreshed.Ok)
-                SlackLog.DigestNotUpdated(logger, channel, digestTs, refreshed.Result.Error ?? "unknown");
+            var shown = await messages.FindSlackMessageAsync(notification.Source, notification.GroupKey, channel, cancellationToken);
+            if (shown is null && storms.Observe(channel, identity, notification.Alerts.Count) is { } storm)
+            {
+                Join(storm, enriched, message, channel, identity);
+                return DeliveryResult.Later("in the storm digest's next edit", later);
+            }
         }
-        return posted;
+        return DeliveryResult.Later($"channel {channel} is busy with a storm", later);
+    }
+
+    /// <summary>A storm member's state changed: its digest line shows it at the next edit.</summary>
+    private void MarkInStorm(string channel, string identity, AlertStatus status)
+    {
+        if (storms.Current(channel) is { } storm && storm.Member(identity) is { } member && member.Status != status)
+        {
+            member.Status = status;
+            storm.Dirty = true;
+        }
     }
 
     /// <summary>Posts the group's message (coloured by state) and remembers where it is.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace AlertLinker.Slack;
@@ -7,9 +5,14 @@ namespace AlertLinker.Slack;
 /// <summary>
 /// Spots alert storms per channel. A storm starts when a new alert group arrives and more than
 /// <see cref="SlackOptions.StormThreshold"/> new groups (this one included) reached the channel within the last
-/// <see cref="SlackOptions.StormWindow"/>. From then on every new group joins the storm — one digest message, each
-/// group's message a reply in its thread — until a whole window passes without a new group. Groups seen before the
-/// storm keep their own messages. State is in memory: after a restart a continuing storm starts a new digest.
+/// <see cref="SlackOptions.StormWindow"/>. From then on every new group joins the storm — one digest message listing
+/// every group, the groups' details in its thread — until a whole window passes without a new group and every member
+/// is in Slack. Groups posted on their own before the storm keep their messages and are counted once.
+/// <para>
+/// State is plain data in memory, behind the Slack sink: after a restart a continuing storm starts a new digest (the
+/// store still holds every notification that was not in Slack yet). A shared store for several replicas would keep
+/// the same per-channel records (arrivals, the storm's members and page ts) and take the channel lock there.
+/// </para>
 /// </summary>
 internal sealed class SlackStorms(IOptions<SlackOptions> options, TimeProvider time)
 {
@@ -18,10 +21,10 @@ internal sealed class SlackStorms(IOptions<SlackOptions> options, TimeProvider t
     private readonly Lock gate = new();
 
     /// <summary>
-    /// Records a new group arriving in <paramref name="channel"/>; returns the storm it belongs to, or null when it
-    /// gets a message of its own. The same group observed again (a retry) is counted once.
+    /// Records a new group arriving in <paramref name="channel"/> with <paramref name="alerts"/> alerts; returns the storm
+    /// it belongs to, or null when it gets a message of its own. The same group observed again (a retry) is counted once.
     /// </summary>
-    public SlackStorm? Observe(string channel, string groupIdentity)
+    public SlackStorm? Observe(string channel, string groupIdentity, int alerts)
     {
         var now = time.GetUtcNow();
         lock (gate)
@@ -31,34 +34,91 @@ internal sealed class SlackStorms(IOptions<SlackOptions> options, TimeProvider t
 
             while (state.Recent.Count > 0 && now - state.Recent.Peek().At > options.StormWindow)
                 state.Seen.Remove(state.Recent.Dequeue().Group);
-            if (state.Seen.Add(groupIdentity))
-                state.Recent.Enqueue((now, groupIdentity));
+            if (state.Seen.TryGetValue(groupIdentity, out var seen))
+                seen.Alerts = alerts;
+            else
+            {
+                var arrival = new Arrival(now, groupIdentity) { Alerts = alerts };
+                state.Seen[groupIdentity] = arrival;
+                state.Recent.Enqueue(arrival);
+            }
 
-            if (state.Storm is { } storm && now - storm.LastArrival > options.StormWindow)
-                state.Storm = null;
+            EndIfOver(state, now);
             if (state.Storm is null && state.Recent.Count > options.StormThreshold)
-                state.Storm = new SlackStorm(channel, state.Recent.Peek().At, earlier: state.Recent.Count - 1);
+            {
+                // Only groups whose own message is in Slack are "before the storm": a group whose post failed (Slack
+                // was down) joins the storm when it is retried, and is counted there, once.
+                var alone = state.Recent.Where(a => a.PostedAlone && a.Group != groupIdentity).ToList();
+                state.Storm = new SlackStorm(channel, state.Recent.Peek().At, alone.Count, alone.Sum(a => a.Alerts));
+            }
             state.Storm?.Arrived(now);
             return state.Storm;
         }
     }
 
+    /// <summary>The group's own message is in Slack (it came before any storm): a later storm counts it as earlier.</summary>
+    public void PostedAlone(string channel, string groupIdentity)
+    {
+        lock (gate)
+        {
+            if (channels.TryGetValue(channel, out var state) && state.Seen.TryGetValue(groupIdentity, out var arrival))
+                arrival.PostedAlone = true;
+        }
+    }
+
+    /// <summary>The channel's storm if one is going on now.</summary>
+    public SlackStorm? Current(string channel)
+    {
+        var now = time.GetUtcNow();
+        lock (gate)
+        {
+            if (!channels.TryGetValue(channel, out var state))
+                return null;
+            EndIfOver(state, now);
+            return state.Storm;
+        }
+    }
+
+    /// <summary>A storm ends when a whole window passed without a new group, but never while a member waits for Slack.</summary>
+    private void EndIfOver(ChannelState state, DateTimeOffset now)
+    {
+        if (state.Storm is { } storm && now - storm.LastArrival > options.StormWindow && !storm.HasPending)
+            state.Storm = null;
+    }
+
+    private sealed class Arrival(DateTimeOffset at, string group)
+    {
+        public DateTimeOffset At { get; } = at;
+
+        public string Group { get; } = group;
+
+        public int Alerts { get; set; }
+
+        public bool PostedAlone { get; set; }
+    }
+
     private sealed class ChannelState
     {
-        public Queue<(DateTimeOffset At, string Group)> Recent { get; } = new();
+        public Queue<Arrival> Recent { get; } = new();
 
-        public HashSet<string> Seen { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, Arrival> Seen { get; } = new(StringComparer.Ordinal);
 
         public SlackStorm? Storm { get; set; }
     }
 }
 
-/// <summary>One storm in one channel: its digest message (once posted) and the alerts in its thread.</summary>
-internal sealed class SlackStorm(string channel, DateTimeOffset start, int earlier)
+/// <summary>
+/// One storm in one channel: its members in arrival order, the digest (page 1) and its continuation pages (replies in
+/// the digest's thread) once posted, and when the digest was last edited. Members join under the storm's own lock
+/// (also while the channel's delivery lock is held elsewhere); Slack calls are made by whoever holds the channel lock.
+/// </summary>
+internal sealed class SlackStorm(string channel, DateTimeOffset start, int earlierGroups, int earlierAlerts)
 {
-    private const int MaxLineLength = 200;
-    private readonly List<string> members = [];
-    private readonly HashSet<string> memberKeys = new(StringComparer.Ordinal);
+    private readonly Lock gate = new();
+    private readonly List<StormMember> members = [];
+    private readonly Dictionary<string, StormMember> byIdentity = new(StringComparer.Ordinal);
+    private readonly List<string> detailSignatures = [];
+    private int details;
 
     public string Channel { get; } = channel;
 
@@ -66,56 +126,234 @@ internal sealed class SlackStorm(string channel, DateTimeOffset start, int earli
 
     public DateTimeOffset LastArrival { get; private set; } = start;
 
-    /// <summary>The digest's ts once posted; its thread holds the members' messages.</summary>
-    public string? DigestTs { get; set; }
+    /// <summary>Groups of the window that started the storm, each with its own message above the digest.</summary>
+    public int EarlierGroups { get; } = earlierGroups;
+
+    public int EarlierAlerts { get; } = earlierAlerts;
+
+    /// <summary>The digest's ts once posted; its thread holds the details, the batched lines and continuation pages.</summary>
+    public string? DigestTs { get; private set; }
 
     /// <summary>The channel ID Slack answered the digest's post with (the configured name may not be an ID).</summary>
-    public string? DigestChannel { get; set; }
+    public string? DigestChannel { get; private set; }
 
-    /// <summary>Alerts in the digest's thread. The per-channel delivery lock is held by whoever touches a storm.</summary>
-    public int Count => members.Count;
+    /// <summary>When the digest pages were last posted or edited; null before the digest exists.</summary>
+    public DateTimeOffset? LastEdit { get; private set; }
 
-    /// <summary>New groups of the storm: those of the window that started it (with messages of their own) and the thread's.</summary>
-    public int Total => earlier + members.Count;
+    /// <summary>ts and last sent text of each continuation page (page 2 onwards), replies in the digest's thread.</summary>
+    public List<(string Ts, string Text)> Continuations { get; } = [];
+
+    /// <summary>The digest's last sent text, to skip an edit that would change nothing.</summary>
+    public string? DigestText { get; set; }
+
+    /// <summary>Something a member shows changed since the last edit (a detail posted, a group resolved).</summary>
+    public bool Dirty { get; set; }
+
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+                return members.Count;
+        }
+    }
+
+    /// <summary>Groups of the storm: those before it with messages of their own and its members, each once.</summary>
+    public int Groups => EarlierGroups + Count;
+
+    public int Alerts
+    {
+        get
+        {
+            lock (gate)
+                return EarlierAlerts + members.Sum(m => m.Alerts);
+        }
+    }
+
+    public bool HasPending
+    {
+        get
+        {
+            lock (gate)
+                return members.Any(m => !m.Done);
+        }
+    }
 
     internal void Arrived(DateTimeOffset at)
     {
-        if (at > LastArrival)
-            LastArrival = at;
-    }
-
-    /// <summary>Adds a group's one-line summary (raw text; escaped when rendered). A retried group is listed once.</summary>
-    public void Add(string groupIdentity, string line)
-    {
-        if (memberKeys.Add(groupIdentity))
-            members.Add(line);
-    }
-
-    /// <summary>"🌩 12 alerts in 30 s — 7 in this thread", then one escaped line per thread alert within Slack's limits.</summary>
-    public SlackMessage Digest()
-    {
-        var seconds = Math.Max(1, (int)Math.Ceiling((LastArrival - Start).TotalSeconds));
-        var title = string.Create(CultureInfo.InvariantCulture,
-            $"🌩 {Total} alerts in {seconds} s — {members.Count} in this thread");
-
-        var list = new StringBuilder();
-        var listed = 0;
-        foreach (var member in members)
+        lock (gate)
         {
-            var line = "• " + SlackText.EscapeWithin(SlackText.SingleLine(member), MaxLineLength).Text;
-            // Keep room for the "…and N more" line.
-            if (list.Length + line.Length + 1 > SlackText.MaxTextLength - 40)
-                break;
-            list.Append(line).Append('\n');
-            listed++;
+            if (at > LastArrival)
+                LastArrival = at;
         }
-        if (listed < members.Count)
-            list.Append(CultureInfo.InvariantCulture, $"…and {members.Count - listed} more");
-
-        var blocks = new List<SlackBlock> { new HeaderBlock(TextObject.Plain(title)) };
-        if (list.Length > 0)
-            blocks.Add(new SectionBlock(TextObject.Mrkdwn(list.ToString().TrimEnd('\n'))));
-        var fallback = SlackText.EscapeWithin(title + ": " + string.Join(", ", members.Take(20).Select(SlackText.SingleLine)), 600).Text;
-        return new SlackMessage(fallback, blocks, []);
     }
+
+    public StormMember? Member(string groupIdentity)
+    {
+        lock (gate)
+            return byIdentity.GetValueOrDefault(groupIdentity);
+    }
+
+    /// <summary>
+    /// Adds a group (or refreshes a member's line and notification: a retry, or a redelivery that waited for the next
+    /// edit). Whether it gets its full message in the thread is decided once, when it first joins: the first
+    /// <see cref="SlackOptions.StormDetails"/> groups, then groups whose findings no detailed group shares, up to
+    /// <see cref="SlackOptions.StormMaxDetails"/>.
+    /// </summary>
+    public StormMember Join(StormMember candidate, SlackOptions options)
+    {
+        lock (gate)
+        {
+            if (byIdentity.TryGetValue(candidate.Identity, out var member))
+            {
+                member.Refresh(candidate);
+                return member;
+            }
+            var detail = details < options.StormDetails
+                || (details < options.StormMaxDetails && !detailSignatures.Contains(candidate.Line.Signature, StringComparer.Ordinal));
+            if (detail)
+            {
+                details++;
+                detailSignatures.Add(candidate.Line.Signature);
+            }
+            candidate.WantsDetail = detail;
+            members.Add(candidate);
+            byIdentity[candidate.Identity] = candidate;
+            return candidate;
+        }
+    }
+
+    /// <summary>Members in arrival order, as they are now.</summary>
+    public IReadOnlyList<StormMember> Snapshot()
+    {
+        lock (gate)
+            return [.. members];
+    }
+
+    /// <summary>The group (of those detailed) whose findings this member shares, for "like X" in its line.</summary>
+    public StormMember? DetailedLike(StormMember member)
+    {
+        lock (gate)
+            return members.FirstOrDefault(m => m.State == StormMemberState.Detailed && m != member && m.Line.Signature == member.Line.Signature);
+    }
+
+    public void DigestPosted(string ts, string? channelId, string text, DateTimeOffset at, IEnumerable<StormMember> shown)
+    {
+        DigestTs = ts;
+        DigestChannel = channelId;
+        Edited(text, at, shown);
+    }
+
+    /// <summary>The pages went out at <paramref name="at"/> naming <paramref name="shown"/>.</summary>
+    public void Edited(string text, DateTimeOffset at, IEnumerable<StormMember> shown)
+    {
+        DigestText = text;
+        LastEdit = at;
+        Dirty = false;
+        lock (gate)
+        {
+            foreach (var member in shown)
+                member.InDigest = true;
+        }
+    }
+
+    /// <summary>When the next digest edit may go out.</summary>
+    public DateTimeOffset NextEditAt(TimeSpan interval) => (LastEdit ?? Start) + interval;
+}
+
+/// <summary>Where a storm member is in Slack.</summary>
+internal enum StormMemberState
+{
+    /// <summary>Not in the thread yet: waits for its detail post or the next batched reply.</summary>
+    Pending,
+
+    /// <summary>Its full message is a reply in the digest's thread (the group's record points at it).</summary>
+    Detailed,
+
+    /// <summary>One line of a batched reply in the digest's thread (the group's record points at the digest).</summary>
+    Listed,
+}
+
+/// <summary>
+/// One group of a storm. The built message is held only until its detail is posted. A member is done — its
+/// notification delivered — once it is in the thread and named in the digest.
+/// </summary>
+internal sealed class StormMember(string identity, string source, string groupKey, string notificationKey, StormLine line, AlertStatus status)
+{
+    public string Identity { get; } = identity;
+
+    public string Source { get; } = source;
+
+    public string GroupKey { get; } = groupKey;
+
+    /// <summary>Identifies the notification that brought the group, so its redelivery is recognised.</summary>
+    public string NotificationKey { get; private set; } = notificationKey;
+
+    public StormLine Line { get; private set; } = line;
+
+    public int Alerts => Line.Alerts;
+
+    public AlertStatus Status { get; set; } = status;
+
+    public bool WantsDetail { get; set; }
+
+    public StormMemberState State { get; set; }
+
+    /// <summary>The ts of its full message once posted.</summary>
+    public string? DetailTs { get; set; }
+
+    public bool InDigest { get; set; }
+
+    public bool Done => State != StormMemberState.Pending && InDigest;
+
+    /// <summary>What to post as its full message (kept only while pending with a detail to post).</summary>
+    public (AlertNotification Notification, SlackMessage Message)? Detail { get; set; }
+
+    internal void Refresh(StormMember newer)
+    {
+        NotificationKey = newer.NotificationKey;
+        Line = newer.Line;
+        Status = newer.Status;
+        if (State == StormMemberState.Pending)
+            Detail = newer.Detail;
+    }
+}
+
+/// <summary>What a storm member's lines show: raw text, escaped when rendered.</summary>
+/// <param name="Signature">What its findings say, without the numbers (culprit and error-origin spans, fan-out labels): equal signatures tell one story.</param>
+/// <param name="Headline">The first finding of its first analysed trace, if any.</param>
+/// <param name="Link">One search link (the first backend's), so a group without its own message is one click from its traces.</param>
+internal sealed record StormLine(string Name, string? Services, int Alerts, string Signature, string? Headline, Uri? Link, string? LinkTitle)
+{
+    public static StormLine Of(EnrichedNotification enriched)
+    {
+        var names = enriched.Alerts.Select(a => a.Alert.Name).Distinct(StringComparer.Ordinal).ToList();
+        var name = names.Count switch
+        {
+            0 => enriched.Notification.GroupKey,
+            1 => names[0],
+            _ => $"{names[0]} (+{names.Count - 1})",
+        };
+        var services = enriched.Alerts.Select(a => a.Resolved.Service).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var analyses = enriched.Alerts.SelectMany(a => a.Backends).SelectMany(s => s.Analyses).ToList();
+        var signature = string.Join('\n', analyses.SelectMany(a => a.Insights.Findings).Select(Story).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+        var link = enriched.Alerts.SelectMany(a => a.Backends).SelectMany(s => s.Links).FirstOrDefault();
+        return new StormLine(
+            name,
+            services.Count == 0 ? null : string.Join(", ", services.Take(3)) + (services.Count > 3 ? $" (+{services.Count - 3})" : ""),
+            Math.Max(1, enriched.Notification.Alerts.Count + enriched.Notification.TruncatedAlerts),
+            signature,
+            analyses.SelectMany(a => a.Insights.Findings).Select(f => f.Summary).FirstOrDefault(),
+            link?.Url,
+            link?.Title);
+    }
+
+    /// <summary>A finding without its numbers: two groups whose slow span is the same query tell the same story.</summary>
+    private static string Story(Finding finding) => finding switch
+    {
+        CulpritFinding culprit => $"slow {culprit.Span.Service} {culprit.Span.Operation}",
+        ErrorOriginFinding error => $"error {error.Span.Service} {error.Span.Operation} {error.Code}",
+        FanOutFinding fanOut => $"fan-out {fanOut.Service} {fanOut.Label}",
+        _ => finding.GetType().Name,
+    };
 }

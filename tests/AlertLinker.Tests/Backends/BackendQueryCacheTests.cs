@@ -32,7 +32,7 @@ public sealed class BackendQueryCacheTests
     }
 
     [Fact]
-    public async Task AnAnswerIsReusedUntilTheTtlPasses()
+    public async Task AnAnswerIsReusedUntilTheTtlPassesWithoutAUse()
     {
         var cache = Cache(TimeSpan.FromSeconds(60));
         var calls = 0;
@@ -40,10 +40,25 @@ public sealed class BackendQueryCacheTests
 
         Assert.Equal(1, await cache.GetOrAddAsync("k", Fetch, CancellationToken.None));
         time.Advance(TimeSpan.FromSeconds(59));
+        // Used again: kept another 60 s (a storm keeps its answers while it lasts).
         Assert.Equal(1, await cache.GetOrAddAsync("k", Fetch, CancellationToken.None));
-        time.Advance(TimeSpan.FromSeconds(1));
+        time.Advance(TimeSpan.FromSeconds(59));
+        Assert.Equal(1, await cache.GetOrAddAsync("k", Fetch, CancellationToken.None));
+        time.Advance(TimeSpan.FromSeconds(60));
         Assert.Equal(2, await cache.GetOrAddAsync("k", Fetch, CancellationToken.None));
         Assert.Equal(3, await cache.GetOrAddAsync("other", Fetch, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AnOfferedAnswerIsServedWithoutARequestAndNeverReplacesOne()
+    {
+        var cache = Cache();
+        var calls = 0;
+        cache.Offer("trace", "from the search");
+        cache.Offer("trace", "a second offer");
+
+        Assert.Equal("from the search", await cache.GetOrAddAsync("trace", _ => { calls++; return Task.FromResult("fetched"); }, CancellationToken.None));
+        Assert.Equal(0, calls);
     }
 
     [Fact]

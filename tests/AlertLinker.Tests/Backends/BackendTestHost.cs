@@ -17,7 +17,7 @@ internal sealed class BackendTestHost : IDisposable
     private readonly ServiceProvider provider;
     private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider? fakeTime;
 
-    public BackendTestHost(IDictionary<string, string?> settings, int exemplars = 3, TimeProvider? time = null)
+    public BackendTestHost(IDictionary<string, string?> settings, int exemplars = 3, TimeProvider? time = null, TimeSpan? cacheTtl = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
@@ -26,7 +26,7 @@ internal sealed class BackendTestHost : IDisposable
         {
             o.Exemplars = exemplars;
             // Backend tests count the requests of each call; the shared cache has its own tests.
-            o.CacheTtl = TimeSpan.Zero;
+            o.CacheTtl = cacheTtl ?? TimeSpan.Zero;
         });
         if (time is not null)
             services.AddSingleton(time);

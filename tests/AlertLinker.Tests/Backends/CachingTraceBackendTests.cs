@@ -28,11 +28,35 @@ public sealed class CachingTraceBackendTests
         Assert.Equal(1, inner.Searches);
     }
 
+    [Fact]
+    public async Task WindowsThatOverlapWithinTheToleranceShareOneSearchForTheLifeOfTheStorm()
+    {
+        var time = new FakeTimeProvider();
+        var backend = new CachingTraceBackend(inner, new BackendQueryCache(Options.Create(new EnrichmentOptions
+        {
+            CacheTtl = TimeSpan.FromSeconds(60),
+            CacheWindowTolerance = TimeSpan.FromMinutes(2),
+        }), time));
+
+        // Ten minutes of a storm: an alert every 30 s, each window 30 s later than the one before, across minute marks.
+        for (var i = 0; i < 20; i++)
+        {
+            var shifted = new AlertWindow(Window.Start.AddSeconds(30 * i), Window.End.AddSeconds(30 * i));
+            await backend.FindExemplarsAsync(BackendTestHost.Alert("checkout", shifted), CancellationToken.None);
+            time.Advance(TimeSpan.FromSeconds(30));
+        }
+
+        // One search per two minutes of drift (plus the first), not one per alert; the 60 s lifetime never ran out
+        // while the answers were in use.
+        Assert.Equal(4, inner.Searches);
+    }
+
     [Theory]
     [InlineData("payments", null, 0)]
     [InlineData("checkout", "GET /cart", 0)]
-    [InlineData("checkout", null, 60)]
-    public async Task AnotherServiceOperationOrMinuteIsAnotherSearch(string service, string? operation, int shiftSeconds)
+    [InlineData("checkout", null, 121)]
+    [InlineData("checkout", null, -121)]
+    public async Task AnotherServiceOperationOrAWindowBeyondTheToleranceIsAnotherSearch(string service, string? operation, int shiftSeconds)
     {
         var backend = Cached();
         var window = new AlertWindow(Window.Start.AddSeconds(shiftSeconds), Window.End.AddSeconds(shiftSeconds));

@@ -219,9 +219,10 @@ public sealed class SlackLifecycleTests : IDisposable
     }
 
     [Fact]
-    public async Task AStormIsOneDigestWithEachAlertInItsThreadAndTheirUpdatesStillWork()
+    public async Task AStormIsOneDigestWithItsAlertsInItsThreadAndTheirUpdatesStillWork()
     {
-        var sink = BotSink(null, ("StormThreshold", "3"), ("StormWindow", "00:00:30"));
+        // Every digest edit at once (no coalescing), so that each group is delivered as it comes.
+        var sink = BotSink(null, ("StormThreshold", "3"), ("StormWindow", "00:00:30"), ("StormDigestInterval", "00:00:00"));
         for (var i = 1; i <= 8; i++)
         {
             await DeliverOk(sink, Labelled($"g{i}", ("alertname", $"Disk{i}<!here>")));
@@ -235,11 +236,14 @@ public sealed class SlackLifecycleTests : IDisposable
         var digest = topLevel[3];
         var digestTs = TsOf(digest);
         var inThread = posts.Where(p => p.TryGetProperty("thread_ts", out var t) && t.GetString() == digestTs).ToList();
+        // The first three of the storm get their full message; the last two are one line each of a batched reply.
         Assert.Equal(5, inThread.Count);
-        Assert.StartsWith("🌩 4 alerts in 6 s — 1 in this thread", digest.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal(3, inThread.Count(p => p.TryGetProperty("attachments", out _)));
+        Assert.StartsWith("🌩 Alert storm: 4 alerts in 4 groups", digest.GetProperty("text").GetString(), StringComparison.Ordinal);
         var lastDigest = Updates().Last(u => u.GetProperty("ts").GetString() == digestTs);
         var digestText = StandIns.AllText(lastDigest);
-        Assert.Contains("🌩 8 alerts in 14 s — 5 in this thread", digestText, StringComparison.Ordinal);
+        Assert.Contains("🌩 Alert storm: 8 alerts in 8 groups", digestText, StringComparison.Ordinal);
+        Assert.Contains("3 groups (3 alerts) above with messages of their own", digestText, StringComparison.Ordinal);
         var disk8 = StandIns.Strings(lastDigest).Where(s => s.Contains("Disk8", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(disk8);
         Assert.All(disk8, s => Assert.Contains("Disk8&lt;!here&gt;", s, StringComparison.Ordinal));
@@ -253,6 +257,11 @@ public sealed class SlackLifecycleTests : IDisposable
         Assert.Equal(digestTs, Posts().Last().GetProperty("thread_ts").GetString());
         // The digest's thread holds many alerts: the reply says which one, escaped like any alert text.
         Assert.StartsWith("*Disk4&lt;!here&gt;*: ✅ Resolved at", Posts().Last().GetProperty("text").GetString(), StringComparison.Ordinal);
+
+        // A group that was one line gets its full message in the thread when it resolves; the digest stays the digest.
+        await DeliverOk(sink, Changed(Labelled("g8", ("alertname", "Disk8<!here>")), AlertStatus.Resolved));
+        Assert.Equal(digestTs, Posts().Last().GetProperty("thread_ts").GetString());
+        Assert.StartsWith("✅ RESOLVED", Posts().Last().GetProperty("text").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,14 +8,16 @@ namespace AlertLinker.Backends.Jaeger;
 
 /// <summary>
 /// Jaeger: UI deep links, and exemplars through whichever search API this Jaeger serves
-/// (api_v3 trace summaries, api_v3 traces, v1), remembered once one has answered.
+/// (api_v3 trace summaries, api_v3 traces, v1), remembered once one has answered. The api_v3 traces and v1 searches
+/// answer whole traces: the picked exemplars among them go to <see cref="SearchedTraces"/>, so they are not fetched again.
 /// </summary>
 internal sealed partial class JaegerBackend(
     string name,
     IJaegerApi api,
     JaegerOptions options,
     IOptions<EnrichmentOptions> enrichment,
-    ILogger<JaegerBackend> logger) : ITraceBackend
+    ILogger<JaegerBackend> logger,
+    SearchedTraces? searched = null) : ITraceBackend
 {
     /// <summary>The search APIs, newest first: the order Auto tries them in.</summary>
     internal enum SearchApi
@@ -76,7 +78,8 @@ internal sealed partial class JaegerBackend(
         foreach (var searchApi in CandidateApis())
         {
             tried.Add(searchApi);
-            var found = await SearchAsync(searchApi, alert, cancellationToken).ConfigureAwait(false);
+            var whole = new List<Trace>();
+            var found = await SearchAsync(searchApi, alert, whole, cancellationToken).ConfigureAwait(false);
             if (found is null)
             {
                 Log.ApiMissing(logger, name, searchApi);
@@ -85,7 +88,9 @@ internal sealed partial class JaegerBackend(
             if (Interlocked.Exchange(ref remembered, (int)searchApi) != (int)searchApi)
                 Log.ApiChosen(logger, name, searchApi);
             var linked = found.Select(t => t with { Link = JaegerLinks.Trace(options.UiBase, t.TraceId) });
-            return ExemplarPicker.Pick(linked, enrichment.Value.Exemplars);
+            var picked = ExemplarPicker.Pick(linked, enrichment.Value.Exemplars);
+            searched?.Found(name, whole, picked);
+            return picked;
         }
         throw new HttpRequestException(
             $"{name}: this Jaeger serves none of the search APIs tried ({string.Join(", ", tried)}, Api = {options.Api}); "
@@ -135,10 +140,10 @@ internal sealed partial class JaegerBackend(
     }
 
     /// <summary>Slow and errored traces of the window from one API; null when this Jaeger does not serve that API.</summary>
-    private async Task<IReadOnlyList<TraceSummary>?> SearchAsync(SearchApi searchApi, ResolvedAlert alert, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<TraceSummary>?> SearchAsync(SearchApi searchApi, ResolvedAlert alert, List<Trace> whole, CancellationToken cancellationToken)
     {
-        var all = QueryAsync(searchApi, alert, errorsOnly: false, cancellationToken);
-        var errored = QueryAsync(searchApi, alert, errorsOnly: true, cancellationToken);
+        var all = QueryAsync(searchApi, alert, errorsOnly: false, whole, cancellationToken);
+        var errored = QueryAsync(searchApi, alert, errorsOnly: true, whole, cancellationToken);
         var results = await Task.WhenAll(all, errored).ConfigureAwait(false);
         if (results[0] is null || results[1] is null)
             return null;
@@ -147,7 +152,7 @@ internal sealed partial class JaegerBackend(
     }
 
     private async Task<IReadOnlyList<TraceSummary>?> QueryAsync(
-        SearchApi searchApi, ResolvedAlert alert, bool errorsOnly, CancellationToken cancellationToken)
+        SearchApi searchApi, ResolvedAlert alert, bool errorsOnly, List<Trace> whole, CancellationToken cancellationToken)
     {
         var service = alert.Service!;
         var operation = string.IsNullOrEmpty(alert.Operation) ? null : alert.Operation;
@@ -190,9 +195,10 @@ internal sealed partial class JaegerBackend(
         if (!body.TrimStart().StartsWith('{'))
             return null;
 
+        IReadOnlyList<TraceSummary> summaries;
         try
         {
-            return searchApi switch
+            summaries = searchApi switch
             {
                 SearchApi.V3Summaries => JaegerParsing.ParseTraceSummaries(body),
                 SearchApi.V3Traces => JaegerParsing.ParseV3Traces(body),
@@ -203,6 +209,35 @@ internal sealed partial class JaegerBackend(
         {
             throw BackendHttp.Unreadable(name, route, e);
         }
+        if (searchApi != SearchApi.V3Summaries && summaries.Count > 0)
+            Keep(whole, WholeTraces(searchApi, body));
+        return summaries;
+    }
+
+    /// <summary>The search's traces, whole; none when the body does not read as traces (the exemplar is then fetched by id).</summary>
+    private static IReadOnlyList<Trace> WholeTraces(SearchApi searchApi, string body)
+    {
+        try
+        {
+            if (searchApi == SearchApi.V1)
+                return JaegerTraceParser.ParseAll(body);
+            // api_v3 answers one OTLP TracesData holding the spans of every trace found.
+            return Otlp.OtlpTraceParser.Parse(body).Spans
+                .GroupBy(s => s.TraceId, StringComparer.Ordinal)
+                .Select(g => new Trace(g.Key, g.ToList()))
+                .ToList();
+        }
+        catch (TraceFormatException)
+        {
+            return [];
+        }
+    }
+
+    private static void Keep(List<Trace> whole, IReadOnlyList<Trace> traces)
+    {
+        // The two searches of one alert run concurrently.
+        lock (whole)
+            whole.AddRange(traces);
     }
 
     private static partial class Log

@@ -23,6 +23,21 @@ internal static class JaegerTraceParser
             return trace.ValueKind == JsonValueKind.Object ? ReadTrace(trace) : new Trace("", []);
         });
 
+    /// <summary>Every trace of a v1 search answer (<c>{"data":[trace, …]}</c>): the search returns traces whole.</summary>
+    public static IReadOnlyList<Trace> ParseAll(string json) =>
+        TraceFormatException.Guard("Jaeger JSON", () =>
+        {
+            using var document = TraceJson.Parse(json);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                throw new TraceFormatException($"a Jaeger answer is an object, got {root.ValueKind}");
+            return TraceJson.Array(root, "data")
+                .Where(t => t.ValueKind == JsonValueKind.Object)
+                .Select(ReadTrace)
+                .Where(t => t.Spans.Count > 0)
+                .ToList();
+        });
+
     private static Trace ReadTrace(JsonElement trace)
     {
         var processes = new Dictionary<string, string>(StringComparer.Ordinal);

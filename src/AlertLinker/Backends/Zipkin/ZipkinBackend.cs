@@ -5,15 +5,17 @@ using Microsoft.Extensions.Options;
 namespace AlertLinker.Backends.Zipkin;
 
 /// <summary>
-/// Zipkin: UI deep links, exemplars through <c>/api/v2/traces</c> (whole traces, summarized here), and whole traces
-/// through <c>/api/v2/trace/{id}</c>.
+/// Zipkin: UI deep links, exemplars through <c>/api/v2/traces</c> (whole traces, summarized here; the picked ones are
+/// handed to <see cref="SearchedTraces"/> so they are not fetched again), and whole traces through
+/// <c>/api/v2/trace/{id}</c>.
 /// </summary>
 internal sealed class ZipkinBackend(
     string name,
     IZipkinApi api,
     ZipkinOptions options,
     IOptions<EnrichmentOptions> enrichment,
-    ILogger<ZipkinBackend> logger) : ITraceBackend
+    ILogger<ZipkinBackend> logger,
+    SearchedTraces? searched = null) : ITraceBackend
 {
     public string Name => name;
 
@@ -55,10 +57,13 @@ internal sealed class ZipkinBackend(
         var all = SearchAsync(alert, options.MinDuration, null, cancellationToken);
         var errored = SearchAsync(alert, null, ZipkinLinks.ErrorQuery, cancellationToken);
         await Task.WhenAll(all, errored).ConfigureAwait(false);
-        var candidates = (await all.ConfigureAwait(false))
-            .Concat((await errored.ConfigureAwait(false)).Where(t => t.Error))
+        var (slow, failed) = (await all.ConfigureAwait(false), await errored.ConfigureAwait(false));
+        var candidates = slow.Select(t => t.Summary)
+            .Concat(failed.Select(t => t.Summary).Where(t => t.Error))
             .Select(t => t with { Link = ZipkinLinks.Trace(options.UiBase, t.TraceId) });
-        return ExemplarPicker.Pick(candidates, enrichment.Value.Exemplars);
+        var picked = ExemplarPicker.Pick(candidates, enrichment.Value.Exemplars);
+        searched?.Found(name, slow.Concat(failed).Select(t => t.Trace), picked);
+        return picked;
     }
 
     public async Task<Trace?> GetTraceAsync(string traceId, AlertWindow window, CancellationToken cancellationToken)
@@ -77,7 +82,7 @@ internal sealed class ZipkinBackend(
         return trace;
     }
 
-    private async Task<IReadOnlyList<TraceSummary>> SearchAsync(
+    private async Task<IReadOnlyList<(Trace Trace, TraceSummary Summary)>> SearchAsync(
         ResolvedAlert alert, TimeSpan? minDuration, string? annotationQuery, CancellationToken cancellationToken)
     {
         var window = alert.Window;
@@ -96,7 +101,11 @@ internal sealed class ZipkinBackend(
             throw BackendHttp.Unexpected(name, "/api/v2/traces", response, body);
         try
         {
-            return ZipkinTraceParser.ParseTraces(body).Select(TraceSummaries.From).OfType<TraceSummary>().ToList();
+            return ZipkinTraceParser.ParseTraces(body)
+                .Select(trace => (trace, TraceSummaries.From(trace)))
+                .Where(t => t.Item2 is not null)
+                .Select(t => (t.trace, t.Item2!))
+                .ToList();
         }
         catch (TraceFormatException e)
         {

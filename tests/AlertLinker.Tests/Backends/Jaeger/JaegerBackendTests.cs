@@ -36,6 +36,22 @@ public sealed class JaegerBackendTests : IDisposable
     private static ResolvedAlert Checkout => BackendTestHost.Alert("checkout", BackendTestHost.Window);
 
     [Fact]
+    public async Task AnExemplarTheV1SearchReturnedWholeIsNotFetchedAgain()
+    {
+        Serve(V1Traces, 200, SharedFixtures.Read("backends/jaeger/v1_api_traces_response.json"));
+        using var host = new BackendTestHost(BackendTestHost.Settings("jaeger",
+            ("Type", "Jaeger"), ("ApiUrl", server.LoopbackUrl()), ("Api", "V1"), ("AttemptTimeout", "00:00:30")), cacheTtl: TimeSpan.FromMinutes(1));
+        var backend = host.Backend("jaeger");
+
+        var exemplar = Assert.Single(await backend.FindExemplarsAsync(Checkout, CancellationToken.None));
+        var trace = await backend.GetTraceAsync(exemplar.TraceId, BackendTestHost.Window, CancellationToken.None);
+
+        Assert.Equal(2, trace!.Spans.Count);
+        Assert.Equal(2, server.LogEntries.Count());
+        Assert.All(server.LogEntries, e => Assert.Equal(V1Traces, e.RequestMessage.Path));
+    }
+
+    [Fact]
     public async Task TraceSummariesAreUsedWhenJaegerServesThem()
     {
         Serve(Summaries, 200, SharedFixtures.Read("backends/jaeger/v3_FindTraceSummaries.json"));

@@ -45,6 +45,25 @@ public sealed class ZipkinBackendTests : IDisposable
     }
 
     [Fact]
+    public async Task ExemplarsTheSearchReturnedWholeAreNeverFetchedAgain()
+    {
+        Serve(Traces, 200, $"[{Fixture("trace_by_id_yelp.json")},{Fixture("trace_by_id_skew.json")}]");
+        Serve(Traces, 200, $"[{Fixture("trace_by_id_messaging_kafka_with_error.json")}]", annotationQuery: "error");
+        using var host = new BackendTestHost(BackendTestHost.Settings("zipkin",
+            ("Type", "Zipkin"), ("ApiUrl", server.LoopbackUrl()), ("AttemptTimeout", "00:00:30")), cacheTtl: TimeSpan.FromMinutes(1));
+        var backend = host.Backend("zipkin");
+
+        var exemplars = await backend.FindExemplarsAsync(Checkout, CancellationToken.None);
+        var traces = await Task.WhenAll(exemplars.Select(e => backend.GetTraceAsync(e.TraceId, BackendTestHost.Window, CancellationToken.None)));
+
+        Assert.Equal(exemplars.Select(e => e.TraceId), traces.Select(t => t!.TraceId));
+        Assert.All(traces, t => Assert.NotEmpty(t!.Spans));
+        // The two searches, and no /api/v2/trace/{id}.
+        Assert.Equal(2, server.LogEntries.Count());
+        Assert.All(server.LogEntries, e => Assert.Equal(Traces, e.RequestMessage.Path));
+    }
+
+    [Fact]
     public async Task ExemplarsAreTheSlowestAndErroredTracesOfTheWindow()
     {
         Serve(Traces, 200, $"[{Fixture("trace_by_id_yelp.json")},{Fixture("trace_by_id_skew.json")}]");

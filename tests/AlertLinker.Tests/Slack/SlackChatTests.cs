@@ -1,0 +1,68 @@
+using System.Net;
+using AlertLinker.Slack;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace AlertLinker.Tests.Slack;
+
+public sealed class SlackChatTests : IDisposable
+{
+    private readonly WireMockServer slack = WireMockServer.Start();
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 23, 14, 30, 0, TimeSpan.Zero));
+    private ServiceProvider? provider;
+
+    public void Dispose()
+    {
+        provider?.Dispose();
+        slack.Stop();
+        slack.Dispose();
+    }
+
+    [Fact]
+    public async Task ARetryAfterHoldsBackEveryCallToThatMethodInTheWorkspaceNotOnlyTheOneThatGotIt()
+    {
+        slack.Given(Request.Create().WithPath("/api/chat.postMessage").UsingPost().WithBody(b => b != null && b.Contains("\"CBUSY\"", StringComparison.Ordinal)))
+            .AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(HttpStatusCode.TooManyRequests).WithHeader("Retry-After", "30"));
+        slack.Given(Request.Create().WithPath("/api/*").UsingPost()).AtPriority(10)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"ok":true,"channel":"C2","ts":"1503435956.000247"}"""));
+        var chat = Chat();
+
+        var limited = await chat.PostAsync(new SlackPostMessageRequest("CBUSY", "a", null), CancellationToken.None);
+        Assert.Equal(TimeSpan.FromSeconds(30), limited.Result.RetryAfter);
+
+        // Another channel, another group: held back too, without a request (Slack counts per method per workspace).
+        var held = await chat.PostAsync(new SlackPostMessageRequest("C2", "b", null), CancellationToken.None);
+        Assert.True(held.Result is { Delivered: false, Retryable: true, RetryAfter: { } left } && left <= TimeSpan.FromSeconds(30) && left > TimeSpan.FromSeconds(29));
+        Assert.Single(slack.LogEntries);
+        // Another method has its own limit.
+        Assert.True((await chat.UpdateAsync(new SlackUpdateMessageRequest("C2", "1503435956.000247", "c", null), CancellationToken.None)).Ok);
+
+        time.Advance(TimeSpan.FromSeconds(30));
+        Assert.True((await chat.PostAsync(new SlackPostMessageRequest("C2", "b", null), CancellationToken.None)).Ok);
+        Assert.Equal(3, slack.LogEntries.Count());
+    }
+
+    private ISlackChat Chat()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [SlackOptions.SectionName + ":BotToken"] = "xoxb-test",
+            [SlackOptions.SectionName + ":Channel"] = "C2",
+            [SlackOptions.SectionName + ":ApiUrl"] = slack.Url + "/api/",
+            [SlackOptions.SectionName + ":PaceInterval"] = "00:00:00",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddSingleton<TimeProvider>(time);
+        services.AddLogging();
+        services.AddSlack();
+        provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<ISlackChat>();
+    }
+}
