@@ -24,6 +24,9 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     ContentRootPath = AppContext.BaseDirectory,
 });
 
+builder.ListenWhereAServerShould();
+// Under systemd (Type=notify) start-up and stop are reported to it and logs go to the journal; elsewhere a no-op.
+builder.Services.AddSystemd();
 builder.Services.AddOperability();
 builder.Services.AddSources();
 builder.Services.AddAlertStore();
