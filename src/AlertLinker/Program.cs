@@ -1,5 +1,6 @@
 using AlertLinker.Backends;
 using AlertLinker.Backends.Logs;
+using AlertLinker.OpenApi;
 using AlertLinker.Operability;
 using AlertLinker.Pipeline;
 using AlertLinker.Preview;
@@ -28,6 +29,7 @@ builder.ListenWhereAServerShould();
 // Under systemd (Type=notify) start-up and stop are reported to it and logs go to the journal; elsewhere a no-op.
 builder.Services.AddSystemd();
 builder.Services.AddOperability();
+builder.Services.AddOpenApiDocument();
 builder.Services.AddSources();
 builder.Services.AddAlertStore();
 builder.Services.AddAlertResolution();
@@ -48,6 +50,7 @@ app.MapPagerDutyWebhook();
 app.MapOpsgenieWebhook();
 app.MapPreview();
 app.MapOperability();
+app.MapOpenApiDocument();
 
 app.Run();
 return 0;

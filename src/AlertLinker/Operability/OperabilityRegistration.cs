@@ -1,6 +1,5 @@
 using AlertLinker.Runbooks;
 using AlertLinker.Storage;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
 
@@ -18,14 +17,8 @@ public static class OperabilityRegistration
             .AddPrometheusExporter());
         services.AddProblemDetails();
         services.AddHealthChecks()
-            .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
-            .AddCheck<RunbooksHealthCheck>("runbooks", tags: ["ready"]);
-        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "AlertLinker";
-            document.Info.Description = "Alert webhooks in; Slack messages with trace links, exemplar traces and runbooks out.";
-            return Task.CompletedTask;
-        }));
+            .AddCheck<StoreHealthCheck>("store", tags: [HealthApi.ReadyTag])
+            .AddCheck<RunbooksHealthCheck>("runbooks", tags: [HealthApi.ReadyTag]);
         return services;
     }
 
@@ -39,15 +32,8 @@ public static class OperabilityRegistration
 
     public static WebApplication MapOperability(this WebApplication app)
     {
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapOpenApi();
+        app.MapHealth();
         app.MapPrometheusScrapingEndpoint("/metrics");
-        app.UseSwaggerUI(options =>
-        {
-            options.SwaggerEndpoint("/openapi/v1.json", "AlertLinker v1");
-            options.RoutePrefix = "swagger";
-        });
         return app;
     }
 }
