@@ -27,7 +27,7 @@ internal static class OpenApiCredentials
     {
         foreach (var endpoint in Endpoints(services))
         {
-            if (OpenApiRegistration.Post(document, endpoint.Path) is not { } operation)
+            if (OpenApiOperations.Post(document, endpoint.Path) is not { } operation)
                 continue;
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();

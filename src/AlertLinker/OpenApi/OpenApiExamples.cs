@@ -41,7 +41,7 @@ internal static class OpenApiExamples
     }
 
     private static OpenApiMediaType? JsonBody(OpenApiDocument document, string path) =>
-        OpenApiRegistration.Post(document, path)?.RequestBody?.Content is { } content
+        OpenApiOperations.Post(document, path)?.RequestBody?.Content is { } content
             && content.TryGetValue("application/json", out var media) && media is OpenApiMediaType concrete
             ? concrete
             : null;

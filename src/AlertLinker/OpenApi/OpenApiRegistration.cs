@@ -39,11 +39,4 @@ public static class OpenApiRegistration
         });
         return app;
     }
-
-    /// <summary>The POST operation at <paramref name="path"/>, when the document has one.</summary>
-    internal static OpenApiOperation? Post(OpenApiDocument document, string path) =>
-        document.Paths.TryGetValue(path, out var item) && item.Operations is { } operations
-            && operations.TryGetValue(HttpMethod.Post, out var operation)
-            ? operation
-            : null;
 }

@@ -9,7 +9,7 @@ internal static class PreviewSourceParameter
 {
     public static void Describe(OpenApiDocument document)
     {
-        if (OpenApiRegistration.Post(document, PreviewApi.Route)?.Parameters is not { } parameters)
+        if (OpenApiOperations.Post(document, PreviewApi.Route)?.Parameters is not { } parameters)
             return;
         foreach (var parameter in parameters.OfType<OpenApiParameter>().Where(p => p.Name == "source"))
         {
