@@ -47,11 +47,11 @@ internal static class ConfigurationKeys
         return $"{variable} is neither an AlertLinker__ setting nor an ASPNETCORE_/DOTNET_ host setting";
     }
 
-    /// <summary>The host's own keys (urls, http_ports, environment…): the string constants of WebHostDefaults.</summary>
+    /// <summary>The host's own keys (urls, http_ports, environment…): the string fields of WebHostDefaults.</summary>
     private static IReadOnlyList<string> HostKeys =>
         typeof(WebHostDefaults).GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
-            .Select(f => (string)f.GetRawConstantValue()!)
+            .Where(f => f.FieldType == typeof(string))
+            .Select(f => (string)f.GetValue(null)!)
             .ToList();
 
     private static IReadOnlyList<string[]> Collect()
