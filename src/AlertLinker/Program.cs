@@ -2,6 +2,7 @@ using AlertLinker.Actions;
 using AlertLinker.Backends;
 using AlertLinker.Backends.Logs;
 using AlertLinker.Configuration;
+using AlertLinker.OpenApi;
 using AlertLinker.Operability;
 using AlertLinker.Pipeline;
 using AlertLinker.Preview;
@@ -29,8 +30,12 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     ContentRootPath = AppContext.BaseDirectory,
 });
 
+builder.ListenWhereAServerShould();
+// Under systemd (Type=notify) start-up and stop are reported to it and logs go to the journal; elsewhere a no-op.
+builder.Services.AddSystemd();
 builder.AddReadableLogs();
 builder.Services.AddOperability(builder.Configuration);
+builder.Services.AddOpenApiDocument();
 builder.Services.AddSources();
 builder.Services.AddAlertStore();
 builder.Services.AddAlertResolution();
@@ -55,6 +60,7 @@ app.MapWebhooks();
 app.MapPreview();
 app.MapSlackInteractions();
 app.MapOperability();
+app.MapOpenApiDocument();
 
 app.Run();
 return 0;

@@ -73,14 +73,8 @@ public static class OperabilityRegistration
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestHandler>();
         services.AddHealthChecks()
-            .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
-            .AddCheck<RunbooksHealthCheck>("runbooks", tags: ["ready"]);
-        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "AlertLinker";
-            document.Info.Description = "Alert webhooks in; Slack messages with trace links, exemplar traces and runbooks out.";
-            return Task.CompletedTask;
-        }));
+            .AddCheck<StoreHealthCheck>("store", tags: [HealthApi.ReadyTag])
+            .AddCheck<RunbooksHealthCheck>("runbooks", tags: [HealthApi.ReadyTag]);
         return services;
     }
 
@@ -97,15 +91,8 @@ public static class OperabilityRegistration
 
     public static WebApplication MapOperability(this WebApplication app)
     {
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapOpenApi();
+        app.MapHealth();
         app.MapPrometheusScrapingEndpoint("/metrics");
-        app.UseSwaggerUI(options =>
-        {
-            options.SwaggerEndpoint("/openapi/v1.json", "AlertLinker v1");
-            options.RoutePrefix = "swagger";
-        });
         return app;
     }
 }

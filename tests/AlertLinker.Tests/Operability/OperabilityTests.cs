@@ -13,33 +13,7 @@ public sealed class OperabilityTests
         using var client = app.CreateClient();
 
         Assert.Equal("Healthy", await client.GetStringAsync("/healthz"));
-        Assert.Equal("Healthy", await client.GetStringAsync("/readyz"));
-    }
-
-    [Fact]
-    public async Task TheOpenApiDocumentDescribesTheAlertmanagerWebhookAndItsBody()
-    {
-        await using var app = new AlertLinkerApp();
-        using var client = app.CreateClient();
-
-        var document = await client.GetStringAsync("/openapi/v1.json");
-
-        Assert.Contains("\"/webhooks/alertmanager\"", document);
-        Assert.Contains("\"requestBody\"", document);
-        Assert.Contains("\"generatorURL\"", document);
-        Assert.Contains("\"truncatedAlerts\"", document);
-    }
-
-    [Fact]
-    public async Task SwaggerUiIsServed()
-    {
-        await using var app = new AlertLinkerApp();
-        using var client = app.CreateClient();
-
-        var response = await client.GetAsync("/swagger/index.html");
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("swagger-ui", await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/readyz")).StatusCode);
     }
 
     [Fact]
@@ -65,7 +39,8 @@ public sealed class OperabilityTests
         await using var app = new AlertLinkerApp(example);
         using var client = app.CreateClient();
 
-        Assert.Equal("Healthy", await client.GetStringAsync("/readyz"));
+        using var ready = await client.GetAsync("/readyz");
+        Assert.True(ready.StatusCode == HttpStatusCode.OK, await ready.Content.ReadAsStringAsync());
     }
 
     private sealed class TempFolder : IDisposable
