@@ -17,6 +17,10 @@ using AlertLinker.Storage;
 if (args is ["templates", "check", ..])
     return RunbookTemplateCheck.Run(args.ElementAtOrDefault(2), Console.Out);
 
+// `AlertLinker notifications list [--failed]` / `retry (--failed | ID…)`: the backlog of the configured store, offline.
+if (args is ["notifications", ..])
+    return await NotificationsCommand.RunAsync(args[1..], Console.Out, Console.Error);
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
     Args = args,

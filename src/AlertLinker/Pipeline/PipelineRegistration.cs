@@ -31,6 +31,8 @@ public static class PipelineRegistration
         // Whoever accepts tells the listeners; this one wakes the worker.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAcceptListener, DeliverySignal>(sp => sp.GetRequiredService<DeliverySignal>()));
         services.AddHostedService<DeliveryWorker>();
+        services.AddMetrics();
+        services.AddHostedService<BacklogGauges>();
         return services;
     }
 }
