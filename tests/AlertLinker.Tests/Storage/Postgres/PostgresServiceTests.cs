@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using AlertLinker.Slack;
+using AlertLinker.Storage;
 using AlertLinker.Storage.Postgres;
 using AlertLinker.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
@@ -71,6 +72,32 @@ public sealed class PostgresServiceTests(PostgresServer server)
         Assert.Equal(HttpStatusCode.Accepted, after.StatusCode);
         Assert.Equal(1L, db.Scalar("SELECT count(*) FROM notifications"));
         Assert.DoesNotContain(app.Logs, line => line.Contains(PostgresServer.Password, StringComparison.Ordinal));
+    }
+
+    [PostgresFact]
+    public async Task TheNotificationsCommandListsAndRetriesTheSharedDatabaseWithoutShowingTheConnectionString()
+    {
+        var db = new PostgresTestDatabase(server, GetType());
+        long failed;
+        using (var store = db.Open(TestNotifications.Clock()))
+        {
+            failed = (await store.AcceptAsync(TestNotifications.Create(groupKey: "failed-group"), CancellationToken.None)).NotificationId!.Value;
+            await store.ClaimDueAsync("replica-a", 10, TimeSpan.FromSeconds(30), CancellationToken.None);
+            await store.MarkFailedAsync(failed, "replica-a", "Slack API error invalid_auth", retryAt: null, CancellationToken.None);
+        }
+        string[] settings = ["--AlertLinker:Storage:Provider", "Postgres", "--AlertLinker:Storage:ConnectionString", db.ConnectionString];
+        using var listed = new StringWriter();
+        using var retried = new StringWriter();
+        using var error = new StringWriter();
+
+        var listCode = await NotificationsCommand.RunAsync(["list", .. settings], listed, error);
+        var retryCode = await NotificationsCommand.RunAsync(["retry", "--failed", .. settings], retried, error);
+
+        Assert.Equal(NotificationsCommand.Done, listCode);
+        Assert.Equal(NotificationsCommand.Done, retryCode);
+        Assert.Matches($@"(?m)^{failed}\s+failed\s+.*failed-group\s+Slack API error invalid_auth$", listed.ToString());
+        Assert.Equal("pending", db.Scalar($"SELECT state FROM notifications WHERE id = {failed}"));
+        Assert.DoesNotContain(PostgresServer.Password, listed.ToString() + retried + error);
     }
 
     [Fact]
