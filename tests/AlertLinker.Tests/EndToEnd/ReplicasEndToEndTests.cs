@@ -90,6 +90,7 @@ public sealed class ReplicasEndToEndTests(ITestOutputHelper output)
         Assert.All(duplicated, group => Assert.Contains(group, inFlightAtKill));
         Assert.All(topLevel.Keys, group => Assert.Contains(updates, u => (u.RequestMessage.Body ?? "").Contains(group, StringComparison.Ordinal)));
         Assert.Empty(postsAfterResolve);
+        Assert.DoesNotContain(PostgresServer.Password, a.Describe() + b.Describe(), StringComparison.Ordinal);
     }
 
     /// <summary>The groups whose notifications the owner (pid part of the claim owner) holds now.</summary>

@@ -181,12 +181,12 @@ internal sealed partial class PostgresAlertStore : IAlertStore, IDisposable
     public Task<bool> RenewLeaseAsync(long id, string owner, TimeSpan lease, CancellationToken cancellationToken) =>
         ChangeClaimAsync(
             "UPDATE notifications SET lease_until = $3 WHERE id = $1 AND state = 'pending' AND claim_owner = $2",
-            id, owner, cancellationToken, Now() + lease);
+            id, owner, [Now() + lease], cancellationToken);
 
     public Task<bool> ReleaseAsync(long id, string owner, CancellationToken cancellationToken) =>
         ChangeClaimAsync(
             "UPDATE notifications SET claim_owner = NULL, lease_until = NULL WHERE id = $1 AND state = 'pending' AND claim_owner = $2",
-            id, owner, cancellationToken);
+            id, owner, [], cancellationToken);
 
     public Task<bool> MarkDeliveredAsync(long id, string owner, CancellationToken cancellationToken) =>
         ChangeClaimAsync(
@@ -196,7 +196,7 @@ internal sealed partial class PostgresAlertStore : IAlertStore, IDisposable
                 claim_owner = NULL, lease_until = NULL
             WHERE id = $1 AND state = 'pending' AND claim_owner = $2
             """,
-            id, owner, cancellationToken, Now());
+            id, owner, [Now()], cancellationToken);
 
     public Task<bool> MarkFailedAsync(long id, string owner, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken) =>
         ChangeClaimAsync(
@@ -209,10 +209,12 @@ internal sealed partial class PostgresAlertStore : IAlertStore, IDisposable
                 claim_owner = NULL, lease_until = NULL
             WHERE id = $1 AND state = 'pending' AND claim_owner = $2
             """,
-            id, owner, cancellationToken, error, new NpgsqlParameter { Value = (object?)retryAt?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            id, owner,
+            [error, new NpgsqlParameter { Value = (object?)retryAt?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz }],
+            cancellationToken);
 
     /// <summary>One UPDATE of a claim the owner holds ($1 id, $2 owner, then <paramref name="more"/>); true when it held it.</summary>
-    private async Task<bool> ChangeClaimAsync(string sql, long id, string owner, CancellationToken cancellationToken, params object[] more)
+    private async Task<bool> ChangeClaimAsync(string sql, long id, string owner, IReadOnlyList<object> more, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter { Value = id });
