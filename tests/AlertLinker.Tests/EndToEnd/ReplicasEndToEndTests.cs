@@ -4,9 +4,6 @@ using System.Text.Json.Nodes;
 using AlertLinker.Tests.EndToEnd.Harness;
 using AlertLinker.Tests.Storage.Postgres;
 using AlertLinker.Tests.TestSupport;
-using WireMock.Matchers;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 using WireMock.Server;
 using Xunit.Abstractions;
 
@@ -35,7 +32,8 @@ public sealed class ReplicasEndToEndTests(ITestOutputHelper output)
         using var postgres = new PostgresServer();
         var database = postgres.Database(GetType());
         using var slack = StandIns.StartLoopback();
-        SlackAnswersSlowly(slack);
+        // Every call answered after a while: deliveries are in flight long enough to kill one.
+        StandIns.SlackAnswersOk(slack, SlackLatency);
         var bearer = "e2e-" + Guid.NewGuid().ToString("N");
         var settings = new Dictionary<string, string>
         {
@@ -177,18 +175,6 @@ public sealed class ReplicasEndToEndTests(ITestOutputHelper output)
             Assert.True(answer.StatusCode == HttpStatusCode.Accepted,
                 $"expected 202, got {(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync(ct)}\n{diagnostics()}");
         }
-    }
-
-    /// <summary>Slack accepting every call, each after <see cref="SlackLatency"/>: deliveries are in flight long enough to kill one.</summary>
-    private static void SlackAnswersSlowly(WireMockServer slack)
-    {
-        slack.ResetMappings();
-        slack.Given(Request.Create().WithPath(new WildcardMatcher("/api/chat.*")).UsingPost())
-            .RespondWith(Response.Create()
-                .WithStatusCode(HttpStatusCode.OK)
-                .WithHeader("Content-Type", "application/json; charset=utf-8")
-                .WithBody(SharedFixtures.Read(StandIns.SlackOk))
-                .WithDelay(SlackLatency));
     }
 }
 
