@@ -3,6 +3,13 @@ using AlertLinker.Benchmarks;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 
+// `accept` measures durable accept against a bare endpoint in one run (see docs/benchmarks.md); `accept-bare PORT`
+// is that bare endpoint, started by `accept` as a process of its own.
+if (args is ["accept", ..])
+    return await AcceptBenchmark.RunAsync(args[1..]);
+if (args is ["accept-bare", ..])
+    return await AcceptBenchmark.ServeBareAsync(args[1..]);
+
 // `samples` prints what the analysis says about each benchmark trace (a sanity check of the shapes);
 // anything else goes to BenchmarkDotNet, e.g. `--filter '*' --job short`.
 if (args is ["samples"])
@@ -16,9 +23,10 @@ if (args is ["samples"])
         Console.WriteLine(insights.Waterfall);
         Console.WriteLine();
     }
-    return;
+    return 0;
 }
 
 // Results go beside the binaries (ignored by git) unless --artifacts says otherwise.
 var config = DefaultConfig.Instance.WithArtifactsPath(Path.Combine(AppContext.BaseDirectory, "BenchmarkDotNet.Artifacts"));
 BenchmarkSwitcher.FromAssembly(typeof(AnalyzeBenchmarks).Assembly).Run(args, config);
+return 0;

@@ -276,20 +276,37 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
             var now = NowMs();
             var until = now + (long)lease.TotalMilliseconds;
             using var command = _connection.CreateCommand();
-            // One statement under SQLite's write lock, so two claimers never take the same row. Per-group order: a
-            // notification is claimable only when no earlier one of its group is unfinished and none of its group
-            // is in flight, so a later notification (say, the resolve) never overtakes an earlier one that is still
-            // being retried, and a group is never delivered twice at once.
+            // One statement under SQLite's write lock, so two claimers never take the same row. Per-group order: only
+            // a group's head (its oldest pending notification) is claimable, and only while its lease is not running,
+            // so a later notification (say, the resolve) never overtakes an earlier one that is still being retried,
+            // and a group is never delivered twice at once. (Only heads are ever claimed, and RetryFailedAsync puts
+            // nothing back behind a claim, so a running lease is always a head's.)
+            // Cost: the recursive part walks the partial index on pending rows group by group (a skip scan: two index
+            // seeks per group), so a backlog of thousands in one group costs what one notification costs; a plain
+            // GROUP BY or a per-row "no earlier one" test reads every pending row on every claim.
             command.CommandText = """
+                WITH RECURSIVE grp(source, group_key) AS (
+                    SELECT * FROM (
+                        SELECT source, group_key FROM notifications WHERE state = 'pending' ORDER BY source, group_key LIMIT 1)
+                    UNION ALL
+                    SELECT
+                        (SELECT n.source FROM notifications n
+                         WHERE n.state = 'pending' AND (n.source, n.group_key) > (grp.source, grp.group_key)
+                         ORDER BY n.source, n.group_key LIMIT 1),
+                        (SELECT n.group_key FROM notifications n
+                         WHERE n.state = 'pending' AND (n.source, n.group_key) > (grp.source, grp.group_key)
+                         ORDER BY n.source, n.group_key LIMIT 1)
+                    FROM grp WHERE grp.source IS NOT NULL
+                ),
+                head(id) AS (
+                    SELECT (SELECT min(n.id) FROM notifications n
+                            WHERE n.state = 'pending' AND n.source = grp.source AND n.group_key = grp.group_key)
+                    FROM grp WHERE grp.source IS NOT NULL
+                )
                 UPDATE notifications SET claim_owner = $owner, lease_until = $until
                 WHERE id IN (
-                    SELECT n.id FROM notifications n
-                    WHERE n.state = 'pending' AND n.next_attempt_at <= $now
-                      AND (n.lease_until IS NULL OR n.lease_until <= $now)
-                      AND NOT EXISTS (
-                          SELECT 1 FROM notifications e
-                          WHERE e.state = 'pending' AND e.source = n.source AND e.group_key = n.group_key AND e.id <> n.id
-                            AND (e.id < n.id OR e.lease_until > $now))
+                    SELECT n.id FROM head JOIN notifications n ON n.id = head.id
+                    WHERE n.next_attempt_at <= $now AND (n.lease_until IS NULL OR n.lease_until <= $now)
                     ORDER BY n.id
                     LIMIT $max)
                 RETURNING id, payload, attempts

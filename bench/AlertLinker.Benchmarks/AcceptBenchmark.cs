@@ -1,0 +1,335 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace AlertLinker.Benchmarks;
+
+/// <summary>
+/// <c>accept</c>: durable accept of AlertLinker against a bare endpoint, in one run, on 127.0.0.1 only.
+/// <para>
+/// Both servers run as processes of their own: AlertLinker (the Release build, SQLite on a temp file, dry-run
+/// Slack) and a bare minimal-API endpoint (<c>accept-bare</c>, this binary) that checks the bearer token, parses the
+/// JSON and answers 202 without storing. The same client then loads each with the same requests — a real
+/// Alertmanager 0.25 capture whose fingerprints are rewritten per request, so every request is a new alert — in two
+/// phases: closed loop (N connections as fast as they go: throughput) and open loop (a fixed offered rate, latency
+/// measured from each request's scheduled send time, so a stall is not hidden by the client waiting for it).
+/// </para>
+/// </summary>
+internal static partial class AcceptBenchmark
+{
+    private const string Token = "bench-token";
+    private const string Capture = "webhooks/alertmanager/am-0.25.0-captured-firing-bearer-truncated.json";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = Option(args, "--seconds", 20);
+        var connections = Option(args, "--connections", 16);
+        var rate = Option(args, "--rate", 1000);
+        var root = RepoRoot();
+        // --dll: another build to compare (e.g. the previous commit's), else this checkout's Release build.
+        var i = Array.IndexOf(args, "--dll");
+        var dll = i >= 0 && i + 1 < args.Length
+            ? Path.GetFullPath(args[i + 1])
+            : Path.Combine(root, "src", "AlertLinker", "bin", "Release", "net10.0", "AlertLinker.dll");
+        if (!File.Exists(dll))
+        {
+            Console.Error.WriteLine($"{dll} not found: build it first (dotnet build -c Release src/AlertLinker)");
+            return 2;
+        }
+        var body = await File.ReadAllTextAsync(Path.Combine(root, "..", "shared", "fixtures", Capture));
+        var requests = new UniqueBodies(body);
+        var data = Directory.CreateTempSubdirectory("alertlinker-accept-bench-");
+
+        Console.WriteLine($"accept benchmark: {connections} connections, {seconds} s per phase, open loop at {rate}/s; " +
+                          $"{Environment.ProcessorCount} cores, load average {LoadAverage()}; capture {Path.GetFileName(Capture)}");
+        var barePort = FreePort();
+        var durablePort = FreePort();
+        using var bare = Start("dotnet", [typeof(AcceptBenchmark).Assembly.Location, "accept-bare", barePort.ToString(CultureInfo.InvariantCulture)], new());
+        using var durable = Start("dotnet", [dll, "--urls", $"http://127.0.0.1:{durablePort}"], new()
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["AlertLinker__Storage__Path"] = Path.Combine(data.FullName, "alertlinker.db"),
+            ["AlertLinker__Sources__Alertmanager__BearerToken"] = Token,
+            ["AlertLinker__Runbooks__Directory"] = Path.Combine(root, "templates", "runbooks"),
+            ["Logging__LogLevel__Default"] = "Warning",
+        });
+        try
+        {
+            var bareUrl = new Uri($"http://127.0.0.1:{barePort}/webhooks/alertmanager");
+            var durableUrl = new Uri($"http://127.0.0.1:{durablePort}/webhooks/alertmanager");
+            await WaitHealthyAsync(new Uri($"http://127.0.0.1:{barePort}/healthz"));
+            await WaitHealthyAsync(new Uri($"http://127.0.0.1:{durablePort}/healthz"));
+
+            using var client = NewClient(connections);
+            // Warm both up (JIT, connection pools, the database file) before anything is counted.
+            await ClosedLoopAsync(client, bareUrl, requests, connections, TimeSpan.FromSeconds(3));
+            await ClosedLoopAsync(client, durableUrl, requests, connections, TimeSpan.FromSeconds(3));
+
+            var bareClosed = await ClosedLoopAsync(client, bareUrl, requests, connections, TimeSpan.FromSeconds(seconds));
+            Report("bare    closed loop", bareClosed);
+            var durableClosed = await ClosedLoopAsync(client, durableUrl, requests, connections, TimeSpan.FromSeconds(seconds));
+            Report("durable closed loop", durableClosed);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"ratio durable/bare throughput: {durableClosed.PerSecond / bareClosed.PerSecond:0.00}x"));
+
+            var bareOpen = await OpenLoopAsync(client, bareUrl, requests, connections, rate, TimeSpan.FromSeconds(seconds));
+            Report($"bare    open loop {rate}/s", bareOpen);
+            var durableOpen = await OpenLoopAsync(client, durableUrl, requests, connections, rate, TimeSpan.FromSeconds(seconds));
+            Report($"durable open loop {rate}/s", durableOpen);
+            Console.WriteLine($"memory of AlertLinker: {Memory(durable.Id)}");
+            return 0;
+        }
+        finally
+        {
+            Stop(bare);
+            Stop(durable);
+            try
+            {
+                data.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+                // The temp cleaner gets it.
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>accept-bare PORT</c>: the baseline. Token check, JSON parse (the whole document, as a source must), a look
+    /// at the alerts array, 202 with a small JSON body — everything a source does except storing.
+    /// </summary>
+    public static async Task<int> ServeBareAsync(string[] args)
+    {
+        var port = int.Parse(args[0], CultureInfo.InvariantCulture);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var app = builder.Build();
+        app.MapGet("/healthz", () => Results.Ok());
+        app.MapPost("/webhooks/alertmanager", async (HttpRequest request) =>
+        {
+            if (request.Headers.Authorization.ToString() != "Bearer " + Token)
+                return Results.Unauthorized();
+            using var json = await JsonDocument.ParseAsync(request.Body);
+            if (!json.RootElement.TryGetProperty("alerts", out var alerts) || alerts.ValueKind != JsonValueKind.Array)
+                return Results.BadRequest();
+            var count = alerts.GetArrayLength();
+            return Results.Text($$"""{"notificationId":null,"accepted":{{count}},"duplicates":0}""", "application/json", Encoding.UTF8, 202);
+        });
+        await app.RunAsync();
+        return 0;
+    }
+
+    private sealed record Phase(int Requests, int Errors, TimeSpan Elapsed, long[] LatencyTicks)
+    {
+        public double PerSecond => Requests / Elapsed.TotalSeconds;
+
+        public double Percentile(double p) => LatencyTicks.Length == 0
+            ? double.NaN
+            : TimeSpan.FromTicks(LatencyTicks[Math.Min(LatencyTicks.Length - 1, (int)Math.Ceiling(p / 100 * LatencyTicks.Length) - 1)]).TotalMilliseconds;
+    }
+
+    private static async Task<Phase> ClosedLoopAsync(HttpClient client, Uri url, UniqueBodies bodies, int connections, TimeSpan duration)
+    {
+        var latencies = new List<long>[connections];
+        var errors = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(async c =>
+        {
+            var mine = latencies[c] = new List<long>(100_000);
+            while (clock.Elapsed < duration)
+            {
+                var started = Stopwatch.GetTimestamp();
+                if (!await SendAsync(client, url, bodies.Next()))
+                    Interlocked.Increment(ref errors);
+                mine.Add(Stopwatch.GetElapsedTime(started).Ticks);
+            }
+        }));
+        return Finish(latencies, errors, clock.Elapsed);
+    }
+
+    /// <summary>Requests scheduled every 1/rate s; latency counts from the scheduled time, queueing included.</summary>
+    private static async Task<Phase> OpenLoopAsync(HttpClient client, Uri url, UniqueBodies bodies, int connections, int rate, TimeSpan duration)
+    {
+        var total = (int)(rate * duration.TotalSeconds);
+        var interval = TimeSpan.FromTicks(TimeSpan.TicksPerSecond / rate);
+        var latencies = new List<long>[connections];
+        var errors = 0;
+        var next = -1;
+        var start = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(async c =>
+        {
+            var mine = latencies[c] = new List<long>(total / connections + 1);
+            while (Interlocked.Increment(ref next) is var i && i < total)
+            {
+                var due = start + (long)(i * interval.Ticks * (Stopwatch.Frequency / (double)TimeSpan.TicksPerSecond));
+                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+                if (wait > TimeSpan.FromMilliseconds(1))
+                    await Task.Delay(wait);
+                while (Stopwatch.GetTimestamp() < due)
+                    Thread.SpinWait(20);
+                if (!await SendAsync(client, url, bodies.Next()))
+                    Interlocked.Increment(ref errors);
+                mine.Add(Stopwatch.GetElapsedTime(due).Ticks);
+            }
+        }));
+        return Finish(latencies, errors, Stopwatch.GetElapsedTime(start));
+    }
+
+    private static Phase Finish(List<long>[] latencies, int errors, TimeSpan elapsed)
+    {
+        var all = latencies.SelectMany(l => l).ToArray();
+        Array.Sort(all);
+        return new Phase(all.Length, errors, elapsed, all);
+    }
+
+    private static async Task<bool> SendAsync(HttpClient client, Uri url, byte[] body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.Authorization = new("Bearer", Token);
+        request.Headers.UserAgent.ParseAdd("Alertmanager/0.25.0");
+        try
+        {
+            using var response = await client.SendAsync(request);
+            return response.StatusCode == HttpStatusCode.Accepted;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    private static void Report(string name, Phase phase) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name,-28} {phase.Requests,7} requests in {phase.Elapsed.TotalSeconds,5:0.0} s = {phase.PerSecond,7:0}/s; errors {phase.Errors}; " +
+            $"latency ms p50 {phase.Percentile(50):0.00} p90 {phase.Percentile(90):0.00} p99 {phase.Percentile(99):0.00} " +
+            $"p99.9 {phase.Percentile(99.9):0.00} max {phase.Percentile(100):0.00}"));
+
+    /// <summary>The capture with every alert's fingerprint made unique per request (as bench/alertmanager-post.lua does).</summary>
+    private sealed partial class UniqueBodies(string body)
+    {
+        private readonly string[] parts = Fingerprint().Split(body);
+        private long counter;
+
+        public byte[] Next()
+        {
+            var n = Interlocked.Increment(ref counter);
+            // Split with one capture group: text, fingerprint, text, fingerprint, …, text.
+            var builder = new StringBuilder(body.Length + 64);
+            for (var i = 0; i < parts.Length; i++)
+            {
+                if (i % 2 == 0)
+                    builder.Append(parts[i]);
+                else
+                    builder.Append(CultureInfo.InvariantCulture, $"\"fingerprint\":\"{parts[i][..4]}{n:x10}{i / 2:x2}\"");
+            }
+            return Encoding.UTF8.GetBytes(builder.ToString());
+        }
+
+        [GeneratedRegex("\"fingerprint\":\"([0-9a-f]+)\"")]
+        private static partial Regex Fingerprint();
+    }
+
+    private static HttpClient NewClient(int connections) => new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = connections,
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        UseProxy = false,
+    })
+    {
+        Timeout = TimeSpan.FromSeconds(10),
+    };
+
+    private static Process Start(string file, string[] args, Dictionary<string, string> environment)
+    {
+        var info = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        info.Environment["ASPNETCORE_URLS"] = null;
+        foreach (var (key, value) in environment)
+            info.Environment[key] = value;
+        var process = Process.Start(info)!;
+        // Drain the pipes so a chatty child never blocks on a full one.
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+                Console.Error.WriteLine($"[{Path.GetFileName(args[0])}] {e.Data}");
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static void Stop(Process process)
+    {
+        if (process.HasExited)
+            return;
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit(10_000);
+    }
+
+    private static async Task WaitHealthyAsync(Uri url)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if ((await http.GetAsync(url)).IsSuccessStatusCode)
+                    return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"{url} did not answer within 60 s");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string Memory(int pid)
+    {
+        var status = $"/proc/{pid}/status";
+        return File.Exists(status)
+            ? string.Join("; ", File.ReadLines(status).Where(l => l.StartsWith("VmRSS", StringComparison.Ordinal) || l.StartsWith("VmHWM", StringComparison.Ordinal))
+                .Select(l => Regex.Replace(l, @"\s+", " ")))
+            : "unknown";
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "AlertLinker.sln")))
+                return dir.FullName;
+        }
+        throw new InvalidOperationException("run from inside the repository (AlertLinker.sln not found above the binary)");
+    }
+}
