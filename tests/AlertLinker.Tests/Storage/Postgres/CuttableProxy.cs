@@ -87,7 +87,9 @@ internal sealed class CuttableProxy : IDisposable
         _connections.TryRemove(connection, out _);
         try
         {
-            connection.Client.LingerState = new LingerOption(true, 0);
+            // Null once another path (a cut racing the forwarder's own close) has disposed it.
+            if (connection.Client is { } socket)
+                socket.LingerState = new LingerOption(true, 0);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
