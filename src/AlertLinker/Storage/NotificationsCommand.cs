@@ -63,7 +63,7 @@ public static class NotificationsCommand
         await using (app)
         {
             // Opening creates a database; a mistyped path must not answer "nothing failed".
-            if (!File.Exists(storage.FullPath))
+            if (storage.Provider == StorageProvider.Sqlite && !File.Exists(storage.FullPath))
             {
                 await error.WriteLineAsync($"no database at {storage.FullPath} (AlertLinker:Storage:Path); nothing to {command.Verb}");
                 return NotDone;
@@ -80,7 +80,9 @@ public static class NotificationsCommand
                 return NotDone;
             }
 
-            await output.WriteLineAsync($"store {storage.FullPath}");
+            await output.WriteLineAsync(storage.Provider == StorageProvider.Postgres
+                ? "store PostgreSQL (AlertLinker:Storage:ConnectionString)"
+                : $"store {storage.FullPath}");
             return command.Verb == "list"
                 ? await ListAsync(store, command.FailedOnly, output, cancellationToken)
                 : await RetryAsync(store, command.FailedOnly ? null : command.Ids, output, error, cancellationToken);

@@ -8,6 +8,9 @@ public sealed class StorageOptions : IValidatableObject
 {
     public const string SectionName = "AlertLinker:Storage";
 
+    /// <summary>Sqlite (the default: one process, one file) or Postgres (replicas on one database; see Storage/Postgres).</summary>
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
     /// <summary>The SQLite file. Relative paths are relative to the current directory; the folder is created.</summary>
     [Required]
     public string Path { get; set; } = "data/alertlinker.db";

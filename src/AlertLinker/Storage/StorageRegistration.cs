@@ -1,4 +1,5 @@
 using AlertLinker.Slack;
+using AlertLinker.Storage.Postgres;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -7,7 +8,7 @@ namespace AlertLinker.Storage;
 public static class StorageRegistration
 {
     /// <summary>
-    /// The SQLite store (<c>AlertLinker:Storage</c>) as <see cref="IAlertStore"/> and as the Slack sink's message
+    /// The store <c>AlertLinker:Storage:Provider</c> names (SQLite by default, or PostgreSQL) as <see cref="IAlertStore"/> and as the Slack sink's message
     /// store, and the pruning service.
     /// <para>
     /// Start-up order: options are validated first (ValidateOnStart); then the hosted services are built, and building
@@ -31,9 +32,16 @@ public static class StorageRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
 
         services.TryAddSingleton<SqliteAlertStore>();
-        services.TryAddSingleton<IAlertStore>(sp => sp.GetRequiredService<SqliteAlertStore>());
+        services.AddPostgresAlertStore();
+        services.TryAddSingleton<IAlertStore>(Provided<IAlertStore>);
         // Not TryAdd: replaces the in-memory fallback AddSlack registers when it runs first.
-        services.AddSingleton<ISlackMessageStore>(sp => sp.GetRequiredService<SqliteAlertStore>());
+        services.AddSingleton<ISlackMessageStore>(Provided<ISlackMessageStore>);
         return services;
     }
+
+    /// <summary>The store <c>AlertLinker:Storage:Provider</c> names; only that one is ever opened.</summary>
+    private static T Provided<T>(IServiceProvider services) where T : class =>
+        services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageProvider.Postgres
+            ? services.GetRequiredService<PostgresAlertStore>() as T ?? throw new InvalidOperationException(typeof(T).Name)
+            : services.GetRequiredService<SqliteAlertStore>() as T ?? throw new InvalidOperationException(typeof(T).Name);
 }

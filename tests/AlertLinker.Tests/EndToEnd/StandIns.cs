@@ -30,15 +30,16 @@ internal static class StandIns
 
     public static Uri SlackApiUrl(WireMockServer slack) => new(BaseUrl(slack), "api/");
 
-    /// <summary>Slack Web API answering every chat.* call with the real chat.postMessage ok example.</summary>
-    public static void SlackAnswersOk(WireMockServer slack)
+    /// <summary>Slack Web API answering every chat.* call with the real chat.postMessage ok example, after <paramref name="latency"/>.</summary>
+    public static void SlackAnswersOk(WireMockServer slack, TimeSpan? latency = null)
     {
         slack.ResetMappings();
+        var response = Response.Create()
+            .WithStatusCode(HttpStatusCode.OK)
+            .WithHeader("Content-Type", "application/json; charset=utf-8")
+            .WithBody(SharedFixtures.Read(SlackOk));
         slack.Given(Request.Create().WithPath(new WildcardMatcher("/api/chat.*")).UsingPost())
-            .RespondWith(Response.Create()
-                .WithStatusCode(HttpStatusCode.OK)
-                .WithHeader("Content-Type", "application/json; charset=utf-8")
-                .WithBody(SharedFixtures.Read(SlackOk)));
+            .RespondWith(latency is { } delay ? response.WithDelay(delay) : response);
     }
 
     /// <summary>Slack down: every call answers 503, so nothing can be delivered.</summary>

@@ -60,7 +60,7 @@ public abstract class AlertStoreContract : IDisposable
 
     // ---- accept and dedupe ----
 
-    [Fact]
+    [StoreFact]
     public async Task AcceptedNotificationIsDueAtOnceAndReadsBackUnchanged()
     {
         var time = TestNotifications.Clock();
@@ -95,7 +95,7 @@ public abstract class AlertStoreContract : IDisposable
         Assert.Equal(sent.DedupeKeys(), read.DedupeKeys());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task TheSameNotificationAcceptedTwiceIsStoredOnceAndReportedAsDuplicates()
     {
         var store = Open(TestNotifications.Clock());
@@ -110,7 +110,7 @@ public abstract class AlertStoreContract : IDisposable
         Assert.Single(await ClaimIdsAsync(store));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task NotificationWithOneNewAlertIsStoredAndCountsTheOthersAsDuplicates()
     {
         var store = Open(TestNotifications.Clock());
@@ -123,7 +123,7 @@ public abstract class AlertStoreContract : IDisposable
         Assert.Equal(1, result.Duplicates);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ResolvedNotificationOfAFiringAlertIsNotADuplicate()
     {
         var store = Open(TestNotifications.Clock());
@@ -134,7 +134,7 @@ public abstract class AlertStoreContract : IDisposable
         Assert.NotNull(resolved.NotificationId);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task FiftyParallelAcceptsOfTheSamePayloadStoreExactlyOne()
     {
         var store = Open(TestNotifications.Clock());
@@ -148,7 +148,7 @@ public abstract class AlertStoreContract : IDisposable
         Assert.Equal(1, (await store.CountAsync(CancellationToken.None)).Pending);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ParallelAcceptsOfDifferentPayloadsAreAllStored()
     {
         var store = Open(TestNotifications.Clock());
@@ -160,7 +160,7 @@ public abstract class AlertStoreContract : IDisposable
         Assert.Equal(32, (await ClaimIdsAsync(store, 32)).Count);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task DedupeKeysSurviveARestart()
     {
         var time = TestNotifications.Clock();
@@ -176,7 +176,7 @@ public abstract class AlertStoreContract : IDisposable
 
     // ---- claims and leases ----
 
-    [Fact]
+    [StoreFact]
     public async Task ClaimedNotificationIsNotHandedOutAgainWhileItsLeaseRuns()
     {
         var time = TestNotifications.Clock();
@@ -194,7 +194,7 @@ public abstract class AlertStoreContract : IDisposable
         Assert.Equal(TestNotifications.Start + Lease, record.LeaseExpiresAt);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ExpiredLeaseMakesTheWorkClaimableAgainAndTheOldOwnerCannotSettleIt()
     {
         var time = TestNotifications.Clock();
@@ -217,7 +217,7 @@ public abstract class AlertStoreContract : IDisposable
         Assert.Equal(NotificationState.Delivered, (await store.FindAsync(id, CancellationToken.None))!.State);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task RenewedLeaseKeepsTheClaimPastItsFirstExpiry()
     {
         var time = TestNotifications.Clock();
@@ -235,7 +235,7 @@ public abstract class AlertStoreContract : IDisposable
         Assert.True(await store.MarkDeliveredAsync(id, Worker, CancellationToken.None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ReleasedClaimIsDueAtOnceWithoutCountingAnAttempt()
     {
         var store = Open(TestNotifications.Clock());
@@ -252,7 +252,7 @@ public abstract class AlertStoreContract : IDisposable
         Assert.Equal(0, again.Attempts);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SettlingWorkThatWasNeverClaimedChangesNothing()
     {
         var store = Open(TestNotifications.Clock());
@@ -266,7 +266,7 @@ public abstract class AlertStoreContract : IDisposable
         Assert.Equal(0, record.Attempts);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ConcurrentClaimsOfSeveralOwnersNeverHandOutOneNotificationTwice()
     {
         var store = Open(TestNotifications.Clock());
@@ -283,7 +283,7 @@ public abstract class AlertStoreContract : IDisposable
 
     // ---- order per group ----
 
-    [Fact]
+    [StoreFact]
     public async Task LaterNotificationOfAGroupWaitsWhileAnEarlierOneIsPending()
     {
         var time = TestNotifications.Clock();
@@ -306,7 +306,7 @@ public abstract class AlertStoreContract : IDisposable
         Assert.Equal([resolved, other], await ClaimIdsAsync(store));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task AGroupIsNeverInFlightTwiceEvenWhenItsOlderNotificationIsPutBack()
     {
         var store = Open(TestNotifications.Clock());
@@ -323,7 +323,7 @@ public abstract class AlertStoreContract : IDisposable
         Assert.Empty(await ClaimIdsAsync(store, owner: OtherWorker));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task NotificationThatFailedForGoodNoLongerHoldsUpItsGroup()
     {
         var store = Open(TestNotifications.Clock());
@@ -335,7 +335,7 @@ public abstract class AlertStoreContract : IDisposable
         Assert.Equal([second], await ClaimIdsAsync(store));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ClaimHonoursItsLimitOldestFirst()
     {
         var store = Open(TestNotifications.Clock());
@@ -349,7 +349,7 @@ public abstract class AlertStoreContract : IDisposable
 
     // ---- outcomes ----
 
-    [Fact]
+    [StoreFact]
     public async Task FailedAttemptWithARetryTimeIsHiddenUntilThatTime()
     {
         var time = TestNotifications.Clock();
@@ -370,7 +370,7 @@ public abstract class AlertStoreContract : IDisposable
         Assert.Equal("slack: 503", record.LastError);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task FailedAttemptWithoutARetryTimeStaysVisibleAsFailedAndIsNeverDue()
     {
         var time = TestNotifications.Clock();
@@ -388,7 +388,7 @@ public abstract class AlertStoreContract : IDisposable
         Assert.Null(record.NextAttemptAt);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task MarkingADeliveredNotificationFailedChangesNothing()
     {
         var store = Open(TestNotifications.Clock());
@@ -402,7 +402,7 @@ public abstract class AlertStoreContract : IDisposable
         Assert.Null(record.LastError);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task DeliveredNotificationRecordsItsAttemptAndTime()
     {
         var time = TestNotifications.Clock();
@@ -422,7 +422,7 @@ public abstract class AlertStoreContract : IDisposable
         Assert.Equal(TestNotifications.Start, record.ReceivedAt);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task UnknownNotificationIsNotFound()
     {
         var store = Open(TestNotifications.Clock());
@@ -432,7 +432,7 @@ public abstract class AlertStoreContract : IDisposable
 
     // ---- counts and listing ----
 
-    [Fact]
+    [StoreFact]
     public async Task CountsShowTheBacklogAndItsOldestNotification()
     {
         var time = TestNotifications.Clock();
@@ -450,7 +450,7 @@ public abstract class AlertStoreContract : IDisposable
         Assert.Equal(new NotificationCounts(2, 1, 1, TestNotifications.Start.AddMinutes(1)), await store.CountAsync(CancellationToken.None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ListGivesTheStatesAskedForOldestFirst()
     {
         var store = Open(TestNotifications.Clock());
@@ -473,7 +473,7 @@ public abstract class AlertStoreContract : IDisposable
 
     // ---- retry of failed work ----
 
-    [Fact]
+    [StoreFact]
     public async Task RetryOfEveryFailedNotificationPutsThemBackDueNowWithAttemptsFromZero()
     {
         var time = TestNotifications.Clock();
@@ -495,7 +495,7 @@ public abstract class AlertStoreContract : IDisposable
         Assert.All(claimed, c => Assert.Equal(0, c.Attempts));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task RetryByIdPutsBackOnlyThoseAndNamesTheOnesThatWereNotFailed()
     {
         var store = Open(TestNotifications.Clock());
@@ -513,7 +513,7 @@ public abstract class AlertStoreContract : IDisposable
         Assert.Equal(NotificationState.Pending, (await store.FindAsync(failed, CancellationToken.None))!.State);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task FailedNotificationWhoseGroupWasDeliveredLaterIsNotPutBack()
     {
         var store = Open(TestNotifications.Clock());
@@ -531,7 +531,7 @@ public abstract class AlertStoreContract : IDisposable
 
     // ---- pruning ----
 
-    [Fact]
+    [StoreFact]
     public async Task PruneForgetsOldDedupeKeysAndFinishedNotificationsButNeverPendingWork()
     {
         var time = TestNotifications.Clock();
@@ -564,7 +564,7 @@ public abstract class AlertStoreContract : IDisposable
         Assert.Equal(NotificationState.Pending, (await store.FindAsync(pending, CancellationToken.None))!.State);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task PruneNeverForgetsWorkInFlight()
     {
         var time = TestNotifications.Clock();
@@ -579,7 +579,7 @@ public abstract class AlertStoreContract : IDisposable
         Assert.Equal(NotificationState.InFlight, (await store.FindAsync(claimed, CancellationToken.None))!.State);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task StoreThatIsOpenAnswersPing()
     {
         var store = Open(TestNotifications.Clock());
