@@ -1,4 +1,3 @@
-using AlertLinker.Preview;
 using Microsoft.OpenApi;
 
 namespace AlertLinker.OpenApi;
@@ -25,7 +24,7 @@ public static class OpenApiRegistration
             {
                 OpenApiCredentials.Describe(document, context.ApplicationServices);
                 OpenApiExamples.Attach(document);
-                PreviewSourceParameter.Describe(document, context.ApplicationServices.GetRequiredService<PreviewSources>().Names);
+                PreviewSourceParameter.Describe(document, [.. context.ApplicationServices.GetServices<IAlertSource>().Select(s => s.Name)]);
                 return Task.CompletedTask;
             });
         });

@@ -133,7 +133,7 @@ public sealed class OpenApiDocumentTests
 
         var examples = Operation(document, PreviewApi.Route)["requestBody"]!["content"]!["application/json"]!["examples"]!.AsObject();
 
-        var names = app.Services.GetRequiredService<PreviewSources>().Names;
+        var names = app.Services.GetServices<IAlertSource>().Select(s => s.Name).ToList();
         Assert.Equal(names.Order(), examples.Select(e => e.Key).Order());
         foreach (var source in names)
             Assert.True(JsonNode.DeepEquals(Operation(document, "/webhooks/" + source)["requestBody"]!["content"]!["application/json"]!["examples"]![source]!["value"], examples[source]!["value"]));
