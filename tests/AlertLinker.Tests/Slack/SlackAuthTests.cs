@@ -39,7 +39,9 @@ public sealed class SlackAuthTests : IDisposable
 
         // Degraded, still 200: alerts keep being accepted and stored while the token is fixed.
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        Assert.Equal("Degraded", await ready.Content.ReadAsStringAsync());
+        var readiness = System.Text.Json.Nodes.JsonNode.Parse(await ready.Content.ReadAsStringAsync())!;
+        Assert.Equal("degraded", (string?)readiness["status"]);
+        Assert.Contains(readiness["checks"]!.AsArray(), c => (string?)c!["name"] == "slack" && (string?)c["status"] == "degraded");
         var entry = report.Entries["slack"];
         Assert.Equal(HealthStatus.Degraded, entry.Status);
         Assert.Contains("Slack refuses the bot token (invalid_auth)", entry.Description, StringComparison.Ordinal);
@@ -55,7 +57,7 @@ public sealed class SlackAuthTests : IDisposable
         await using var app = BotApp("""{"ok":true,"url":"https://example.slack.com/","team":"Example","user":"alertlinker","team_id":"T0EXAMPLE","user_id":"U0BOT","bot_id":"B0BOT"}""");
         using var client = app.CreateClient();
 
-        Assert.Equal("Healthy", await client.GetStringAsync("/readyz"));
+        Assert.Equal("healthy", (string?)System.Text.Json.Nodes.JsonNode.Parse(await client.GetStringAsync("/readyz"))!["status"]);
         var entry = (await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries["slack"];
         Assert.Equal("the bot token is accepted (workspace Example, bot user alertlinker)", entry.Description);
     }

@@ -140,7 +140,8 @@ public sealed class SqliteAlertStoreTests : IDisposable
             command.CommandText = """
                 ALTER TABLE notifications DROP COLUMN claim_owner;
                 ALTER TABLE notifications DROP COLUMN lease_until;
-                DELETE FROM schema_version WHERE version = 3;
+                ALTER TABLE slack_messages DROP COLUMN detail_ts;
+                DELETE FROM schema_version WHERE version >= 3;
                 """;
             command.ExecuteNonQuery();
         }

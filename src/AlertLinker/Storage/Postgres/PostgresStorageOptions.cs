@@ -10,6 +10,9 @@ namespace AlertLinker.Storage.Postgres;
 /// </summary>
 public sealed class PostgresStorageOptions : IValidatableObject
 {
+    /// <summary>The same section as <see cref="StorageOptions"/> (the start-up report and key checks find it by this).</summary>
+    public const string SectionName = StorageOptions.SectionName;
+
     /// <summary>The same key as <see cref="StorageOptions.Provider"/>: validation applies only to the Postgres provider.</summary>
     public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
 

@@ -46,7 +46,7 @@ public sealed class PostgresServiceTests(PostgresServer server)
         var duplicate = Assert.Single(bodies, body => body.GetProperty("notificationId").ValueKind == JsonValueKind.Null);
         Assert.Equal(stored.GetProperty("accepted").GetInt32(), duplicate.GetProperty("duplicates").GetInt32());
         Assert.Equal(1L, db.Scalar("SELECT count(*) FROM notifications"));
-        Assert.Equal("Healthy", await clientA.GetStringAsync("/readyz"));
+        Assert.Equal("healthy", (string?)System.Text.Json.Nodes.JsonNode.Parse(await clientA.GetStringAsync("/readyz"))!["status"]);
         Assert.IsType<PostgresAlertStore>(a.Services.GetRequiredService<IAlertStore>());
         Assert.Same(a.Services.GetRequiredService<IAlertStore>(), a.Services.GetRequiredService<ISlackMessageStore>());
         Assert.DoesNotContain(a.Logs.Concat(b.Logs), line => line.Contains(PostgresServer.Password, StringComparison.Ordinal));
@@ -59,7 +59,7 @@ public sealed class PostgresServiceTests(PostgresServer server)
         using var proxy = new CuttableProxy(server.Port);
         await using var app = Replica(new NpgsqlConnectionStringBuilder(db.ConnectionString) { Port = proxy.Port }.ConnectionString);
         using var client = app.CreateAuthorizedClient();
-        Assert.Equal("Healthy", await client.GetStringAsync("/readyz"));
+        Assert.Equal("healthy", (string?)System.Text.Json.Nodes.JsonNode.Parse(await client.GetStringAsync("/readyz"))!["status"]);
 
         proxy.Cut();
         var during = await PostCaptureAsync(client);
@@ -103,26 +103,29 @@ public sealed class PostgresServiceTests(PostgresServer server)
     [Fact]
     public async Task PostgresWithoutAConnectionStringStopsStartUpNamingTheSetting()
     {
-        await using var app = new AlertLinkerApp(new Dictionary<string, string?> { ["AlertLinker:Storage:Provider"] = "Postgres" });
+        AlertLinker.Tests.EndToEnd.EndToEndBinaries.RequireService();
 
-        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+        var exit = await AlertLinker.Tests.Configuration.ServiceProcess.RunToExitAsync(
+            new Dictionary<string, string> { ["Storage:Provider"] = "Postgres" }, TimeSpan.FromSeconds(60));
 
-        Assert.Contains("AlertLinker:Storage:ConnectionString is required", error.ToString());
+        Assert.True(exit.Code == AlertLinker.Configuration.ConfigurationCheck.ExitCode, $"exit code {exit.Code}:\n{exit.All}");
+        Assert.Contains("AlertLinker:Storage:ConnectionString is required", exit.Stderr);
     }
 
     [Fact]
     public async Task AConnectionStringThatCannotBeParsedStopsStartUpWithoutShowingIt()
     {
         const string broken = "Host=db;Password=Do-Not-Echo-Me;NoSuchKeyword=1";
-        await using var app = new AlertLinkerApp(new Dictionary<string, string?>
+        AlertLinker.Tests.EndToEnd.EndToEndBinaries.RequireService();
+
+        var exit = await AlertLinker.Tests.Configuration.ServiceProcess.RunToExitAsync(new Dictionary<string, string>
         {
-            ["AlertLinker:Storage:Provider"] = "Postgres",
-            ["AlertLinker:Storage:ConnectionString"] = broken,
-        });
+            ["Storage:Provider"] = "Postgres",
+            ["Storage:ConnectionString"] = broken,
+        }, TimeSpan.FromSeconds(60));
 
-        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
-
-        Assert.Contains("AlertLinker:Storage:ConnectionString is not a usable PostgreSQL connection string", error.ToString());
-        Assert.DoesNotContain("Do-Not-Echo-Me", error.ToString());
+        Assert.True(exit.Code == AlertLinker.Configuration.ConfigurationCheck.ExitCode, $"exit code {exit.Code}:\n{exit.All}");
+        Assert.Contains("AlertLinker:Storage:ConnectionString is not a usable PostgreSQL connection string", exit.Stderr);
+        Assert.DoesNotContain("Do-Not-Echo-Me", exit.All);
     }
 }
