@@ -171,7 +171,7 @@ public sealed class TemplateLibraryTests(ITestOutputHelper output) : IDisposable
             Analyses = [new AnalyzedTrace(new TraceSummary(decoy.TraceId, "checkout-service", "GET /checkout", null, TimeSpan.FromMilliseconds(812), false, new Uri("http://jaeger-ui.test/trace/" + decoy.TraceId)), TraceAnalyzer.Analyze(decoy))],
         };
 
-        var text = Render("latency", "HighRequestLatency", [section]).Text;
+        var text = Render("latency", "HighRequestLatency", [section]).Slack();
 
         Assert.Contains("3. What the slowest exemplar blames, 30 × SELECT price FROM items WHERE id = ? in inventory-service (92 % of it), in all traces:", text, StringComparison.Ordinal);
         Assert.Contains("<http://jaeger-ui.test/search?service=inventory-service&amp;operation=SELECT%20items&amp;", text, StringComparison.Ordinal);
