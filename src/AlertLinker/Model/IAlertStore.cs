@@ -40,6 +40,12 @@ public interface IAlertStore
     /// <summary>Gives a claim back without an attempt being counted (shutting down mid-delivery): due again at once.</summary>
     Task<bool> ReleaseAsync(long id, string owner, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Gives a claim back without an attempt being counted, due again at <paramref name="dueAt"/>: the sink asked to be
+    /// asked later (a storm member waiting for its digest), which is not a failure and must never exhaust the attempts.
+    /// </summary>
+    Task<bool> DeferAsync(long id, string owner, DateTimeOffset dueAt, CancellationToken cancellationToken);
+
     /// <summary>Settles the owner's claim as delivered; false (and nothing changed) when the claim is not the owner's.</summary>
     Task<bool> MarkDeliveredAsync(long id, string owner, CancellationToken cancellationToken);
 

@@ -222,8 +222,19 @@ internal sealed partial class DeliveryWorker(
                 return;
             }
 
-            var error = Describe(result.Error);
             var now = time.GetUtcNow();
+            if (result.Deferred)
+            {
+                // Asked to be asked later (a storm member waiting for its digest): no attempt spent, no warning.
+                var after = result.RetryAfter ?? _options.PollInterval;
+                if (!await store.DeferAsync(stored.Id, Owner, now + after, CancellationToken.None).ConfigureAwait(false))
+                    LogOutcomeWithoutClaim(logger, stored.Id);
+                else
+                    LogDeferred(logger, stored.Id, after, Describe(result.Error));
+                return;
+            }
+
+            var error = Describe(result.Error);
             var age = now - stored.Notification.ReceivedAt;
             bool held;
             if (!result.Retryable)
@@ -298,6 +309,9 @@ internal sealed partial class DeliveryWorker(
     [LoggerMessage(EventId = 2100, Level = LogLevel.Information,
         Message = "Delivery worker started (poll interval {PollInterval}, up to {MaxConcurrency} at a time, claims as {Owner})")]
     private static partial void LogStarted(ILogger logger, TimeSpan pollInterval, int maxConcurrency, string owner);
+
+    [LoggerMessage(EventId = 2113, Level = LogLevel.Debug, Message = "Notification {Id} deferred by the sink for {After}: {Reason}")]
+    private static partial void LogDeferred(ILogger logger, long id, TimeSpan after, string reason);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Delivery worker stopped")]
     private static partial void LogStopped(ILogger logger);

@@ -360,6 +360,11 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
             "UPDATE notifications SET claim_owner = NULL, lease_until = NULL WHERE id = $id AND state = 'pending' AND claim_owner = $owner",
             id, owner, _ => { }, cancellationToken);
 
+    public Task<bool> DeferAsync(long id, string owner, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
+        ChangeClaimAsync(
+            "UPDATE notifications SET next_attempt_at = $due, claim_owner = NULL, lease_until = NULL WHERE id = $id AND state = 'pending' AND claim_owner = $owner",
+            id, owner, command => command.Parameters.AddWithValue("$due", dueAt.ToUnixTimeMilliseconds()), cancellationToken);
+
     public Task<bool> MarkDeliveredAsync(long id, string owner, CancellationToken cancellationToken) =>
         ChangeClaimAsync(
             """

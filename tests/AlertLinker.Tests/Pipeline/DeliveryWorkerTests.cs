@@ -99,6 +99,35 @@ public sealed class DeliveryWorkerTests : IDisposable
         Assert.Equal(2, _processor.Calls.Count);
     }
 
+    [Fact]
+    public async Task ASinkThatAsksToBeAskedLaterSpendsNoAttemptsAndIsAskedAgainWhenItSaid()
+    {
+        var deferrals = 0;
+        _processor.Handler = (_, _) => Task.FromResult(++deferrals <= 5
+            ? DeliveryResult.Later("waiting for the storm digest", TimeSpan.FromSeconds(2))
+            : DeliveryResult.Ok);
+        var id = await AcceptAsync();
+        var worker = CreateWorker();
+
+        for (var pass = 0; pass < 5; pass++)
+        {
+            Assert.Equal(1, await worker.RunOnceAsync(CancellationToken.None));
+            var waiting = await RecordAsync(id);
+            Assert.Equal(NotificationState.Pending, waiting.State);
+            Assert.Equal(0, waiting.Attempts);
+            Assert.Equal(_time.GetUtcNow().AddSeconds(2), waiting.NextAttemptAt);
+            _time.Advance(TimeSpan.FromSeconds(1));
+            Assert.Equal(0, await worker.RunOnceAsync(CancellationToken.None));
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+        Assert.Equal(1, await worker.RunOnceAsync(CancellationToken.None));
+
+        var record = await RecordAsync(id);
+        Assert.Equal(NotificationState.Delivered, record.State);
+        Assert.Equal(1, record.Attempts);
+        Assert.DoesNotContain(_logger.Collector.GetSnapshot(), l => l.Level >= LogLevel.Warning);
+    }
+
     [Theory]
     [InlineData(1, 5)]
     [InlineData(2, 10)]

@@ -49,6 +49,7 @@ public sealed class RecordingAlertStore : IAlertStore
     public Task<bool> RenewLeaseAsync(long id, string owner, TimeSpan lease, CancellationToken cancellationToken) => Task.FromResult(false);
 
     public Task<bool> ReleaseAsync(long id, string owner, CancellationToken cancellationToken) => Task.FromResult(false);
+    public Task<bool> DeferAsync(long id, string owner, DateTimeOffset dueAt, CancellationToken cancellationToken) => Task.FromResult(false);
 
     public Task<bool> MarkDeliveredAsync(long id, string owner, CancellationToken cancellationToken) => Task.FromResult(false);
 

@@ -253,6 +253,24 @@ public abstract class AlertStoreContract : IDisposable
     }
 
     [StoreFact]
+    public async Task DeferredClaimIsDueOnlyWhenAskedAndCountsNoAttempt()
+    {
+        var time = TestNotifications.Clock();
+        var store = Open(time);
+        var id = await AcceptAsync(store, "g");
+        await ClaimIdsAsync(store);
+
+        Assert.True(await store.DeferAsync(id, Worker, time.GetUtcNow() + TimeSpan.FromSeconds(5), CancellationToken.None));
+
+        Assert.Empty(await store.ClaimDueAsync(OtherWorker, 10, Lease, CancellationToken.None));
+        time.Advance(TimeSpan.FromSeconds(5));
+        var again = Assert.Single(await store.ClaimDueAsync(OtherWorker, 10, Lease, CancellationToken.None));
+        Assert.Equal(id, again.Id);
+        Assert.Equal(0, again.Attempts);
+        Assert.False(await store.DeferAsync(id, Worker, time.GetUtcNow(), CancellationToken.None)); // no longer the owner's
+    }
+
+    [StoreFact]
     public async Task SettlingWorkThatWasNeverClaimedChangesNothing()
     {
         var store = Open(TestNotifications.Clock());

@@ -188,6 +188,11 @@ internal sealed partial class PostgresAlertStore : IAlertStore, IDisposable
             "UPDATE notifications SET claim_owner = NULL, lease_until = NULL WHERE id = $1 AND state = 'pending' AND claim_owner = $2",
             id, owner, [], cancellationToken);
 
+    public Task<bool> DeferAsync(long id, string owner, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
+        ChangeClaimAsync(
+            "UPDATE notifications SET next_attempt_at = $3, claim_owner = NULL, lease_until = NULL WHERE id = $1 AND state = 'pending' AND claim_owner = $2",
+            id, owner, [new NpgsqlParameter { Value = dueAt.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz }], cancellationToken);
+
     public Task<bool> MarkDeliveredAsync(long id, string owner, CancellationToken cancellationToken) =>
         ChangeClaimAsync(
             """
