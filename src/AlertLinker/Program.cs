@@ -1,6 +1,6 @@
 using AlertLinker.Actions;
 using AlertLinker.Backends;
-using AlertLinker.Backends.Logs;
+using AlertLinker.LogLinks;
 using AlertLinker.Configuration;
 using AlertLinker.OpenApi;
 using AlertLinker.Operability;

@@ -2,7 +2,7 @@ using System.Collections;
 using System.ComponentModel;
 using System.Reflection;
 using AlertLinker.Backends;
-using AlertLinker.Backends.Logs;
+using AlertLinker.LogLinks;
 
 namespace AlertLinker.Configuration;
 

@@ -23,7 +23,7 @@ public static class LogEvents
         new("datadog", 3500, 3599, "AlertLinker.Backends.Datadog"),
         new("zipkin", 3600, 3699, "AlertLinker.Backends.Zipkin"),
         new("lightstep", 3700, 3799, "AlertLinker.Backends.Lightstep"),
-        new("log links", 3800, 3899, "AlertLinker.Backends.Logs"),
+        new("log links", 3800, 3899, "AlertLinker.LogLinks"),
         new("analysis", 4000, 4099, "AlertLinker.Analysis"),
         new("runbooks", 5000, 5099, "AlertLinker.Runbooks"),
         new("resolution", 6000, 6099, "AlertLinker.Resolution"),

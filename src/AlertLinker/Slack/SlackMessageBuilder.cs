@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using AlertLinker.Analysis;
 using AlertLinker.Backends;
-using AlertLinker.Backends.Logs;
+using AlertLinker.LogLinks;
 using AlertLinker.Pipeline;
 using AlertLinker.Resolution;
 using AlertLinker.Runbooks;

@@ -1,5 +1,5 @@
 using AlertLinker.Backends;
-using AlertLinker.Backends.Logs;
+using AlertLinker.LogLinks;
 using AlertLinker.Slack;
 using static AlertLinker.Tests.Slack.SlackTestData;
 

@@ -1,9 +1,10 @@
-using AlertLinker.Backends.Logs;
+using AlertLinker.Tests.Backends;
+using AlertLinker.LogLinks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace AlertLinker.Tests.Backends.Logs;
+namespace AlertLinker.Tests.LogLinks;
 
 public sealed class LogLinkBuilderTests
 {

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace AlertLinker.Backends.Logs;
+namespace AlertLinker.LogLinks;
 
 public static class LogLinksRegistration
 {

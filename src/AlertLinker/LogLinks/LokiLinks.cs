@@ -1,7 +1,8 @@
+using AlertLinker.Backends;
 using System.Text;
 using AlertLinker.Resolution;
 
-namespace AlertLinker.Backends.Logs;
+namespace AlertLinker.LogLinks;
 
 /// <summary>LogQL by trace id and Grafana Explore links on a Loki data source (the same <c>panes=</c> format as Tempo's). Pure.</summary>
 public static class LokiLinks

@@ -1,7 +1,8 @@
+using AlertLinker.Backends;
 using System.Globalization;
 using AlertLinker.Resolution;
 
-namespace AlertLinker.Backends.Logs;
+namespace AlertLinker.LogLinks;
 
 /// <summary>One configured log link (<c>AlertLinker:LogLinks:&lt;name&gt;</c>), validated.</summary>
 public sealed record LogLinkDefinition(string Name, LogLinkOptions Options);

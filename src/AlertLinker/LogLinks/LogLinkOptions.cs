@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace AlertLinker.Backends.Logs;
+namespace AlertLinker.LogLinks;
 
 public enum LogLinkType
 {

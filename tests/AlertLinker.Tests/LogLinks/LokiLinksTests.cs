@@ -1,7 +1,8 @@
+using AlertLinker.Tests.Backends;
 using System.Text.Json;
-using AlertLinker.Backends.Logs;
+using AlertLinker.LogLinks;
 
-namespace AlertLinker.Tests.Backends.Logs;
+namespace AlertLinker.Tests.LogLinks;
 
 public sealed class LokiLinksTests
 {
