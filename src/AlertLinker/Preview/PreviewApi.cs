@@ -47,6 +47,7 @@ public static partial class PreviewApi
         PreviewGate gate,
         NotificationProcessor processor,
         SlackMessageBuilder slack,
+        IRunbookRenderer runbooks,
         TimeProvider time,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
@@ -101,7 +102,10 @@ public static partial class PreviewApi
             notification.Note,
             null,
             enriched.Alerts.Select(PreviewAlert.Of).ToList(),
-            PreviewSlack.Of(message, notification)));
+            PreviewSlack.Of(message, notification))
+        {
+            TemplatesNotLoaded = runbooks.StaleBecause is { Count: > 0 } stale ? stale : null,
+        });
     }
 
     /// <summary>The body is any registered source's payload: documented as one of them.</summary>
@@ -143,7 +147,14 @@ public sealed record PreviewResponse(
     string? Note,
     string? Ignored,
     IReadOnlyList<PreviewAlert> Alerts,
-    PreviewSlack? Slack);
+    PreviewSlack? Slack)
+{
+    /// <summary>
+    /// Set when the runbook templates on disk do not load: each problem as file:line:col: reason. The runbooks above were
+    /// then rendered with the last set that loaded, not with what is on disk.
+    /// </summary>
+    public IReadOnlyList<string>? TemplatesNotLoaded { get; init; }
+}
 
 /// <summary>One alert: <paramref name="Model"/> is exactly what runbook templates see (snake_case, see templates/README.md).</summary>
 public sealed record PreviewAlert(IReadOnlyDictionary<string, object?> Model, IReadOnlyList<RenderedRunbook> Runbooks)

@@ -77,6 +77,7 @@ internal sealed partial class RunbookReloader(
         {
             errors.Add(e.Message);
         }
+        renderer.MarkStale(errors);
         LogReloadRejected(logger, string.Join(Environment.NewLine, errors));
     }
 

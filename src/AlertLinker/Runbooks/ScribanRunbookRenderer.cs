@@ -49,12 +49,20 @@ internal sealed partial class ScribanRunbookRenderer : IRunbookRenderer
 
     public bool IsReady => true;
 
+    private volatile IReadOnlyList<string> stale = [];
+
+    public IReadOnlyList<string> StaleBecause => stale;
+
+    /// <summary>The folder changed but does not load: the current set stays, and says why it is not the one on disk.</summary>
+    internal void MarkStale(IReadOnlyList<string> errors) => stale = errors;
+
     internal RunbookLibrary Library => library;
 
     /// <summary>Puts a freshly loaded folder in place; renders already running finish with the old one.</summary>
     internal void Swap(RunbookLibrary next)
     {
         library = next;
+        stale = [];
         LogLoaded(logger, next.Runbooks.Count, next.Partials.Count, next.Directory);
     }
 

@@ -73,6 +73,25 @@ public sealed class PreviewApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WhenTheTemplatesOnDiskNoLongerLoadThePreviewSaysItRendersTheLastGoodSet()
+    {
+        await using var app = App();
+        var before = await OkJsonAsync(await PostAsync(app, SharedFixtures.ReadBytes(AlertmanagerCapture)));
+        Assert.False(before.TryGetProperty("templatesNotLoaded", out var none) && none.ValueKind != JsonValueKind.Null);
+
+        File.WriteAllText(Path.Combine(runbooks.Path, "every-alert.sbn"), RunbookFolder.Runbook("{{ if }}", title: "Every alert"));
+        app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<AlertLinker.Runbooks.RunbookReloader>().Single().Reload();
+        var stale = await OkJsonAsync(await PostAsync(app, SharedFixtures.ReadBytes(AlertmanagerCapture)));
+
+        var problems = stale.GetProperty("templatesNotLoaded").EnumerateArray().Select(p => p.GetString()!).ToList();
+        Assert.NotEmpty(problems);
+        Assert.All(problems, p => Assert.Contains("every-alert.sbn:6:7:", p, StringComparison.Ordinal));
+        // Still the last good set: the runbook that no longer parses on disk rendered as it was.
+        Assert.Contains(stale.GetProperty("alerts")[0].GetProperty("runbooks").EnumerateArray(),
+            r => r.GetProperty("title").GetString() == "Every alert" && r.GetProperty("text").GetString()!.Contains("Service", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task PreviewRendersTheRunbooksAndTheSlackMessageAndSendsAndStoresNothing()
     {
         await using var app = App();

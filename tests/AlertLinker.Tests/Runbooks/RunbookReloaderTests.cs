@@ -34,6 +34,24 @@ public class RunbookReloaderTests
     }
 
     [Fact]
+    public void ABrokenEditIsReportedWithItsLineUntilAGoodEditReplacesIt()
+    {
+        using var folder = new RunbookFolder(("r.sbn", RunbookFolder.Runbook("old")));
+        var renderer = RunbookTestData.Renderer(folder.Load());
+        using var reloader = Reloader(renderer);
+        Assert.Empty(renderer.StaleBecause);
+
+        File.WriteAllText(Path.Combine(folder.Path, "r.sbn"), RunbookFolder.Runbook("{{ if }}"));
+        reloader.Reload();
+        Assert.All(renderer.StaleBecause, problem => Assert.Matches(@"r\.sbn:\d+:\d+: ", problem));
+        Assert.NotEmpty(renderer.StaleBecause);
+
+        File.WriteAllText(Path.Combine(folder.Path, "r.sbn"), RunbookFolder.Runbook("new"));
+        reloader.Reload();
+        Assert.Empty(renderer.StaleBecause);
+    }
+
+    [Fact]
     public async Task AFileChangeTriggersAReloadOnceChangesSettle()
     {
         using var folder = new RunbookFolder(("r.sbn", RunbookFolder.Runbook("old")));
