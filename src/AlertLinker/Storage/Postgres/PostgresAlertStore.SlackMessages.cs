@@ -14,7 +14,7 @@ internal sealed partial class PostgresAlertStore : ISlackMessageStore
     {
         await using var command = _dataSource.CreateCommand(
             """
-            SELECT ts, thread_ts, status, updated_at, channel FROM slack_messages
+            SELECT ts, thread_ts, status, updated_at, channel, detail_ts FROM slack_messages
             WHERE source = $1 AND group_key = $2
             ORDER BY channel = $3 DESC, updated_at DESC
             LIMIT 1
@@ -32,17 +32,21 @@ internal sealed partial class PostgresAlertStore : ISlackMessageStore
             reader.GetString(0),
             reader.IsDBNull(1) ? null : reader.GetString(1),
             Enum.TryParse<AlertStatus>(reader.GetString(2), out var status) ? status : AlertStatus.Firing,
-            reader.GetFieldValue<DateTimeOffset>(3));
+            reader.GetFieldValue<DateTimeOffset>(3))
+        {
+            DetailTs = reader.IsDBNull(5) ? null : reader.GetString(5),
+        };
     }
 
     public async Task SaveSlackMessageAsync(SlackMessageRecord record, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(
             """
-            INSERT INTO slack_messages (source, group_key, channel, ts, thread_ts, status, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            INSERT INTO slack_messages (source, group_key, channel, ts, thread_ts, status, updated_at, detail_ts)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             ON CONFLICT (source, group_key, channel) DO UPDATE SET
-                ts = excluded.ts, thread_ts = excluded.thread_ts, status = excluded.status, updated_at = excluded.updated_at
+                ts = excluded.ts, thread_ts = excluded.thread_ts, status = excluded.status, updated_at = excluded.updated_at,
+                detail_ts = excluded.detail_ts
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = record.Source });
         command.Parameters.Add(new NpgsqlParameter { Value = record.GroupKey });
@@ -51,6 +55,7 @@ internal sealed partial class PostgresAlertStore : ISlackMessageStore
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)record.ThreadTs ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = record.Status.ToString() });
         command.Parameters.Add(new NpgsqlParameter { Value = record.UpdatedAt.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)record.DetailTs ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -55,6 +55,9 @@ internal static class PostgresSchema
         );
         CREATE INDEX ix_slack_messages_updated_at ON slack_messages (updated_at);
         """,
+        """
+        ALTER TABLE slack_messages ADD COLUMN detail_ts text;  -- the message's detail reply in its thread; NULL until posted
+        """,
     ];
 
     internal static int LatestVersion => Migrations.Length;

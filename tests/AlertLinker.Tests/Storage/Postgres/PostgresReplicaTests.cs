@@ -180,6 +180,18 @@ public sealed class PostgresReplicaTests : IDisposable
     }
 
     [PostgresFact]
+    public async Task TheDetailRepliesTsOneReplicaStoredIsTheOneTheOtherEdits()
+    {
+        var time = TestNotifications.Clock();
+        ISlackMessageStore a = Replica(time), b = Replica(time);
+        var posted = new SlackMessageRecord("alertmanager", "g", "C0123", "1700000000.000100", null, AlertStatus.Firing, time.GetUtcNow());
+
+        await a.SaveSlackMessageAsync(posted with { DetailTs = "1700000000.000200" }, CancellationToken.None);
+
+        Assert.Equal("1700000000.000200", (await b.FindSlackMessageAsync("alertmanager", "g", "C0123", CancellationToken.None))!.DetailTs);
+    }
+
+    [PostgresFact]
     public void WrongPasswordStopsStartUpNamingTheSettingAndTheDatabaseButNeverThePassword()
     {
         var wrong = new NpgsqlConnectionStringBuilder(_db.Value.ConnectionString) { Password = "Wrong-Password-Not-Shown" }.ConnectionString;
