@@ -47,7 +47,15 @@ public static class ActionsRegistration
         if (services.LastOrDefault(d => d.ServiceType == typeof(IAlertSink) && !d.IsKeyedService) is { } sink)
         {
             services.Remove(sink);
-            services.AddSingleton<IAlertSink>(sp => ActivatorUtilities.CreateInstance<ActionRegisteringSink>(sp, Inner(sp, sink)));
+            // Wrapped only where some source has actions: otherwise the sink never opens the action group store
+            // (a SQLite file, which a PostgreSQL deployment on a read-only root filesystem has nowhere to put).
+            services.AddSingleton<IAlertSink>(sp =>
+            {
+                var inner = Inner(sp, sink);
+                return sp.GetRequiredService<IOptions<ActionsOptions>>().Value.EnabledSources.Count == 0
+                    ? inner
+                    : ActivatorUtilities.CreateInstance<ActionRegisteringSink>(sp, inner);
+            });
         }
         return services;
     }

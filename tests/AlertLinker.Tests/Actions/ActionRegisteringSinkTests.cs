@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using AlertLinker.Actions;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -113,5 +114,19 @@ public sealed class ActionRegisteringSinkTests
         await sink.DeliverAsync(Notification("pagerduty", Alert("PT4KHLK")), CancellationToken.None);
 
         Assert.Empty(store.Registered);
+    }
+
+    [Fact]
+    public async Task WithoutActionsConfiguredTheSinkIsNotWrappedAndNoActionStoreIsOpened()
+    {
+        await using var app = new AlertLinker.Tests.TestSupport.AlertLinkerApp();
+
+        Assert.IsNotType<ActionRegisteringSink>(app.Services.GetRequiredService<IAlertSink>());
+        await using var actions = new AlertLinker.Tests.TestSupport.AlertLinkerApp(new Dictionary<string, string?>
+        {
+            ["AlertLinker:Slack:SigningSecret"] = "secret",
+            ["AlertLinker:Sources:Alertmanager:ApiUrl"] = "http://127.0.0.1:9093/",
+        });
+        Assert.IsType<ActionRegisteringSink>(actions.Services.GetRequiredService<IAlertSink>());
     }
 }
