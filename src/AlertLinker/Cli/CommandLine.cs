@@ -10,7 +10,7 @@ namespace AlertLinker.Cli;
 public static class CommandLine
 {
     public const string Usage = """
-        Usage: AlertLinker [serve] [--Key=Value …]     run the webhook service (the default)
+        Usage: AlertLinker [--Key=Value …]             serve: run the webhook service (the default)
                AlertLinker templates check [DIR] [--with BODY.json …]
                                                     render every runbook template in DIR (default: the configured
                                                     folder) against sample alerts of each source and the given
