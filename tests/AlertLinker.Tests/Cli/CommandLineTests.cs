@@ -1,4 +1,5 @@
 using AlertLinker.Cli;
+using AlertLinker.Tests.Configuration;
 
 namespace AlertLinker.Tests.Cli;
 
@@ -39,5 +40,26 @@ public class CommandLineTests
     {
         Assert.Null(await CommandLine.RunAsync(["--AlertLinker:Slack:Mode=Webhook"], TextWriter.Null, TextWriter.Null));
         Assert.Null(await CommandLine.RunAsync([], TextWriter.Null, TextWriter.Null));
+    }
+
+    [Fact]
+    public async Task TheBuiltServiceAnswersHelpAndExitsWithoutStartingAHost()
+    {
+        var exit = await ServiceProcess.RunToExitAsync(new Dictionary<string, string>(), TimeSpan.FromSeconds(60), ["--help"]);
+
+        Assert.Equal(0, exit.Code);
+        Assert.Contains("templates check [DIR] [--with BODY.json …]", exit.Stdout, StringComparison.Ordinal);
+        // A host that started would log where it listens and what it loaded.
+        Assert.DoesNotContain("listening", exit.All, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Loaded", exit.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheBuiltServiceRefusesTemplatesWithoutASubCommandWithExitTwo()
+    {
+        var exit = await ServiceProcess.RunToExitAsync(new Dictionary<string, string>(), TimeSpan.FromSeconds(60), ["templates"]);
+
+        Assert.Equal(2, exit.Code);
+        Assert.Contains("Usage: AlertLinker", exit.Stderr, StringComparison.Ordinal);
     }
 }
