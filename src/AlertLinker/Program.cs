@@ -12,13 +12,9 @@ using AlertLinker.Slack;
 using AlertLinker.Sources;
 using AlertLinker.Storage;
 
-// `AlertLinker templates check [DIR]`: the same template validation as start-up, offline, for template authors' CI.
-if (args is ["templates", "check", ..])
-    return RunbookTemplateCheck.Run(args.ElementAtOrDefault(2), Console.Out);
-
-// `AlertLinker notifications list [--failed]` / `retry (--failed | ID…)`: the backlog of the configured store, offline.
-if (args is ["notifications", ..])
-    return await NotificationsCommand.RunAsync(args[1..], Console.Out, Console.Error);
+// `--help`, `templates check`, `notifications …`: offline commands that never start the server (see Cli/CommandLine).
+if (await AlertLinker.Cli.CommandLine.RunAsync(args, Console.Out, Console.Error) is { } exitCode)
+    return exitCode;
 
 // Durations may be written 5s, 250ms, 2m as well as 00:00:05; must precede any binding.
 HumaneDuration.Register();

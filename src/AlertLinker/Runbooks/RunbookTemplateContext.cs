@@ -11,8 +11,15 @@ namespace AlertLinker.Runbooks;
 /// </summary>
 internal sealed class RunbookTemplateContext : TemplateContext
 {
-    public RunbookTemplateContext(RunbookOptions options, CancellationToken cancellationToken)
+    /// <param name="strict">
+    /// For <c>templates check</c>: a member of null (<c>alert.nosuch.deeper</c>) is an error instead of nothing, so an
+    /// author learns of a typo before an alert renders an empty step. Production rendering stays relaxed: a label an
+    /// alert lacks must not cost the on-call engineer the whole runbook.
+    /// </param>
+    public RunbookTemplateContext(RunbookOptions options, CancellationToken cancellationToken, bool strict = false)
     {
+        this.strict = strict;
+        EnableRelaxedMemberAccess = !strict;
         LoopLimit = options.LoopLimit;
         LoopLimitQueryable = options.LoopLimit;
         RecursiveLimit = options.RecursiveLimit;
@@ -37,6 +44,44 @@ internal sealed class RunbookTemplateContext : TemplateContext
             functions.Remove("eval_template");
         }
         RootOutput = Output;
+    }
+
+    private readonly bool strict;
+
+    /// <summary>
+    /// Strict access fails on a member of null only: a key a model object lacks (<c>labels.cronjob</c> on an alert
+    /// without that label) stays null, as templates test for it with <c>??</c> and <c>if</c>.
+    /// </summary>
+    protected override IObjectAccessor GetMemberAccessorImpl(object target) =>
+        strict && target is ScriptObject && base.GetMemberAccessorImpl(target) is { } inner ? new MissingIsNull(inner) : base.GetMemberAccessorImpl(target)!;
+
+    private sealed class MissingIsNull(IObjectAccessor inner) : IObjectAccessor
+    {
+        public int GetMemberCount(TemplateContext context, SourceSpan span, object target) => inner.GetMemberCount(context, span, target);
+
+        public IEnumerable<string> GetMembers(TemplateContext context, SourceSpan span, object target) => inner.GetMembers(context, span, target);
+
+        public bool HasMember(TemplateContext context, SourceSpan span, object target, string member) => inner.HasMember(context, span, target, member);
+
+        public bool TryGetValue(TemplateContext context, SourceSpan span, object target, string member, out object? value)
+        {
+            if (!inner.TryGetValue(context, span, target, member, out value))
+                value = null;
+            return true;
+        }
+
+        public bool TrySetValue(TemplateContext context, SourceSpan span, object target, string member, object? value) =>
+            inner.TrySetValue(context, span, target, member, value);
+
+        public bool TryGetItem(TemplateContext context, SourceSpan span, object target, object index, out object? value) =>
+            inner.TryGetItem(context, span, target, index, out value);
+
+        public bool TrySetItem(TemplateContext context, SourceSpan span, object target, object index, object? value) =>
+            inner.TrySetItem(context, span, target, index, value);
+
+        public bool HasIndexer => inner.HasIndexer;
+
+        public Type IndexType => inner.IndexType!;
     }
 
     /// <summary>The output the template writes to, kept to recover what was written before a limit stopped it.</summary>

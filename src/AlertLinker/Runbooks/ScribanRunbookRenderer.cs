@@ -97,10 +97,17 @@ internal sealed partial class ScribanRunbookRenderer : IRunbookRenderer
         return labels;
     }
 
-    private RenderedRunbook RenderOne(RunbookLibrary current, RunbookTemplate runbook, ResolvedAlert alert, IReadOnlyList<BackendSection> backendSections)
+    /// <summary>
+    /// <c>templates check</c>: one template against one sample, whatever its matchers say, in the same sandbox and
+    /// under the same limits as production, with member access of null made an error.
+    /// </summary>
+    internal RenderedRunbook RenderStrict(RunbookTemplate runbook, ResolvedAlert alert, IReadOnlyList<BackendSection> backendSections) =>
+        RenderOne(library, runbook, alert, backendSections, strict: true);
+
+    private RenderedRunbook RenderOne(RunbookLibrary current, RunbookTemplate runbook, ResolvedAlert alert, IReadOnlyList<BackendSection> backendSections, bool strict = false)
     {
         using var timeout = new CancellationTokenSource(options.RenderTimeout, time);
-        var context = new RunbookTemplateContext(options, timeout.Token);
+        var context = new RunbookTemplateContext(options, timeout.Token, strict);
         var globals = RunbookModel.Build(alert, backendSections);
         new RunbookFunctions(alert, backends.All, current.Partials, options.RecursiveLimit).ImportInto(globals);
         context.PushGlobal(globals);

@@ -16,7 +16,8 @@ internal static class ServiceProcess
     }
 
     /// <param name="settings">Keys below <c>AlertLinker</c> with ':' (e.g. <c>Backends:tempo:Type</c>), passed as environment variables.</param>
-    public static async Task<Exit> RunToExitAsync(IReadOnlyDictionary<string, string> settings, TimeSpan timeout)
+    /// <param name="arguments">The command line; the server's own (<c>--urls</c> on a free port) when null.</param>
+    public static async Task<Exit> RunToExitAsync(IReadOnlyDictionary<string, string> settings, TimeSpan timeout, IReadOnlyList<string>? arguments = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -26,8 +27,8 @@ internal static class ServiceProcess
             WorkingDirectory = Path.GetDirectoryName(EndToEndBinaries.AlertLinkerDll)!,
         };
         info.ArgumentList.Add(EndToEndBinaries.AlertLinkerDll);
-        info.ArgumentList.Add("--urls");
-        info.ArgumentList.Add("http://127.0.0.1:0");
+        foreach (var argument in arguments ?? ["--urls", "http://127.0.0.1:0"])
+            info.ArgumentList.Add(argument);
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("AlertLinker__", StringComparison.OrdinalIgnoreCase)).ToList())
             info.Environment.Remove(key);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";

@@ -83,7 +83,7 @@ public sealed class TemplateLibraryTests(ITestOutputHelper output) : IDisposable
     {
         using var writer = new StringWriter();
 
-        var exit = RunbookTemplateCheck.Run(Folder, writer);
+        var exit = RunbookTemplateCheck.Run(Folder, AlertLinker.Cli.SampleAlerts.BuiltIn(), writer);
 
         Assert.True(exit == 0, writer.ToString());
         Assert.Contains("7 runbooks and 1 partials OK", writer.ToString(), StringComparison.Ordinal);
