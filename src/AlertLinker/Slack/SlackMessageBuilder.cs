@@ -291,9 +291,26 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
     {
         var lines = new List<string>();
         var said = new HashSet<string>(StringComparer.Ordinal);
+        // Several analysed traces: each different cause once, with how many of them it heads.
+        var analysed = traces.Select(t => t.Insights).OfType<TraceInsights>().Where(i => i.Headline is not null).ToList();
+        var compared = new HashSet<Finding>(ReferenceEqualityComparer.Instance);
+        if (analysed.Count > 1)
+        {
+            var agreement = CauseAgreement.Compare(analysed);
+            foreach (var insights in analysed)
+                compared.Add(insights.Headline!);
+            foreach (var cause in agreement.Causes.Take(MaxHeadlines))
+            {
+                said.Add(cause.Headline.Summary);
+                var how = agreement.Agree
+                    ? agreement.Describe()
+                    : $"in {cause.Traces.ToString(CultureInfo.InvariantCulture)} of {agreement.Traces.ToString(CultureInfo.InvariantCulture)} traces";
+                lines.Add($"{FindingIcon(cause.Headline)} *{SlackText.EscapeWithin(SlackText.SingleLine(cause.Headline.Summary), MaxFindingLength).Text}* — {how}");
+            }
+        }
         foreach (var finding in traces.Select(t => t.Insights?.Findings.FirstOrDefault()).OfType<Finding>())
         {
-            if (lines.Count == MaxHeadlines || !said.Add(finding.Summary))
+            if (lines.Count == MaxHeadlines || compared.Contains(finding) || !said.Add(finding.Summary))
                 continue;
             lines.Add($"{FindingIcon(finding)} *{SlackText.EscapeWithin(SlackText.SingleLine(finding.Summary), MaxFindingLength).Text}*");
         }

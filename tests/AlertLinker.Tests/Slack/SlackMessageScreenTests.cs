@@ -158,4 +158,45 @@ public sealed class SlackMessageScreenTests(ITestOutputHelper output)
 
         Assert.Contains("<https://app.opsgenie.com/alert/detail/70413a06-38d6-4c85-92b8-5ebc900d42e2/details|Opsgenie alert>", text);
     }
+
+    private static Trace NPlusOne(string traceId, int queries)
+    {
+        var trace = new Analysis.TraceBuilder(traceId);
+        var root = trace.Add(null, "checkout", "GET /checkout", 0, 30 + queries * 25);
+        var stock = trace.Add(root, "inventory-service", "GET /stock", 5, 20 + queries * 25);
+        for (var i = 0; i < queries; i++)
+            trace.Add(stock, "inventory-service", "SELECT price FROM items WHERE id = ?", 10 + i * 25, 25,
+                attributes: [("db.system", "postgresql"), ("db.statement", $"SELECT price FROM items WHERE id = {i}")]);
+        return trace.Build();
+    }
+
+    private static EnrichedNotification Analysed(params Trace[] traces)
+    {
+        var analyses = traces.Select(t => new AnalyzedTrace(
+            new TraceSummary(t.TraceId, "checkout", "GET /checkout", null, TimeSpan.FromMilliseconds(800), false, new Uri($"http://jaeger:16686/trace/{t.TraceId}")),
+            AlertLinker.Analysis.TraceAnalyzer.Analyze(t))).ToList();
+        var section = new BackendSection("jaeger", "Jaeger", [], analyses.Select(a => a.Exemplar).ToList(), BackendOutcome.Found, null) { Analyses = analyses };
+        return Notification(Enriched(Alert(), [section]));
+    }
+
+    [Fact]
+    public void SlowTracesThatBlameTheSameNPlusOneSayItOnceAndThatTheyAgree()
+    {
+        var message = builder.Build(Analysed(NPlusOne("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1", 30), NPlusOne("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2", 20)));
+        var text = string.Join("\n", message.TextObjects().Select(t => t.Text));
+
+        Assert.Single(Regex.Matches(text, "× SELECT price"));
+        Assert.Contains("— the same in 2 of 2 traces", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SlowTracesThatBlameDifferentCausesShowEachOnceWithItsCount()
+    {
+        var message = builder.Build(Analysed(NPlusOne("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1", 30), Analysis.TraceBuilder.Seed("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2")));
+        var text = string.Join("\n", message.TextObjects().Select(t => t.Text));
+
+        Assert.Single(Regex.Matches(text, "× SELECT price"));
+        Assert.Single(Regex.Matches(text, "SELECT stock"));
+        Assert.Equal(2, Regex.Matches(text, "— in 1 of 2 traces").Count);
+    }
 }
