@@ -322,16 +322,10 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
             while (reader.Read())
             {
                 var id = reader.GetInt64(0);
-                try
-                {
-                    var notification = JsonSerializer.Deserialize(reader.GetString(1), StorageJsonContext.Default.AlertNotification)
-                        ?? throw new JsonException("payload is null");
+                if (StoredPayload.Read(reader.GetString(1), out var problem) is { } notification)
                     claimed.Add(new ClaimedNotification(id, notification, reader.GetInt32(2), DateTimeOffset.FromUnixTimeMilliseconds(until)));
-                }
-                catch (JsonException e)
-                {
-                    unreadable.Add((id, "stored payload is unreadable: " + e.Message));
-                }
+                else
+                    unreadable.Add((id, problem!));
             }
         }
         finally
