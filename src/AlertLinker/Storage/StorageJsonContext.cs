@@ -35,4 +35,22 @@ internal static class StoredPayload
             return null;
         }
     }
+
+    /// <summary>
+    /// The end of every store's claim: a row that cannot be read would otherwise block its group forever, so it is
+    /// failed, visibly (<paramref name="log"/> says so); the readable claims come back oldest first (RETURNING does
+    /// not promise an order).
+    /// </summary>
+    public static async Task<IReadOnlyList<ClaimedNotification>> SettleClaimAsync(
+        IAlertStore store, string owner, List<ClaimedNotification> claimed, IReadOnlyList<(long Id, string Error)> unreadable,
+        Action<long, string> log, CancellationToken cancellationToken)
+    {
+        foreach (var (id, error) in unreadable)
+        {
+            log(id, error);
+            await store.MarkFailedAsync(id, owner, error, retryAt: null, cancellationToken).ConfigureAwait(false);
+        }
+        claimed.Sort((a, b) => a.Id.CompareTo(b.Id));
+        return claimed;
+    }
 }

@@ -161,15 +161,8 @@ internal sealed partial class PostgresAlertStore : IAlertStore, IDisposable
             }
         }
 
-        // A row that cannot be read would otherwise block its group forever: fail it, visibly.
-        foreach (var (id, error) in unreadable)
-        {
-            LogUnreadable(_logger, id, error);
-            await MarkFailedAsync(id, owner, error, retryAt: null, cancellationToken).ConfigureAwait(false);
-        }
-        // RETURNING does not promise an order.
-        claimed.Sort((a, b) => a.Id.CompareTo(b.Id));
-        return claimed;
+        return await StoredPayload.SettleClaimAsync(this, owner, claimed, unreadable, (id, error) => LogUnreadable(_logger, id, error), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     public Task<bool> RenewLeaseAsync(long id, string owner, TimeSpan lease, CancellationToken cancellationToken) =>
