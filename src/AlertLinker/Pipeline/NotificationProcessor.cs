@@ -1,4 +1,5 @@
 using AlertLinker.Backends;
+using AlertLinker.LogLinks;
 using AlertLinker.Operability;
 using AlertLinker.Resolution;
 using AlertLinker.Runbooks;
@@ -6,7 +7,8 @@ using AlertLinker.Runbooks;
 namespace AlertLinker.Pipeline;
 
 /// <summary>
-/// The pipeline for one stored notification: complete (its source's look-ups) → resolve → enrich → render runbooks → deliver.
+/// The pipeline for one stored notification: complete (its source's look-ups) → resolve → enrich (backends, then the
+/// log links of the traces they found) → render runbooks → deliver.
 /// </summary>
 public sealed class NotificationProcessor(
     IEnumerable<IAlertSource> sources,
@@ -15,7 +17,8 @@ public sealed class NotificationProcessor(
     IRunbookRenderer runbooks,
     IAlertSink sink,
     AlertLinkerMetrics metrics,
-    TimeProvider time) : INotificationProcessor
+    TimeProvider time,
+    LogLinkBuilder? logLinks = null) : INotificationProcessor
 {
     /// <summary>Alerts of one notification enriched at once; more wait their turn (each costs one query per backend).</summary>
     private const int Parallelism = 4;
@@ -51,7 +54,8 @@ public sealed class NotificationProcessor(
         var alerts = resolved.Select(r =>
         {
             var backends = sections[SearchKey.Of(r)];
-            return new EnrichedAlert(r, backends, runbooks.Render(r, backends));
+            var logs = logLinks?.ForTraces(r, FoundTrace.Collect(backends)) ?? [];
+            return new EnrichedAlert(r, backends, runbooks.Render(r, backends, logs)) { LogLinks = logs };
         }).ToList();
         return new EnrichedNotification(notification, alerts);
     }
