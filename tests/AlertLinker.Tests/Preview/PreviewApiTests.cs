@@ -42,16 +42,10 @@ public sealed class PreviewApiTests : IAsyncLifetime
 
     private AlertLinkerApp App(IDictionary<string, string?>? preview = null)
     {
-        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        var settings = TestSettings.Of(TestSettings.SlackBot(slack), TestSettings.Jaeger(jaeger.Url), new Dictionary<string, string?>
         {
             ["AlertLinker:Runbooks:Directory"] = runbooks.Path,
-            ["AlertLinker:Slack:ApiUrl"] = slack.Url + "/",
-            ["AlertLinker:Slack:BotToken"] = "xoxb-test-token",
-            ["AlertLinker:Slack:Channel"] = "C1H9RESGL",
-            ["AlertLinker:Backends:jaeger:Type"] = "Jaeger",
-            ["AlertLinker:Backends:jaeger:ApiUrl"] = jaeger.Url,
-            ["AlertLinker:Backends:jaeger:UiUrl"] = "http://jaeger-ui.test/",
-        };
+        });
         foreach (var (key, value) in preview ?? new Dictionary<string, string?> { ["AlertLinker:Preview:BearerToken"] = Token })
             settings[key] = value;
         return SourceTestApp.Create(store, settings);
