@@ -3,7 +3,6 @@ using AlertLinker.Pipeline;
 using AlertLinker.Slack;
 using AlertLinker.Storage;
 using AlertLinker.Tests.TestSupport;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;

@@ -1,5 +1,4 @@
 using AlertLinker.Slack;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using static AlertLinker.Tests.Slack.SlackTestData;
