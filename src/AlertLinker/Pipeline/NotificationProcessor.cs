@@ -62,6 +62,7 @@ public sealed class NotificationProcessor(
                 continue;
             }
             var result = await sink.DeliverAsync(enriched, cancellationToken);
+            // Not cancellable: once a sink has it, forgetting that would send it there again on the retry.
             if (result.Delivered && id is { } delivered)
                 await store.RecordSinkDeliveredAsync(delivered, sink.Name, CancellationToken.None);
             results.Add(new SinkResult(sink.Name, result));
