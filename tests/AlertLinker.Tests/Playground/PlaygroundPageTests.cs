@@ -1,0 +1,207 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace AlertLinker.Tests.Playground;
+
+/// <summary>
+/// The playground in headless chromium: what a template author does with it, read back from the page's DOM. One
+/// browser and one service for the class; each test opens its own context.
+/// </summary>
+public sealed class PlaygroundPageTests(PlaygroundBrowser browser, ITestOutputHelper output) : IClassFixture<PlaygroundBrowser>
+{
+    private const string LatencyTemplate = "latency.sbn";
+
+    /// <summary>A line of latency.sbn's body that the rendered runbook carries as it is.</summary>
+    private const string ProseLine = "Read the slowest trace top down";
+
+    private async Task<(IBrowserContext Context, IPage Page, List<string> Errors)> OpenRenderedAsync()
+    {
+        var (context, page, errors) = await browser.OpenAsync();
+        var response = await page.GotoAsync(browser.BaseUrl + "/playground");
+        Assert.Equal(200, response!.Status);
+        await WaitForRenderAsync(page);
+        return (context, page, errors);
+    }
+
+    /// <summary>Waits until the status says a render finished (or failed), not just until something is on the page.</summary>
+    private static async Task WaitForRenderAsync(IPage page) =>
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync(new Regex("^(Rendered|Not rendered|Parsed)"), new() { Timeout = 20_000 });
+
+    private static async Task RenderAsync(IPage page)
+    {
+        await page.Locator("#status").EvaluateAsync("s => s.textContent = ''");
+        await page.ClickAsync("#render");
+        await WaitForRenderAsync(page);
+    }
+
+    private static async Task<string> MessageTextAsync(IPage page) =>
+        await page.Locator("#message").InnerTextAsync() + "\n" + await page.Locator("#thread").InnerTextAsync();
+
+    private static async Task<string[]> EditorLinesAsync(IPage page) => (await page.InputValueAsync("#editor")).Split('\n');
+
+    [Fact]
+    public async Task OnLoadThePageRendersTheFirstSampleWithTheLoadedTemplatesWithoutAnyInput()
+    {
+        var (context, page, errors) = await OpenRenderedAsync();
+        await using var _ = context;
+
+        Assert.StartsWith("Rendered as alertmanager", await page.Locator("#status").InnerTextAsync());
+        // The header as Slack shows it, the colour bar of a firing alert, fields and the runbook's text.
+        var header = await page.Locator("#message .sk-header").First.InnerTextAsync();
+        Assert.Contains("HighLatency", header);
+        var bar = await page.Locator("#message .sk-attachment").First.EvaluateAsync<string>("e => getComputedStyle(e).borderLeftColor");
+        Assert.Equal("rgb(224, 30, 90)", bar);
+        Assert.Contains(ProseLine, await MessageTextAsync(page));
+        // The model tree and the text alternative come with it.
+        Assert.Contains("checkout", await page.Locator("#model").InnerTextAsync());
+        Assert.Contains(header.Trim(), await page.Locator("#message-text").TextContentAsync());
+        var shot = await PlaygroundBrowser.ScreenshotAsync(page, "on-load");
+        output.WriteLine("screenshot: " + shot);
+        Assert.True(new FileInfo(shot).Length > 10_000, "the screenshot is a picture of a page, not an empty file");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task PickingASampleChangingATemplateLineAndRenderingShowsTheChangeInTheMessage()
+    {
+        var before = browser.TemplatesSnapshot();
+        var (context, page, errors) = await OpenRenderedAsync();
+        await using var _ = context;
+
+        await page.Locator("#status").EvaluateAsync("s => s.textContent = ''");
+        await page.SelectOptionAsync("#sample", "alertmanager-resolved");
+        await WaitForRenderAsync(page);
+        Assert.Contains("HighErrorRate", await page.Locator("#message .sk-header").First.InnerTextAsync());
+        // Back to the latency sample, whose runbook is latency.sbn.
+        await page.Locator("#status").EvaluateAsync("s => s.textContent = ''");
+        await page.SelectOptionAsync("#sample", "alertmanager-firing");
+        await WaitForRenderAsync(page);
+
+        await page.SelectOptionAsync("#template", LatencyTemplate);
+        var lines = await EditorLinesAsync(page);
+        var index = Array.FindIndex(lines, l => l.StartsWith(ProseLine, StringComparison.Ordinal));
+        Assert.True(index >= 0, "latency.sbn still has the line this test edits");
+        lines[index] = "Edited in the *playground*: _start_ at the `root` span.";
+        await page.FillAsync("#editor", string.Join('\n', lines));
+        await RenderAsync(page);
+
+        var text = await MessageTextAsync(page);
+        Assert.Contains("Edited in the playground: start at the root span.", text);
+        Assert.DoesNotContain(ProseLine, text);
+        // mrkdwn became bold, italics and code, as Slack shows them.
+        Assert.Equal("playground", await page.Locator("#message strong, #thread strong").Filter(new() { HasText = "playground" }).First.InnerTextAsync());
+        Assert.True(await page.Locator("#message em, #thread em").Filter(new() { HasTextString = "start" }).CountAsync() > 0);
+        Assert.True(await page.Locator("#message code, #thread code").Filter(new() { HasTextString = "root" }).CountAsync() > 0);
+        Assert.Contains("(edited)", await page.Locator("#template option:checked").InnerTextAsync());
+        await PlaygroundBrowser.ScreenshotAsync(page, "edited-template");
+
+        Assert.Equal(before, browser.TemplatesSnapshot());
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task ARenderErrorIsShownWithItsLineHighlightedInTheEditor()
+    {
+        var before = browser.TemplatesSnapshot();
+        var (context, page, errors) = await OpenRenderedAsync();
+        await using var _ = context;
+
+        await page.SelectOptionAsync("#template", LatencyTemplate);
+        var lines = (await EditorLinesAsync(page)).ToList();
+        var index = lines.FindIndex(l => l.StartsWith(ProseLine, StringComparison.Ordinal));
+        lines.Insert(index, "Broken here: {{ duration \"soon\" }}");
+        await page.FillAsync("#editor", string.Join('\n', lines));
+        await RenderAsync(page);
+
+        var line = index + 1;
+        var highlighted = page.Locator("#gutter .line.error");
+        await Assertions.Expect(highlighted).ToHaveCountAsync(1);
+        Assert.Equal(line.ToString(System.Globalization.CultureInfo.InvariantCulture), await highlighted.GetAttributeAsync("data-line"));
+        Assert.Equal(1, await page.Locator($"#backdrop .band.error[data-line='{line}']").CountAsync());
+        var problem = await page.Locator("#problems .problem").First.InnerTextAsync();
+        Assert.Contains($"{LatencyTemplate} line {line}", problem);
+        Assert.Contains($"line {line}", await page.Locator("#editor-problem").InnerTextAsync());
+        await PlaygroundBrowser.ScreenshotAsync(page, "render-error");
+
+        // The problem's button takes the caret to the line.
+        await page.ClickAsync("#problems .problem button");
+        var caretLine = await page.Locator("#editor").EvaluateAsync<int>("e => e.value.slice(0, e.selectionStart).split('\\n').length");
+        Assert.Equal(line, caretLine);
+
+        Assert.Equal(before, browser.TemplatesSnapshot());
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task ATemplateThatDoesNotParseIsShownWithItsLineAndTheRestStillRenders()
+    {
+        var (context, page, errors) = await OpenRenderedAsync();
+        await using var _ = context;
+
+        await page.SelectOptionAsync("#template", LatencyTemplate);
+        var lines = await EditorLinesAsync(page);
+        var index = Array.FindIndex(lines, l => l.StartsWith(ProseLine, StringComparison.Ordinal));
+        lines[index] = "{{ if }}";
+        await page.FillAsync("#editor", string.Join('\n', lines));
+        await RenderAsync(page);
+
+        // Scriban reports the if without a condition, and then the end it never found: the first is the line edited.
+        await Assertions.Expect(page.Locator("#gutter .line.error").First).ToHaveAttributeAsync("data-line", (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains("HighLatency", await page.Locator("#message .sk-header").First.InnerTextAsync());
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task AlertTextThatLooksLikeHtmlIsShownAsTextAndRunsNothing()
+    {
+        var (context, page, errors) = await OpenRenderedAsync();
+        await using var _ = context;
+
+        var body = (await page.InputValueAsync("#body"))
+            .Replace("p99 latency of checkout is 1.4s", "<img src=x onerror=\\\"window.__pwned=1\\\"><script>window.__pwned=2</script> *x* <https://evil.example|click> <javascript:alert(1)|js>", StringComparison.Ordinal);
+        Assert.Contains("onerror", body);
+        await page.FillAsync("#body", body);
+        await RenderAsync(page);
+
+        var text = await MessageTextAsync(page);
+        Assert.True(text.Contains("<img src=x onerror=", StringComparison.Ordinal), text + string.Join("\n", errors) + await page.Locator("#problems").InnerTextAsync());
+        Assert.Equal(0, await page.Locator("#message img, #message script, #thread img, #thread script").CountAsync());
+        Assert.Equal("undefined", await page.EvaluateAsync<string>("() => typeof window.__pwned"));
+        // Every link in the message is http(s) or mailto: a javascript: target never becomes one.
+        var hrefs = await page.Locator("#message a, #thread a").EvaluateAllAsync<string[]>("links => links.map(a => a.href)");
+        Assert.All(hrefs, href => Assert.Matches("^(https?|mailto):", href));
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task TheWholeLoopWorksFromTheKeyboardAlone()
+    {
+        var (context, page, errors) = await OpenRenderedAsync();
+        await using var _ = context;
+
+        // Tab order reaches every control, labelled, in reading order.
+        var order = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            order.Add(await page.EvaluateAsync<string>("() => document.activeElement.id || document.activeElement.className"));
+        }
+        var expected = new[] { "sample", "source", "body", "template", "editor", "render", "revert", "download" };
+        Assert.Equal(expected, order.Where(expected.Contains).Distinct());
+        foreach (var id in new[] { "sample", "source", "body", "template", "editor" })
+            Assert.False(string.IsNullOrWhiteSpace(await page.Locator($"label[for='{id}']").InnerTextAsync()), $"#{id} has a label");
+
+        // Choose a sample with the arrow keys, edit with the keyboard, render with Ctrl+Enter.
+        await page.FocusAsync("#template");
+        await page.Locator("#template").SelectOptionAsync(LatencyTemplate);
+        await page.FocusAsync("#editor");
+        await page.Keyboard.PressAsync("Control+End");
+        await page.Keyboard.TypeAsync("\nTyped from the keyboard.");
+        await page.Locator("#status").EvaluateAsync("s => s.textContent = ''");
+        await page.Keyboard.PressAsync("Control+Enter");
+        await WaitForRenderAsync(page);
+        Assert.Contains("Typed from the keyboard.", await MessageTextAsync(page));
+        Assert.Empty(errors);
+    }
+}
