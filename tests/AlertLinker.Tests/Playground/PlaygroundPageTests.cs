@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -38,7 +40,15 @@ public sealed class PlaygroundPageTests(PlaygroundBrowser browser, ITestOutputHe
     private static async Task<string> MessageTextAsync(IPage page) =>
         await page.Locator("#message").InnerTextAsync() + "\n" + await page.Locator("#thread").InnerTextAsync();
 
-    private static async Task<string[]> EditorLinesAsync(IPage page) => (await page.InputValueAsync("#editor")).Split('\n');
+    /// <summary>Opens latency.sbn in the editor: its lines, and the index of <see cref="ProseLine"/> among them.</summary>
+    private static async Task<(List<string> Lines, int Index)> OpenLatencyAsync(IPage page)
+    {
+        await page.SelectOptionAsync("#template", LatencyTemplate);
+        var lines = (await page.InputValueAsync("#editor")).Split('\n').ToList();
+        var index = lines.FindIndex(l => l.StartsWith(ProseLine, StringComparison.Ordinal));
+        Assert.True(index >= 0, "latency.sbn still has the line these tests edit");
+        return (lines, index);
+    }
 
     [Fact]
     public async Task OnLoadThePageRendersTheFirstSampleWithTheLoadedTemplatesWithoutAnyInput()
@@ -78,10 +88,7 @@ public sealed class PlaygroundPageTests(PlaygroundBrowser browser, ITestOutputHe
         await page.SelectOptionAsync("#sample", "alertmanager-firing");
         await WaitForRenderAsync(page);
 
-        await page.SelectOptionAsync("#template", LatencyTemplate);
-        var lines = await EditorLinesAsync(page);
-        var index = Array.FindIndex(lines, l => l.StartsWith(ProseLine, StringComparison.Ordinal));
-        Assert.True(index >= 0, "latency.sbn still has the line this test edits");
+        var (lines, index) = await OpenLatencyAsync(page);
         lines[index] = "Edited in the *playground*: _start_ at the `root` span.";
         await page.FillAsync("#editor", string.Join('\n', lines));
         await RenderAsync(page);
@@ -107,9 +114,7 @@ public sealed class PlaygroundPageTests(PlaygroundBrowser browser, ITestOutputHe
         var (context, page, errors) = await OpenRenderedAsync();
         await using var _ = context;
 
-        await page.SelectOptionAsync("#template", LatencyTemplate);
-        var lines = (await EditorLinesAsync(page)).ToList();
-        var index = lines.FindIndex(l => l.StartsWith(ProseLine, StringComparison.Ordinal));
+        var (lines, index) = await OpenLatencyAsync(page);
         lines.Insert(index, "Broken here: {{ duration \"soon\" }}");
         await page.FillAsync("#editor", string.Join('\n', lines));
         await RenderAsync(page);
@@ -139,9 +144,7 @@ public sealed class PlaygroundPageTests(PlaygroundBrowser browser, ITestOutputHe
         var (context, page, errors) = await OpenRenderedAsync();
         await using var _ = context;
 
-        await page.SelectOptionAsync("#template", LatencyTemplate);
-        var lines = await EditorLinesAsync(page);
-        var index = Array.FindIndex(lines, l => l.StartsWith(ProseLine, StringComparison.Ordinal));
+        var (lines, index) = await OpenLatencyAsync(page);
         lines[index] = "{{ if }}";
         await page.FillAsync("#editor", string.Join('\n', lines));
         await RenderAsync(page);
@@ -202,6 +205,31 @@ public sealed class PlaygroundPageTests(PlaygroundBrowser browser, ITestOutputHe
         await page.Keyboard.PressAsync("Control+Enter");
         await WaitForRenderAsync(page);
         Assert.Contains("Typed from the keyboard.", await MessageTextAsync(page));
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task AxeFindsNoWcagAOrAAViolationContrastIncludedWithAMessageProblemsAndTheModelShown()
+    {
+        var (context, page, errors) = await OpenRenderedAsync();
+        await using var _ = context;
+        // A problem box and an open model branch are on the page too, so their colours are checked as well.
+        var (lines, index) = await OpenLatencyAsync(page);
+        lines.Insert(index, "{{ duration \"soon\" }}");
+        await page.FillAsync("#editor", string.Join('\n', lines));
+        await RenderAsync(page);
+        await page.Locator("#model details details").First.EvaluateAsync("d => d.open = true");
+        await page.Locator("#text-alternative").EvaluateAsync("d => d.open = true");
+
+        var result = await page.RunAxe(new AxeRunOptions
+        {
+            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+        });
+
+        Assert.True(result.Violations.Length == 0, string.Join("\n", result.Violations.Select(v =>
+            $"{v.Id}: {v.Help} at {string.Join(", ", v.Nodes.Select(n => string.Join(" ", n.Target)))}")));
+        Assert.Contains(result.Passes, rule => rule.Id == "color-contrast");
+        Assert.Contains(result.Passes, rule => rule.Id == "label");
         Assert.Empty(errors);
     }
 }
