@@ -63,6 +63,8 @@ public sealed class PlaygroundPageTests(PlaygroundBrowser browser, ITestOutputHe
         var bar = await page.Locator("#message .sk-attachment").First.EvaluateAsync<string>("e => getComputedStyle(e).borderLeftColor");
         Assert.Equal("rgb(224, 30, 90)", bar);
         Assert.Contains(ProseLine, await MessageTextAsync(page));
+        // The editor opened the runbook this alert rendered.
+        Assert.Equal(LatencyTemplate, await page.InputValueAsync("#template"));
         // The model tree and the text alternative come with it.
         Assert.Contains("checkout", await page.Locator("#model").InnerTextAsync());
         Assert.Contains(header.Trim(), await page.Locator("#message-text").TextContentAsync());
@@ -230,6 +232,74 @@ public sealed class PlaygroundPageTests(PlaygroundBrowser browser, ITestOutputHe
             $"{v.Id}: {v.Help} at {string.Join(", ", v.Nodes.Select(n => string.Join(" ", n.Target)))}")));
         Assert.Contains(result.Passes, rule => rule.Id == "color-contrast");
         Assert.Contains(result.Passes, rule => rule.Id == "label");
+        Assert.Empty(errors);
+    }
+
+    /// <summary>
+    /// A render answer with every block the page draws (what the sink sends, and an image block such as a graph), as
+    /// Block Kit spells them: the page is checked against the format, whatever the builder puts in a message today.
+    /// </summary>
+    private const string EveryBlock = """
+        {"preview": {"source": "alertmanager", "detected": true, "kind": "state_change", "alerts": [],
+          "slack": {"text": "FIRING: Everything", "cuts": [],
+            "blocks": [{"type": "header", "text": {"type": "plain_text", "text": "FIRING: Everything <b>", "emoji": true}}],
+            "attachments": [{"color": "#2EB67D", "blocks": [
+              {"type": "section", "fields": [{"type": "mrkdwn", "text": "*Service*\ncheckout"}, {"type": "mrkdwn", "text": "*Severity*\npage"}]},
+              {"type": "section", "text": {"type": "mrkdwn", "text": "*bold* _italic_ ~gone~ `code` <https://jaeger.example/trace/1|the trace> &lt;b&gt; <@U123> <javascript:alert(1)|not a link>\n&gt; quoted\n```SELECT 1```", "verbatim": true}},
+              {"type": "divider"},
+              {"type": "image", "image_url": "http://graphs.example/graph.png", "alt_text": "p99 latency of checkout", "title": {"type": "plain_text", "text": "The alert's metric"}},
+              {"type": "image", "slack_file": {"id": "F0123"}, "alt_text": "uploaded graph"},
+              {"type": "actions", "block_id": "a", "elements": [{"type": "button", "text": {"type": "plain_text", "text": "Silence 2h"}, "action_id": "s", "value": "v", "style": "danger"}]},
+              {"type": "context", "elements": [{"type": "mrkdwn", "text": "AlertLinker · <https://am.example/#/alerts|Alerts of this group>"}]}]}],
+            "thread": [{"text": "Details", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "📝 Note from *On-call*:\nfailing over", "verbatim": true}}]}]}},
+         "problems": []}
+        """;
+
+    [Fact]
+    public async Task EveryBlockKitBlockIsDrawnAsSlackShowsItAndTheTextAlternativeSaysItAll()
+    {
+        var (context, page, errors) = await OpenRenderedAsync();
+        await using var _ = context;
+        await page.RouteAsync("**/api/preview/render", route => route.FulfillAsync(new() { Status = 200, ContentType = "application/json", Body = EveryBlock }));
+        // The graph picture, served by the browser's own stand-in: nothing leaves the machine.
+        await page.RouteAsync("http://graphs.example/**", route => route.FulfillAsync(new()
+        {
+            Status = 200, ContentType = "image/png",
+            BodyBytes = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="),
+        }));
+        await RenderAsync(page);
+
+        var message = page.Locator("#message");
+        Assert.Equal("FIRING: Everything <b>", await message.Locator(".sk-header[role=heading]").InnerTextAsync());
+        Assert.Equal("rgb(46, 182, 125)", await message.Locator(".sk-attachment").EvaluateAsync<string>("e => getComputedStyle(e).borderLeftColor"));
+        Assert.Equal(["Service\ncheckout", "Severity\npage"], await message.Locator(".sk-fields .sk-field").AllInnerTextsAsync());
+        Assert.Equal("bold", await message.Locator(".sk-section strong").Nth(2).InnerTextAsync());
+        Assert.Equal("italic", await message.Locator(".sk-section em").InnerTextAsync());
+        Assert.Equal("gone", await message.Locator(".sk-section del").InnerTextAsync());
+        Assert.Equal("code", await message.Locator(".sk-section code").InnerTextAsync());
+        Assert.Equal("SELECT 1", await message.Locator(".sk-section pre").InnerTextAsync());
+        Assert.Equal("quoted", await message.Locator(".sk-section blockquote").InnerTextAsync());
+        Assert.Equal("@U123", await message.Locator(".sk-mention").InnerTextAsync());
+        var trace = message.Locator("a", new() { HasTextString = "the trace" });
+        Assert.Equal("https://jaeger.example/trace/1", await trace.GetAttributeAsync("href"));
+        Assert.Equal("noopener noreferrer", await trace.GetAttributeAsync("rel"));
+        Assert.Equal(0, await message.Locator("a", new() { HasTextString = "not a link" }).CountAsync());
+        Assert.Contains("<b>", await message.Locator(".sk-section").Nth(1).InnerTextAsync());
+        Assert.Equal(1, await message.Locator("hr.sk-divider").CountAsync());
+        var graph = message.Locator(".sk-image img");
+        Assert.Equal("p99 latency of checkout", await graph.GetAttributeAsync("alt"));
+        Assert.Equal(1, await graph.EvaluateAsync<int>("img => img.decode().then(() => img.naturalWidth)"));
+        Assert.Equal("The alert's metric", await message.Locator(".sk-image figcaption").InnerTextAsync());
+        Assert.Contains("uploaded graph", await message.Locator(".sk-placeholder").InnerTextAsync());
+        Assert.Equal("Silence 2h", await message.Locator(".sk-actions .sk-button").InnerTextAsync());
+        Assert.Equal("Alerts of this group", await message.Locator(".sk-context a").InnerTextAsync());
+        Assert.Contains("failing over", await page.Locator("#thread").InnerTextAsync());
+        Assert.True(await page.Locator("#thread-section").IsVisibleAsync());
+
+        var alternative = await page.Locator("#message-text").TextContentAsync();
+        foreach (var said in new[] { "Notification text: FIRING: Everything", "FIRING: Everything <b>", "Service", "the trace", "[Image: p99 latency of checkout]", "Thread reply 1:", "failing over" })
+            Assert.Contains(said, alternative);
+        await PlaygroundBrowser.ScreenshotAsync(page, "every-block");
         Assert.Empty(errors);
     }
 }

@@ -246,12 +246,20 @@
     ui.threadSection.hidden = !(slack.thread && slack.thread.length);
     ui.messageText.textContent = textAlternative(slack);
     renderModel(preview.alerts);
+    followRenderedRunbook(preview.alerts);
     const runbooks = preview.alerts.reduce((n, a) => n + a.runbooks.length, 0);
     const parts = [`Rendered as ${preview.source}${preview.detected ? " (told from the body)" : ""}`,
       `${preview.alerts.length} alert(s), ${runbooks} runbook(s)`, `${elapsed} ms`];
     if (data.problems.length) parts.push(`${data.problems.length} problem(s)`);
     if (slack.cuts && slack.cuts.length) parts.push("cut to fit Slack: " + slack.cuts.join(", "));
     setStatus(parts.join(" · ") + ".");
+  }
+
+  /** While nothing is edited, the editor shows a runbook this alert rendered, not merely the first file. */
+  function followRenderedRunbook(alerts) {
+    if ([...files.values()].some((file) => file.text !== file.original)) return;
+    const names = alerts.flatMap((alert) => alert.runbooks.map((runbook) => runbook.name + ".sbn")).filter((name) => files.has(name));
+    if (names.length && !names.includes(current)) openFile(names[0]);
   }
 
   function clearResult() {
