@@ -17,6 +17,9 @@ public sealed class PlaygroundBrowser : IAsyncLifetime
 {
     private IPlaywright? playwright;
 
+    public const string Username = "author";
+    public const string Password = "playground-test-password";
+
     public AlertLinkerApp App { get; private set; } = null!;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -38,7 +41,9 @@ public sealed class PlaygroundBrowser : IAsyncLifetime
         {
             ["urls"] = "http://127.0.0.1:0",
             ["AlertLinker:Runbooks:Directory"] = TemplatesDirectory,
-            ["AlertLinker:Preview:AllowAnonymous"] = "true",
+            // Basic, as a browser user would have it: the browser sends it for the page, its assets and its fetches.
+            ["AlertLinker:Preview:BasicAuth:Username"] = Username,
+            ["AlertLinker:Preview:BasicAuth:Password"] = Password,
         });
         App.UseKestrel();
         App.StartServer();
@@ -61,10 +66,17 @@ public sealed class PlaygroundBrowser : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh page (own context: no state shared between tests) that fails the test on any script error.</summary>
-    public async Task<(IBrowserContext Context, IPage Page, List<string> Errors)> OpenAsync()
+    /// <summary>
+    /// A fresh page (own context: no state shared between tests) collecting script errors, with the preview's Basic
+    /// credentials unless <paramref name="credentials"/> is false.
+    /// </summary>
+    public async Task<(IBrowserContext Context, IPage Page, List<string> Errors)> OpenAsync(bool credentials = true)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new() { Width = 1400, Height = 1100 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new() { Width = 1400, Height = 1100 },
+            HttpCredentials = credentials ? new HttpCredentials { Username = Username, Password = Password } : null,
+        });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
         var errors = new List<string>();

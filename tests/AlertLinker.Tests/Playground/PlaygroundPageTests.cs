@@ -302,4 +302,17 @@ public sealed class PlaygroundPageTests(PlaygroundBrowser browser, ITestOutputHe
         await PlaygroundBrowser.ScreenshotAsync(page, "every-block");
         Assert.Empty(errors);
     }
+
+    [Fact]
+    public async Task WithoutThePreviewsCredentialsThePageIsRefusedWithABasicChallenge()
+    {
+        var (context, page, _) = await browser.OpenAsync(credentials: false);
+        await using var _ = context;
+
+        // Headless chromium answers a Basic challenge it has no credentials for by failing the navigation so.
+        var refused = await Assert.ThrowsAsync<PlaywrightException>(() => page.GotoAsync(browser.BaseUrl + "/playground"));
+
+        Assert.Contains("ERR_INVALID_AUTH_CREDENTIALS", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("#editor").CountAsync());
+    }
 }
