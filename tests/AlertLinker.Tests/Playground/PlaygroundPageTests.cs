@@ -50,6 +50,16 @@ public sealed class PlaygroundPageTests(PlaygroundBrowser browser, ITestOutputHe
         return (lines, index);
     }
 
+    /// <summary>Opens latency.sbn, edits it around <see cref="ProseLine"/> (whose index it returns) and renders.</summary>
+    private static async Task<int> EditLatencyAndRenderAsync(IPage page, Action<List<string>, int> edit)
+    {
+        var (lines, index) = await OpenLatencyAsync(page);
+        edit(lines, index);
+        await page.FillAsync("#editor", string.Join('\n', lines));
+        await RenderAsync(page);
+        return index;
+    }
+
     [Fact]
     public async Task OnLoadThePageRendersTheFirstSampleWithTheLoadedTemplatesWithoutAnyInput()
     {
@@ -90,10 +100,7 @@ public sealed class PlaygroundPageTests(PlaygroundBrowser browser, ITestOutputHe
         await page.SelectOptionAsync("#sample", "alertmanager-firing");
         await WaitForRenderAsync(page);
 
-        var (lines, index) = await OpenLatencyAsync(page);
-        lines[index] = "Edited in the *playground*: _start_ at the `root` span.";
-        await page.FillAsync("#editor", string.Join('\n', lines));
-        await RenderAsync(page);
+        await EditLatencyAndRenderAsync(page, (lines, at) => lines[at] = "Edited in the *playground*: _start_ at the `root` span.");
 
         var text = await MessageTextAsync(page);
         Assert.Contains("Edited in the playground: start at the root span.", text);
@@ -116,10 +123,7 @@ public sealed class PlaygroundPageTests(PlaygroundBrowser browser, ITestOutputHe
         var (context, page, errors) = await OpenRenderedAsync();
         await using var _ = context;
 
-        var (lines, index) = await OpenLatencyAsync(page);
-        lines.Insert(index, "Broken here: {{ duration \"soon\" }}");
-        await page.FillAsync("#editor", string.Join('\n', lines));
-        await RenderAsync(page);
+        var index = await EditLatencyAndRenderAsync(page, (lines, at) => lines.Insert(at, "Broken here: {{ duration \"soon\" }}"));
 
         var line = index + 1;
         var highlighted = page.Locator("#gutter .line.error");
@@ -146,10 +150,7 @@ public sealed class PlaygroundPageTests(PlaygroundBrowser browser, ITestOutputHe
         var (context, page, errors) = await OpenRenderedAsync();
         await using var _ = context;
 
-        var (lines, index) = await OpenLatencyAsync(page);
-        lines[index] = "{{ if }}";
-        await page.FillAsync("#editor", string.Join('\n', lines));
-        await RenderAsync(page);
+        var index = await EditLatencyAndRenderAsync(page, (lines, at) => lines[at] = "{{ if }}");
 
         // Scriban reports the if without a condition, and then the end it never found: the first is the line edited.
         await Assertions.Expect(page.Locator("#gutter .line.error").First).ToHaveAttributeAsync("data-line", (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -216,10 +217,7 @@ public sealed class PlaygroundPageTests(PlaygroundBrowser browser, ITestOutputHe
         var (context, page, errors) = await OpenRenderedAsync();
         await using var _ = context;
         // A problem box and an open model branch are on the page too, so their colours are checked as well.
-        var (lines, index) = await OpenLatencyAsync(page);
-        lines.Insert(index, "{{ duration \"soon\" }}");
-        await page.FillAsync("#editor", string.Join('\n', lines));
-        await RenderAsync(page);
+        await EditLatencyAndRenderAsync(page, (lines, at) => lines.Insert(at, "{{ duration \"soon\" }}"));
         await page.Locator("#model details details").First.EvaluateAsync("d => d.open = true");
         await page.Locator("#text-alternative").EvaluateAsync("d => d.open = true");
 
