@@ -5,6 +5,7 @@ using AlertLinker.Configuration;
 using AlertLinker.OpenApi;
 using AlertLinker.Operability;
 using AlertLinker.Pipeline;
+using AlertLinker.Playground;
 using AlertLinker.Preview;
 using AlertLinker.Resolution;
 using AlertLinker.Runbooks;
@@ -54,6 +55,8 @@ if (ConfigurationCheck.Run(app.Services, builder.Services, builder.Configuration
 app.UseOperability();
 app.MapWebhooks();
 app.MapPreview();
+app.MapPreviewRender();
+app.MapPlayground();
 app.MapSlackInteractions();
 app.MapOperability();
 app.MapOpenApiDocument();

@@ -19,7 +19,10 @@ internal static class OpenApiCredentials
     /// <summary>The header Slack signs interactions with (<c>v0=</c> HMAC-SHA256 of <c>v0:{timestamp}:{body}</c>).</summary>
     private const string SlackInteractionsPath = "/slack/interactions";
 
-    private sealed record Endpoint(string Path, IReadOnlyList<Scheme> Schemes, IReadOnlyList<string[]> Requirements);
+    private sealed record Endpoint(string Path, IReadOnlyList<Scheme> Schemes, IReadOnlyList<string[]> Requirements)
+    {
+        public HttpMethod Method { get; init; } = HttpMethod.Post;
+    }
 
     private sealed record Scheme(string Id, OpenApiSecurityScheme Definition);
 
@@ -27,7 +30,7 @@ internal static class OpenApiCredentials
     {
         foreach (var endpoint in Endpoints(services))
         {
-            if (OpenApiOperations.Post(document, endpoint.Path) is not { } operation)
+            if (OpenApiOperations.Find(document, endpoint.Path, endpoint.Method) is not { } operation)
                 continue;
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
@@ -72,6 +75,10 @@ internal static class OpenApiCredentials
             : opsgenieEndpoint;
 
         yield return BearerOrBasic(PreviewApi.Route, "preview", PreviewOptions.SectionName);
+        // The playground's API shares the preview's credentials (and schemes).
+        yield return BearerOrBasic(PreviewRenderApi.RenderRoute, "preview", PreviewOptions.SectionName);
+        yield return BearerOrBasic(PreviewRenderApi.TemplatesRoute, "preview", PreviewOptions.SectionName) with { Method = HttpMethod.Get };
+        yield return BearerOrBasic(AlertLinker.Playground.PlaygroundApi.SamplesRoute, "preview", PreviewOptions.SectionName) with { Method = HttpMethod.Get };
 
         yield return new Endpoint(SlackInteractionsPath,
             [new("slack_signature", Header("X-Slack-Signature",

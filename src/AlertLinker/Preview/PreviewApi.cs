@@ -53,46 +53,90 @@ public static partial class PreviewApi
         CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
-        if (!settings.IsEnabled)
-            return PreviewProblems.Disabled();
-        if (!WebhookAuth.IsAuthorized(request, settings))
-            return PreviewProblems.Unauthorized();
+        if (Refusal(request, settings) is { } refused)
+            return refused;
         var sources = new PreviewSources(registered);
         var named = source is null ? null : sources.Named(source);
         if (source is not null && named is null)
-            return SourceProblems.BadRequest($"Unknown source '{Shorten(source)}'; use one of {string.Join(", ", sources.Names)}, or leave ?source out to tell it from the body.").ToProblem();
+            return UnknownSource(sources, source);
 
         using var slot = gate.TryEnter();
         if (slot is null)
-        {
-            request.HttpContext.Response.Headers.RetryAfter = "1";
-            return PreviewProblems.Busy(settings.MaxConcurrent);
-        }
+            return Busy(request, settings);
 
         var (body, problem) = await WebhookBody.ReadAsync(request, settings.MaxBodyBytes, PreviewOptions.SectionName + ":MaxBodyBytes", cancellationToken);
         if (problem is not null)
             return problem.ToProblem();
 
-        var detected = source is null;
-        var chosen = named ?? sources.Detect(body!);
+        var (preview, refusal) = await PreviewAsync(body!, named, sources, processor, slack, time, loggers, cancellationToken);
+        return preview is null
+            ? refusal!
+            : TypedResults.Ok(preview with { TemplatesNotLoaded = runbooks.StaleBecause is { Count: > 0 } stale ? stale : null });
+    }
+
+    /// <summary>
+    /// Null when the caller may preview; else the 403 (preview off) or 401 (with the challenges the configured
+    /// credentials answer, so a browser asks for Basic credentials).
+    /// </summary>
+    internal static IResult? Refusal(HttpRequest request, PreviewOptions settings)
+    {
+        if (!settings.IsEnabled)
+            return PreviewProblems.Disabled();
+        if (WebhookAuth.IsAuthorized(request, settings))
+            return null;
+        var challenges = new List<string>();
+        if (!string.IsNullOrEmpty(settings.BearerToken))
+            challenges.Add("Bearer realm=\"AlertLinker preview\"");
+        if (settings.BasicAuth.IsConfigured)
+            challenges.Add("Basic realm=\"AlertLinker preview\", charset=\"UTF-8\"");
+        if (challenges.Count > 0)
+            request.HttpContext.Response.Headers.WWWAuthenticate = challenges.ToArray();
+        return PreviewProblems.Unauthorized();
+    }
+
+    internal static IResult Busy(HttpRequest request, PreviewOptions settings)
+    {
+        request.HttpContext.Response.Headers.RetryAfter = "1";
+        return PreviewProblems.Busy(settings.MaxConcurrent);
+    }
+
+    internal static IResult UnknownSource(PreviewSources sources, string source) =>
+        SourceProblems.BadRequest($"Unknown source '{Shorten(source)}'; use one of {string.Join(", ", sources.Names)}, or leave ?source out to tell it from the body.").ToProblem();
+
+    /// <summary>
+    /// The preview of one body: parsed by <paramref name="named"/> or the source its shape tells, then completed,
+    /// resolved, enriched and rendered by <paramref name="processor"/>; or the 400 of a body no source reads.
+    /// </summary>
+    internal static async Task<(PreviewResponse? Preview, IResult? Problem)> PreviewAsync(
+        byte[] body,
+        IAlertSource? named,
+        PreviewSources sources,
+        NotificationProcessor processor,
+        SlackMessageBuilder slack,
+        TimeProvider time,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var detected = named is null;
+        var chosen = named ?? sources.Detect(body);
         if (chosen is null)
-            return SourceProblems.BadRequest(
-                $"The body is not one a source sends (no {sources.ShapeProperties}); add ?source=<{string.Join("|", sources.Names)}>.").ToProblem();
+            return (null, SourceProblems.BadRequest(
+                $"The body is not one a source sends (no {sources.ShapeProperties}); add ?source=<{string.Join("|", sources.Names)}>.").ToProblem());
 
         var name = chosen.Name;
         // No headers: a preview's own (its credentials, a copied X-Webhook-Id) are not the sender's.
-        var parsed = chosen.Parse(body!, new HeaderDictionary(), time.GetUtcNow());
+        var parsed = chosen.Parse(body, new HeaderDictionary(), time.GetUtcNow());
         if (parsed.Error is { } error)
-            return SourceProblems.BadRequest(error).ToProblem();
+            return (null, SourceProblems.BadRequest(error).ToProblem());
         if (parsed.Notification is null)
-            return TypedResults.Ok(new PreviewResponse(name, detected, null, null, null, null, null, parsed.IgnoredBecause, [], null));
+            return (new PreviewResponse(name, detected, null, null, null, null, null, parsed.IgnoredBecause, [], null), null);
 
         // The processor completes the notification first (PagerDuty's details), as the delivery worker does.
         var enriched = await processor.EnrichAsync(parsed.Notification, cancellationToken);
         var notification = enriched.Notification;
         var message = slack.Build(enriched);
         LogPreviewed(loggers.CreateLogger(typeof(PreviewApi)), name, notification.Alerts.Count, enriched.Alerts.Sum(a => a.Runbooks.Count));
-        return TypedResults.Ok(new PreviewResponse(
+        return (new PreviewResponse(
             name,
             detected,
             notification.Event,
@@ -102,10 +146,7 @@ public static partial class PreviewApi
             notification.Note,
             null,
             enriched.Alerts.Select(PreviewAlert.Of).ToList(),
-            PreviewSlack.Of(message, notification))
-        {
-            TemplatesNotLoaded = runbooks.StaleBecause is { Count: > 0 } stale ? stale : null,
-        });
+            PreviewSlack.Of(message, notification)), null);
     }
 
     /// <summary>The body is any registered source's payload: documented as one of them.</summary>
@@ -169,12 +210,33 @@ public sealed record PreviewAlert(IReadOnlyDictionary<string, object?> Model, IR
 /// </summary>
 public sealed record PreviewSlack(string Text, JsonElement Blocks, JsonElement Attachments, IReadOnlyList<string> Cuts)
 {
+    /// <summary>
+    /// What the sink posts in the message's thread (bot mode), in order: the detail reply (every finding, waterfall and
+    /// runbook whole) when there is one, then the note (<c>kind: note</c>) or the state change as a reply to a message
+    /// that showed the alert firing.
+    /// </summary>
+    public IReadOnlyList<PreviewReply> Thread { get; init; } = [];
+
     internal static PreviewSlack Of(SlackMessage message, AlertNotification notification)
     {
         var (blocks, attachments) = SlackLifecycle.Layout(message, notification);
+        var thread = new List<PreviewReply>();
+        if (message.Detail is { } detail)
+            thread.Add(new(detail.Text, JsonSerializer.SerializeToElement(detail.Blocks, SlackJson.Options)));
+        var reply = notification.Kind == NotificationKind.Note
+            ? SlackLifecycle.NoteReply(notification)
+            : SlackLifecycle.StateReply(AlertStatus.Firing, notification);
+        if (reply is not null && SlackLifecycle.Reply("", "", reply) is var post)
+            thread.Add(new(post.Text, JsonSerializer.SerializeToElement(post.Blocks, SlackJson.Options)));
         return new(message.Text,
             JsonSerializer.SerializeToElement(blocks, SlackJson.Options),
             JsonSerializer.SerializeToElement(attachments, SlackJson.Options),
-            message.Cuts);
+            message.Cuts)
+        {
+            Thread = thread,
+        };
     }
 }
+
+/// <summary>One reply in the message's thread: its fallback text and Block Kit blocks.</summary>
+public sealed record PreviewReply(string Text, JsonElement Blocks);

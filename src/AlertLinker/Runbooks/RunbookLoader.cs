@@ -15,25 +15,36 @@ internal static class RunbookLoader
     public static RunbookLibrary Load(string directory, List<string> errors)
     {
         var full = Path.GetFullPath(directory);
-        var runbooks = new List<RunbookTemplate>();
-        var partials = new Dictionary<string, Template>(StringComparer.Ordinal);
-        var files = System.IO.Directory.EnumerateFiles(full, "*" + Extension, SearchOption.TopDirectoryOnly)
-            .Order(StringComparer.Ordinal)
-            .ToList();
-        foreach (var file in files)
+        var files = new List<(string FileName, string Text)>();
+        foreach (var file in System.IO.Directory.EnumerateFiles(full, "*" + Extension, SearchOption.TopDirectoryOnly))
         {
-            var display = DisplayPath(file);
-            var name = Path.GetFileNameWithoutExtension(file);
-            string text;
             try
             {
-                text = File.ReadAllText(file);
+                files.Add((Path.GetFileName(file), File.ReadAllText(file)));
             }
             catch (IOException e)
             {
-                errors.Add($"{display}:1:1: cannot read the file: {e.Message}");
-                continue;
+                errors.Add($"{DisplayPath(file)}:1:1: cannot read the file: {e.Message}");
             }
+        }
+        return Parse(full, files, errors);
+    }
+
+    /// <summary>
+    /// The folder's files as given (file name and text, nothing read from disk): what the folder loads and what the
+    /// playground's override set renders with, parsed the same way. A file that does not parse is left out and reported.
+    /// </summary>
+    public static RunbookLibrary Parse(string directory, IEnumerable<(string FileName, string Text)> files, List<string> errors)
+    {
+        var full = Path.GetFullPath(directory);
+        var runbooks = new List<RunbookTemplate>();
+        var partials = new Dictionary<string, Template>(StringComparer.Ordinal);
+        var texts = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (fileName, text) in files.OrderBy(f => f.FileName, StringComparer.Ordinal))
+        {
+            var display = DisplayPath(Path.Combine(full, fileName));
+            var name = Path.GetFileNameWithoutExtension(fileName);
+            texts[fileName] = text;
 
             if (name.StartsWith(PartialPrefix, StringComparison.Ordinal))
             {
@@ -55,7 +66,7 @@ internal static class RunbookLoader
         }
 
         var ordered = runbooks.OrderBy(r => r.Order).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
-        return new RunbookLibrary(full, ordered, partials);
+        return new RunbookLibrary(full, ordered, partials) { Texts = texts };
     }
 
     public static ParserOptions ParserOptions { get; } = new() { ExpressionDepthLimit = 100 };

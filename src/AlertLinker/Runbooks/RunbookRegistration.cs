@@ -21,6 +21,7 @@ public static class RunbookRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ScribanRunbookRenderer>();
         services.TryAddSingleton<IRunbookRenderer>(sp => sp.GetRequiredService<ScribanRunbookRenderer>());
+        services.TryAddSingleton<RunbookWorkbench>();
         services.AddHostedService<RunbookReloader>();
         return services;
     }

@@ -24,6 +24,9 @@ internal sealed record RunbookLibrary(
     IReadOnlyList<RunbookTemplate> Runbooks,
     IReadOnlyDictionary<string, Template> Partials)
 {
+    /// <summary>Every file's text by file name (<c>latency.sbn</c>, <c>_lib.sbn</c>), as it was parsed: what the playground edits.</summary>
+    public IReadOnlyDictionary<string, string> Texts { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     public static RunbookLibrary Empty { get; } =
         new("", [], new Dictionary<string, Template>());
 }

@@ -37,15 +37,23 @@ internal sealed partial class ScribanRunbookRenderer : IRunbookRenderer
         RunbookOptions options,
         BackendDirectory backends,
         TimeProvider time,
-        ILogger<ScribanRunbookRenderer> logger)
+        ILogger<ScribanRunbookRenderer> logger,
+        bool announce = true)
     {
         this.library = library;
         this.options = options;
         this.backends = backends;
         this.time = time;
         this.logger = logger;
-        LogLoaded(logger, library.Runbooks.Count, library.Partials.Count, library.Directory);
+        if (announce)
+            LogLoaded(logger, library.Runbooks.Count, library.Partials.Count, library.Directory);
     }
+
+    /// <summary>
+    /// A renderer of <paramref name="other"/> under this one's sandbox limits and helpers, for one playground render:
+    /// it is not the service's set, so loading it is not logged.
+    /// </summary>
+    internal ScribanRunbookRenderer With(RunbookLibrary other) => new(other, options, backends, time, logger, announce: false);
 
     public bool IsReady => true;
 
