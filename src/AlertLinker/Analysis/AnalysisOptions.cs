@@ -18,6 +18,10 @@ public sealed class AnalysisOptions
     [Range(0, 100)]
     public int MaxFanOuts { get; set; } = 3;
 
+    /// <summary>How many retry cascades are reported, the costliest first.</summary>
+    [Range(0, 100)]
+    public int MaxRetries { get; set; } = 2;
+
     /// <summary>The waterfall never has more lines than this (trailer and "…" lines included).</summary>
     [Range(MinWaterfallLines, 200)]
     public int WaterfallMaxLines { get; set; } = 12;

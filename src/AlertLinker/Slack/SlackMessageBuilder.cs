@@ -248,7 +248,7 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
         else
         {
             var room = charsLeft - text.Length - MaxNotesLength - MaxSourcesLength - MinRunbookLength;
-            if (Headline(enriched.Traces, enriched.Resolved, thread, room, cuts) is { } headline)
+            if (Headline(enriched.Traces, enriched.Backends, enriched.Resolved, thread, room, cuts) is { } headline)
             {
                 blocks.Add(new SectionBlock(TextObject.Mrkdwn(headline)));
                 room -= headline.Length;
@@ -287,7 +287,7 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
     /// What the traces say, at a glance: the first finding of each analysed trace (the headline), then the top
     /// exemplars, each trace once with a link per backend that has it.
     /// </summary>
-    private string? Headline(IReadOnlyList<FoundTrace> traces, ResolvedAlert alert, bool thread, int room, List<string> cuts)
+    private string? Headline(IReadOnlyList<FoundTrace> traces, IReadOnlyList<BackendSection> backends, ResolvedAlert alert, bool thread, int room, List<string> cuts)
     {
         var lines = new List<string>();
         var said = new HashSet<string>(StringComparer.Ordinal);
@@ -314,6 +314,7 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
                 continue;
             lines.Add($"{FindingIcon(finding)} *{SlackText.EscapeWithin(SlackText.SingleLine(finding.Summary), MaxFindingLength).Text}*");
         }
+        lines.AddRange(StrongestNewFindings(backends, traces));
         foreach (var trace in traces.Take(MaxMainExemplars))
             lines.Add(Exemplar(trace, alert));
         if (traces.Count > MaxMainExemplars)
@@ -331,8 +332,40 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
         CulpritFinding => "⏱",
         ErrorOriginFinding => "❗",
         FanOutFinding => "🔁",
+        RetryFinding => "♻️",
+        CacheMissFinding => "🧊",
+        BrokenContextFinding => "🔗",
         _ => "🔎",
     };
+
+    private const int MaxNewFindings = 2;
+
+    /// <summary>
+    /// At most two lines beyond where the time went: what the slow traces share (each value once however many backends
+    /// saw it), then broken context, retries and cache misses of the analysed traces, strongest first.
+    /// </summary>
+    private static List<string> StrongestNewFindings(IReadOnlyList<BackendSection> backends, IReadOnlyList<FoundTrace> traces)
+    {
+        var lines = new List<string>(MaxNewFindings);
+        var patterns = backends.SelectMany(b => b.Patterns)
+            .DistinctBy(p => (p.Key, p.Value))
+            .OrderByDescending(p => p.Contrast);
+        foreach (var pattern in patterns.Take(MaxNewFindings))
+            lines.Add($"🧩 *{SlackText.EscapeWithin(SlackText.SingleLine(pattern.Summary), MaxFindingLength).Text}*");
+        var said = new HashSet<string>(StringComparer.Ordinal);
+        var more = traces.Select(t => t.Insights).OfType<TraceInsights>()
+            .SelectMany(i => i.MoreFindings)
+            .OrderBy(f => f is BrokenContextFinding ? 0 : 1)
+            .ThenByDescending(f => f.Share);
+        foreach (var finding in more)
+        {
+            if (lines.Count == MaxNewFindings)
+                break;
+            if (said.Add(finding.Summary))
+                lines.Add($"{FindingIcon(finding)} {SlackText.EscapeWithin(SlackText.SingleLine(finding.Summary), MaxFindingLength).Text}");
+        }
+        return lines;
+    }
 
     /// <summary>
     /// One line per backend with its search links; lines are packed into sections. A link is all or nothing; the
@@ -425,6 +458,11 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
             if (shownBackends.Add(enrichedAlert.Backends))
             {
                 var traces = enrichedAlert.Traces;
+                if (SharedAttributes(enrichedAlert.Backends) is { } shared)
+                {
+                    content.Add(shared);
+                    room -= shared.Length;
+                }
                 content.AddRange(Analyses(traces, room, cuts));
                 room -= content.Sum(c => c.Length);
                 if (traces.Count > MaxMainExemplars)
@@ -487,6 +525,9 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
                     CulpritFinding => "⏱ here: ",
                     ErrorOriginFinding => "❗ error origin: ",
                     FanOutFinding => "🔁 N+1: ",
+                    RetryFinding => "♻️ ",
+                    CacheMissFinding => "🧊 ",
+                    BrokenContextFinding => "🔗 ",
                     _ => "",
                 };
                 text.Append("\n• ").Append(icon).Append(SlackText.EscapeWithin(SlackText.SingleLine(finding.Summary), MaxFindingLength).Text);
@@ -506,6 +547,15 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
             room -= text.Length;
         }
         return sections;
+    }
+
+    /// <summary>The thread's list of what the slow or failing traces share, per backend that saw it; null when nothing stands out.</summary>
+    private static string? SharedAttributes(IReadOnlyList<BackendSection> backends)
+    {
+        var lines = backends
+            .SelectMany(b => b.Patterns.Select(p => $"• {SlackText.EscapeWithin(SlackText.SingleLine(p.Summary), MaxFindingLength).Text} ({SlackText.EscapeWithin(SlackText.SingleLine(b.Backend), 60).Text})"))
+            .ToList();
+        return lines.Count == 0 ? null : "*🧩 What the slow or failing traces share*\n" + string.Join('\n', lines);
     }
 
     /// <summary>"instance=db-1 · pod=x": the labels that tell this alert from the others of its group.</summary>
