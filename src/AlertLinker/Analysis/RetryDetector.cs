@@ -36,10 +36,18 @@ internal static class RetryDetector
                     found.Add(finding);
             }
         }
-        found.Sort((a, b) => b.TimeOnPath.CompareTo(a.TimeOnPath));
-        if (found.Count > max)
-            found.RemoveRange(max, found.Count - max);
-        return found;
+        // The same cascade under many callers (one per message handled) is one finding, counted.
+        var merged = found
+            .GroupBy(f => (f.First.Service, f.Label))
+            .Select(g => g.Count() == 1 ? g.First() : g.First() with
+            {
+                Callers = g.Count(),
+                TimeOnPath = TimeSpan.FromTicks(g.Sum(f => f.TimeOnPath.Ticks)),
+            })
+            .OrderByDescending(f => f.TimeOnPath)
+            .Take(max)
+            .ToList();
+        return merged;
     }
 
     private static RetryFinding? ToFinding(TraceIndex index, SpanClasses classes, bool[] errored, List<int> attempts, TimeSpan duration)

@@ -310,6 +310,9 @@ public sealed record RetryFinding(Span First, string Label, int Attempts, int Fa
 {
     public override double Share => Fraction(TimeOnPath, TraceDuration);
 
+    /// <summary>How many callers ran the same cascade (one per message of a batch, say); the attempts are the first one's.</summary>
+    public int Callers { get; init; } = 1;
+
     // "3 attempts of POST payment-gateway, the first 2 failed with 503 — 900 ms, 60 % of the trace"
     public override string Summary
     {
@@ -322,6 +325,8 @@ public sealed record RetryFinding(Span First, string Label, int Attempts, int Fa
                 : $"{failed} failed";
             if (Code is { } code)
                 how += $" with {code}";
+            if (Callers > 1)
+                how += $", under {Callers.ToString(CultureInfo.InvariantCulture)} callers";
             return $"retries: {attempts} attempts of {AnalysisText.OneLine(Label, 160)} ({AnalysisText.OneLine(First.Service, 80)}), {how} — "
                 + $"{AnalysisText.Duration(TimeOnPath)}, {SharePercent} % of the trace";
         }

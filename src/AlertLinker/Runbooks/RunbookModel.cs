@@ -156,6 +156,7 @@ internal static class RunbookModel
                 ["attempts"] = r.Attempts,
                 ["failed"] = r.Failed,
                 ["code"] = r.Code,
+                ["callers"] = r.Callers,
                 ["time_ms"] = Milliseconds(r.TimeOnPath),
                 ["share_percent"] = r.SharePercent,
                 ["first"] = SpanObject(r.First),
