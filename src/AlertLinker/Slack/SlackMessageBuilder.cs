@@ -355,7 +355,8 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
         var said = new HashSet<string>(StringComparer.Ordinal);
         var more = traces.Select(t => t.Insights).OfType<TraceInsights>()
             .SelectMany(i => i.MoreFindings)
-            .OrderBy(f => f is BrokenContextFinding ? 0 : 1)
+            // A trace that starts at a queue or a job hides its cause on the other side: that first; then by share.
+            .OrderBy(f => f is BrokenContextFinding { Break: not ContextBreak.ProducerWithoutConsumer } ? 0 : f is BrokenContextFinding ? 2 : 1)
             .ThenByDescending(f => f.Share);
         foreach (var finding in more)
         {
