@@ -55,7 +55,7 @@ public static class ServiceNames
                 score = 1 + Math.Abs(folded.Length - wanted.Length);
             else
             {
-                var distance = Distance(folded, wanted, MaxDistance(wanted));
+                var distance = EditDistance.Between(folded, wanted, MaxDistance(wanted));
                 if (distance > MaxDistance(wanted))
                     continue;
                 score = 100 + distance;
@@ -84,30 +84,5 @@ public static class ServiceNames
                 return true;
         }
         return false;
-    }
-
-    /// <summary>Levenshtein distance, giving up (returning more than <paramref name="limit"/>) once it must exceed it.</summary>
-    private static int Distance(string a, string b, int limit)
-    {
-        if (Math.Abs(a.Length - b.Length) > limit)
-            return limit + 1;
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-            previous[j] = j;
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            var best = current[0];
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-                best = Math.Min(best, current[j]);
-            }
-            if (best > limit)
-                return limit + 1;
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
     }
 }

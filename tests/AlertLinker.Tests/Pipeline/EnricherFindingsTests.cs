@@ -29,6 +29,14 @@ public sealed class EnricherFindingsTests : IDisposable
         server.Given(Request.Create().WithPath(path).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body));
 
+    /// <summary>One backend of <paramref name="type"/> named after it in lowercase, pointed at the stand-in.</summary>
+    private BackendTestHost Host(string type, params (string Key, string? Value)[] extra) =>
+        new(BackendTestHost.Settings(type.ToLowerInvariant(), [("Type", type), ("ApiUrl", server.LoopbackUrl()), ("AttemptTimeout", "00:00:30"), .. extra]));
+
+    /// <summary>The one section the enricher makes of <paramref name="alert"/> with the host's one backend.</summary>
+    private static async Task<BackendSection> EnrichAsync(BackendTestHost host, string type, ResolvedAlert alert) =>
+        Assert.Single(await EnricherOver(host.Backend(type.ToLowerInvariant())).EnrichAsync(alert, CancellationToken.None));
+
     private static Enricher EnricherOver(ITraceBackend backend)
     {
         var services = new ServiceCollection();
@@ -91,8 +99,7 @@ public sealed class EnricherFindingsTests : IDisposable
     public async Task WhenTheSlowTracesShareATenantTheFastOnesDoNotHaveTheMessageSaysSoWithCounts()
     {
         Serve("/api/traces", 200, JaegerV1WindowOfTwelveTraces());
-        using var host = new BackendTestHost(BackendTestHost.Settings("jaeger",
-            ("Type", "Jaeger"), ("ApiUrl", server.LoopbackUrl()), ("Api", "V1"), ("AttemptTimeout", "00:00:30")));
+        using var host = Host("Jaeger", ("Api", "V1"));
 
         var sections = await EnricherOver(host.Backend("jaeger")).EnrichAsync(BackendTestHost.Alert("checkout", BackendTestHost.Window), CancellationToken.None);
 
@@ -107,8 +114,7 @@ public sealed class EnricherFindingsTests : IDisposable
         // The same window with every trace's tenant and route alike: nothing tells the slow ones apart.
         Serve("/api/traces", 200, JaegerV1WindowOfTwelveTraces().Replace("\"globex\"", "\"acme\"").Replace("\"initech\"", "\"acme\"")
             .Replace("\"umbrella\"", "\"acme\"").Replace("\"hooli\"", "\"acme\""));
-        using var host = new BackendTestHost(BackendTestHost.Settings("jaeger",
-            ("Type", "Jaeger"), ("ApiUrl", server.LoopbackUrl()), ("Api", "V1"), ("AttemptTimeout", "00:00:30")));
+        using var host = Host("Jaeger", ("Api", "V1"));
 
         var sections = await EnricherOver(host.Backend("jaeger")).EnrichAsync(BackendTestHost.Alert("checkout", BackendTestHost.Window), CancellationToken.None);
 
@@ -122,11 +128,10 @@ public sealed class EnricherFindingsTests : IDisposable
         // api_v3's "No traces found" (jaeger http_gateway.go) and its services answer in the shape of v3_GetServices.json.
         Serve("/api/v3/trace-summaries", 404, "{\"error\":{\"httpCode\":404,\"message\":\"No traces found\"}}\n");
         Serve("/api/v3/services", 200, "{\"services\":[\"billing-service\",\"checkout\",\"frontend\"]}");
-        using var host = new BackendTestHost(BackendTestHost.Settings("jaeger",
-            ("Type", "Jaeger"), ("ApiUrl", server.LoopbackUrl()), ("AttemptTimeout", "00:00:30")));
+        using var host = Host("Jaeger");
         var alert = BackendTestHost.Alert("billing", BackendTestHost.Window) with { ServiceLabel = "billing" };
 
-        var section = Assert.Single(await EnricherOver(host.Backend("jaeger")).EnrichAsync(alert, CancellationToken.None));
+        var section = await EnrichAsync(host, "Jaeger", alert);
 
         Assert.Equal(BackendOutcome.NothingFound, section.Outcome);
         Assert.Equal("AlertLinker:Services:Aliases:billing = billing-service", section.Gap!.AliasLine);
@@ -140,10 +145,9 @@ public sealed class EnricherFindingsTests : IDisposable
         // v1 search found nothing; /api/services answers as in the shared fixture (Grafana's mock of Jaeger's handler).
         Serve("/api/traces", 200, "{\"data\":[],\"total\":0,\"limit\":0,\"offset\":0,\"errors\":null}");
         Serve("/api/services", 200, SharedFixtures.Read("backends/jaeger/v1_api_services_response.grafana_mock.json"));
-        using var host = new BackendTestHost(BackendTestHost.Settings("jaeger",
-            ("Type", "Jaeger"), ("ApiUrl", server.LoopbackUrl()), ("Api", "V1"), ("AttemptTimeout", "00:00:30")));
+        using var host = Host("Jaeger", ("Api", "V1"));
 
-        var section = Assert.Single(await EnricherOver(host.Backend("jaeger")).EnrichAsync(BackendTestHost.Alert("service", BackendTestHost.Window), CancellationToken.None));
+        var section = await EnrichAsync(host, "Jaeger", BackendTestHost.Alert("service", BackendTestHost.Window));
 
         Assert.Equal(["service1", "service2"], section.Gap!.Suggestions);
         Assert.StartsWith("jaeger does not know the service service; did you mean service1 (or service2)?", section.Note, StringComparison.Ordinal);
@@ -154,10 +158,9 @@ public sealed class EnricherFindingsTests : IDisposable
     {
         Serve("/api/v2/traces", 200, "[]");
         Serve("/api/v2/services", 200, "[\"checkout\",\"frontend\"]");
-        using var host = new BackendTestHost(BackendTestHost.Settings("zipkin",
-            ("Type", "Zipkin"), ("ApiUrl", server.LoopbackUrl()), ("AttemptTimeout", "00:00:30")));
+        using var host = Host("Zipkin");
 
-        var section = Assert.Single(await EnricherOver(host.Backend("zipkin")).EnrichAsync(BackendTestHost.Alert("checkout", BackendTestHost.Window), CancellationToken.None));
+        var section = await EnrichAsync(host, "Zipkin", BackendTestHost.Alert("checkout", BackendTestHost.Window));
 
         Assert.True(section.Gap!.ServiceKnown);
         Assert.Null(section.Gap.AliasLine);
@@ -172,10 +175,9 @@ public sealed class EnricherFindingsTests : IDisposable
         // The docs example of GET /api/v2/search/tag/.service.name/values (Tempo api_docs), with other names.
         Serve("/api/v2/search/tag/resource.service.name/values", 200,
             "{\"tagValues\":[{\"type\":\"string\",\"value\":\"customer\"},{\"type\":\"string\",\"value\":\"inventory-service\"},{\"type\":\"string\",\"value\":\"frontend\"}]}");
-        using var host = new BackendTestHost(BackendTestHost.Settings("tempo",
-            ("Type", "Tempo"), ("ApiUrl", server.LoopbackUrl()), ("UiUrl", "http://grafana.test/"), ("DatasourceUid", "tempo"), ("AttemptTimeout", "00:00:30")));
+        using var host = Host("Tempo", ("UiUrl", "http://grafana.test/"), ("DatasourceUid", "tempo"));
 
-        var section = Assert.Single(await EnricherOver(host.Backend("tempo")).EnrichAsync(BackendTestHost.Alert("inventory", BackendTestHost.Window), CancellationToken.None));
+        var section = await EnrichAsync(host, "Tempo", BackendTestHost.Alert("inventory", BackendTestHost.Window));
 
         Assert.Equal(["inventory-service"], section.Gap!.Suggestions);
         Assert.Equal("AlertLinker:Services:Aliases:inventory = inventory-service", section.Gap.AliasLine);
@@ -186,10 +188,9 @@ public sealed class EnricherFindingsTests : IDisposable
     {
         Serve("/api/v2/traces", 200, "[]");
         Serve("/api/v2/services", 404, "{}");
-        using var host = new BackendTestHost(BackendTestHost.Settings("zipkin",
-            ("Type", "Zipkin"), ("ApiUrl", server.LoopbackUrl()), ("AttemptTimeout", "00:00:30")));
+        using var host = Host("Zipkin");
 
-        var section = Assert.Single(await EnricherOver(host.Backend("zipkin")).EnrichAsync(BackendTestHost.Alert("checkout", BackendTestHost.Window), CancellationToken.None));
+        var section = await EnrichAsync(host, "Zipkin", BackendTestHost.Alert("checkout", BackendTestHost.Window));
 
         Assert.Null(section.Gap);
         Assert.Contains("sampling or retention may have dropped them", section.Note, StringComparison.Ordinal);
