@@ -29,8 +29,14 @@ public class AnalyzeBenchmarks
         _ => throw new InvalidOperationException($"unknown shape {Shape}"),
     };
 
-    /// <summary>Everything the analysis says about one trace: the critical path, errors, fan-outs, retries, cache misses, broken context, the waterfall.</summary>
+    private static readonly AnalysisOptions Before = new() { ReadRetriesCachesAndContext = false };
+
+    /// <summary>The baseline: the analysis as it was before issue 17 (critical path, errors, fan-outs, the waterfall).</summary>
     [Benchmark(Baseline = true)]
+    public TraceInsights AnalyzeBefore() => TraceAnalyzer.Analyze(_trace, Before);
+
+    /// <summary>Everything the analysis says about one trace: the critical path, errors, fan-outs, retries, cache misses, broken context, the waterfall.</summary>
+    [Benchmark]
     public TraceInsights Analyze() => TraceAnalyzer.Analyze(_trace);
 
     /// <summary>What a search result costs for "what the slow traces share": its values of the default business keys.</summary>

@@ -30,6 +30,12 @@ public sealed class AnalysisOptions
     [Range(MinWaterfallWidth, 1000)]
     public int WaterfallMaxWidth { get; set; } = 100;
 
+    /// <summary>
+    /// Off only for the benchmark's baseline: the analysis without retries, cache misses and broken context, so their
+    /// cost is a ratio measured in the same run (a shared machine's load cancels out).
+    /// </summary>
+    internal bool ReadRetriesCachesAndContext { get; set; } = true;
+
     internal const int MinWaterfallLines = 4;
     internal const int MinWaterfallWidth = 30;
 }

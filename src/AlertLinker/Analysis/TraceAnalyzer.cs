@@ -41,9 +41,10 @@ public static class TraceAnalyzer
         var culpritFinding = culprit >= 0 ? new CulpritFinding(index.Spans[culprit], TimeSpan.FromTicks(selfTimes[culprit]), duration) : null;
         var (headline, hereSpan, hereGroups) = Headline(index, classes, groups, fanOuts, culprit, culpritFinding, duration);
 
-        var retries = RetryDetector.Detect(index, classes, errored, duration, Math.Clamp(options.MaxRetries, 0, 100));
-        var brokenContext = ContextBreaks.Detect(index, duration);
-        var cacheMisses = CacheMissDetector.Detect(index, duration);
+        var more = options.ReadRetriesCachesAndContext;
+        var retries = more ? RetryDetector.Detect(index, classes, errored, duration, Math.Clamp(options.MaxRetries, 0, 100)) : [];
+        var brokenContext = more ? ContextBreaks.Detect(index, duration) : [];
+        var cacheMisses = more ? CacheMissDetector.Detect(index, duration) : null;
 
         var waterfall = WaterfallRenderer.Render(index, errored, hereSpan, hereGroups, originIndex, groups, reported, options);
 
