@@ -20,7 +20,7 @@ internal static class CacheMissDetector
         for (var i = 0; i < index.Count; i++)
         {
             var span = index.Spans[i];
-            if (Hit(span) is not { } hit)
+            if (span.Attributes.Count == 0 || Hit(span) is not { } hit)
                 continue;
             lookups++;
             if (hit)

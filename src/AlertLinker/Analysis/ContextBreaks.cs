@@ -17,23 +17,19 @@ internal static class ContextBreaks
         int firstConsumer = -1, firstJob = -1, firstProducer = -1;
         HashSet<string>? consumed = null;
         var anyConsumer = false;
-        for (var i = 0; i < index.Count; i++)
-        {
-            if (IsConsumer(index.Spans[i]))
-            {
-                anyConsumer = true;
-                if (Destination(index.Spans[i]) is { } destination)
-                    (consumed ??= new HashSet<string>(StringComparer.Ordinal)).Add(destination);
-            }
-        }
+        // One look at each span: consumers (and the destinations they took), producers; most spans are neither.
+        List<int>? producers = null;
         for (var i = 0; i < index.Count; i++)
         {
             var span = index.Spans[i];
             // A root named no parent at all; an orphan's parent was dropped (sampling), which is a different story.
             var root = string.IsNullOrEmpty(span.ParentSpanId) || (index.Parent[i] < 0 && !index.IsOrphan[i]);
-            if (root && IsConsumer(span))
+            if (IsConsumer(span))
             {
-                if (consumerRoots++ == 0)
+                anyConsumer = true;
+                if (Destination(span) is { } destination)
+                    (consumed ??= new HashSet<string>(StringComparer.Ordinal)).Add(destination);
+                if (root && consumerRoots++ == 0)
                     firstConsumer = i;
             }
             else if (root && IsJob(span))
@@ -41,11 +37,13 @@ internal static class ContextBreaks
                 if (jobRoots++ == 0)
                     firstJob = i;
             }
-            else if (IsProducer(span) && !Consumed(span, consumed, anyConsumer))
-            {
-                if (lonelyProducers++ == 0)
-                    firstProducer = i;
-            }
+            else if (IsProducer(span))
+                (producers ??= []).Add(i);
+        }
+        foreach (var i in producers ?? [])
+        {
+            if (!Consumed(index.Spans[i], consumed, anyConsumer) && lonelyProducers++ == 0)
+                firstProducer = i;
         }
         if (firstConsumer >= 0)
             found.Add(Finding(index.Spans[firstConsumer], ContextBreak.ConsumerRoot, consumerRoots, duration));
@@ -69,7 +67,7 @@ internal static class ContextBreaks
         || span.Kind is null or "client" && IsMessaging(span) && MessagingOperation(span) is "publish" or "send" or "create";
 
     private static bool IsMessaging(Span span) =>
-        NonEmpty(span.Attribute("messaging.system")) is not null || NonEmpty(span.Attribute("messaging.destination.name")) is not null;
+        span.Attributes.Count > 0 && NonEmpty(span.Attribute("messaging.system")) is not null || NonEmpty(span.Attribute("messaging.destination.name")) is not null;
 
     private static string? MessagingOperation(Span span) =>
         (NonEmpty(span.Attribute("messaging.operation.type")) ?? NonEmpty(span.Attribute("messaging.operation")))?.ToLowerInvariant();
@@ -81,7 +79,7 @@ internal static class ContextBreaks
     /// <summary>A root that is not a request: a job attribute, or a function name on an internal root.</summary>
     private static bool IsJob(Span span)
     {
-        if (span.Kind is "server" or "client" or "producer" or "consumer")
+        if (span.Kind is "server" or "client" or "producer" or "consumer" || span.Attributes.Count == 0)
             return false;
         foreach (var key in JobKeys)
         {

@@ -21,8 +21,8 @@ internal static class RetryDetector
         for (var node = 0; node < index.Count; node++)
         {
             var children = index.Children(node);
-            if (children.Length < 2)
-                continue;
+            if (children.Length < 2 || !AnyErrored(children, errored))
+                continue; // a retry cascade needs a failed attempt: most parents have none, and cost nothing more
             byClass.Clear();
             foreach (var child in children)
             {
@@ -48,6 +48,16 @@ internal static class RetryDetector
             .Take(max)
             .ToList();
         return merged;
+    }
+
+    private static bool AnyErrored(ReadOnlySpan<int> children, bool[] errored)
+    {
+        foreach (var child in children)
+        {
+            if (errored[child])
+                return true;
+        }
+        return false;
     }
 
     private static RetryFinding? ToFinding(TraceIndex index, SpanClasses classes, bool[] errored, List<int> attempts, TimeSpan duration)
