@@ -102,6 +102,9 @@ internal sealed class RenderingGroups
 internal sealed class ActionRegisteringSink(
     IAlertSink inner, IActionGroupStore store, RenderingGroups rendering, IOptions<ActionsOptions> options, ILogger<ActionRegisteringSink> logger) : IAlertSink
 {
+    /// <summary>The wrapped sink's: wrapping it changes nothing about what it has already been sent.</summary>
+    public string Name => inner.Name;
+
     public async Task<DeliveryResult> DeliverAsync(EnrichedNotification notification, CancellationToken cancellationToken)
     {
         var alerts = notification.Notification;

@@ -16,6 +16,14 @@ public sealed class LogLinkBuilder(IReadOnlyList<LogLinkDefinition> definitions)
     public IReadOnlyList<BackendLink> Build(string traceId, string? service, AlertWindow window) =>
         definitions.Select(d => Build(d, traceId, service, window)).ToList();
 
+    /// <summary>The log links of every exemplar trace of an alert, trace by trace (the enrichment stage's part).</summary>
+    public IReadOnlyList<LogLink> ForTraces(ResolvedAlert alert, IReadOnlyList<FoundTrace> traces) =>
+        definitions.Count == 0
+            ? []
+            : traces.SelectMany(t => Build(t.Exemplar.TraceId, alert.Service, alert.Window)
+                    .Select(l => new LogLink(t.Exemplar.TraceId, l.Title, l.Url, l.Query)))
+                .ToList();
+
     private static BackendLink Build(LogLinkDefinition definition, string traceId, string? service, AlertWindow window)
     {
         var options = definition.Options;

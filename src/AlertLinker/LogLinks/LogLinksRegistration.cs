@@ -6,7 +6,7 @@ public static class LogLinksRegistration
 {
     /// <summary>
     /// Binds and validates every <c>AlertLinker:LogLinks:&lt;name&gt;</c> entry (a bad entry stops start-up with all its
-    /// problems listed, together with those of every other section) and registers the <see cref="LogLinkBuilder"/> that Slack uses next to each exemplar trace.
+    /// problems listed, together with those of every other section) and registers the <see cref="LogLinkBuilder"/> that enrichment uses for each exemplar trace.
     /// </summary>
     public static IServiceCollection AddLogLinks(this IServiceCollection services, IConfiguration configuration)
     {

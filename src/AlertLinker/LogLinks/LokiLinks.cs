@@ -1,5 +1,4 @@
 using AlertLinker.Backends;
-using System.Text;
 using AlertLinker.Resolution;
 
 namespace AlertLinker.LogLinks;
@@ -7,23 +6,11 @@ namespace AlertLinker.LogLinks;
 /// <summary>LogQL by trace id and Grafana Explore links on a Loki data source (the same <c>panes=</c> format as Tempo's). Pure.</summary>
 public static class LokiLinks
 {
-    /// <summary>A LogQL string literal: double quotes, backslash and quote escaped.</summary>
-    public static string Quote(string value)
-    {
-        var builder = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var c in value)
-        {
-            _ = c switch
-            {
-                '\\' => builder.Append(@"\\"),
-                '"' => builder.Append("\\\""),
-                '\n' => builder.Append(@"\n"),
-                _ when char.IsControl(c) => builder.Append(' '),
-                _ => builder.Append(c),
-            };
-        }
-        return builder.Append('"').ToString();
-    }
+    /// <summary>
+    /// A LogQL string literal: double quotes, backslash, quote and newline escaped, any other control character a
+    /// space (this LogQL is a link people read and edit in Explore, unlike Tempo's exact TraceQL).
+    /// </summary>
+    public static string Quote(string value) => QuotedLiteral.Quote(value, ControlCharacters.Space);
 
     /// <summary>
     /// <c>{service_name="svc"} |= "&lt;id&gt;"</c>, or with a field <c>{service_name="svc"} | trace_id="&lt;id&gt;"</c>.

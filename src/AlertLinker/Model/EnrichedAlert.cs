@@ -11,6 +11,9 @@ public sealed record EnrichedAlert(
 
     /// <summary>Every exemplar of every backend, each trace id once with a link per backend that found it.</summary>
     public IReadOnlyList<FoundTrace> Traces => FoundTrace.Collect(Backends);
+
+    /// <summary>The log links of each exemplar trace (<see cref="Traces"/>), in trace order; none when no log UI is configured.</summary>
+    public IReadOnlyList<LogLink> LogLinks { get; init; } = [];
 }
 
 /// <summary>A notification, each of its alerts enriched: the input of a sink.</summary>

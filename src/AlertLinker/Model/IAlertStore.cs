@@ -77,6 +77,19 @@ public interface IAlertStore
     /// </summary>
     Task<PruneResult> PruneAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The sinks (<see cref="IAlertSink.Name"/>) that already have notification <paramref name="id"/>, as recorded by
+    /// <see cref="RecordSinkDeliveredAsync"/>; empty when none has, or there is no such notification.
+    /// </summary>
+    Task<IReadOnlySet<string>> DeliveredSinksAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that <paramref name="sink"/> has notification <paramref name="id"/>, so a later attempt (a retry, another
+    /// process after a lease ran out) delivers only to the other sinks. Idempotent; forgotten when the notification is pruned.
+    /// Only used when more than one sink is registered.
+    /// </summary>
+    Task RecordSinkDeliveredAsync(long id, string sink, CancellationToken cancellationToken);
+
     /// <summary>True when the store answers queries (readiness).</summary>
     Task<bool> PingAsync(CancellationToken cancellationToken);
 }

@@ -13,5 +13,6 @@ public interface IRunbookRenderer
     /// </summary>
     IReadOnlyList<string> StaleBecause => [];
 
-    IReadOnlyList<RenderedRunbook> Render(ResolvedAlert alert, IReadOnlyList<BackendSection> backends);
+    /// <param name="logLinks">The log links of the alert's exemplar traces (<c>log_links</c> in templates).</param>
+    IReadOnlyList<RenderedRunbook> Render(ResolvedAlert alert, IReadOnlyList<BackendSection> backends, IReadOnlyList<LogLink>? logLinks = null);
 }

@@ -191,7 +191,7 @@ internal sealed partial class DeliveryWorker(
         DeliveryResult result;
         try
         {
-            result = await processor.ProcessAsync(stored.Notification, cancellationToken).ConfigureAwait(false);
+            result = await processor.ProcessAsync(stored, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

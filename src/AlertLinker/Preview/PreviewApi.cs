@@ -160,7 +160,7 @@ public sealed record PreviewResponse(
 public sealed record PreviewAlert(IReadOnlyDictionary<string, object?> Model, IReadOnlyList<RenderedRunbook> Runbooks)
 {
     internal static PreviewAlert Of(EnrichedAlert alert) =>
-        new(RunbookModel.Plain(RunbookModel.Build(alert.Resolved, alert.Backends)), alert.Runbooks);
+        new(RunbookModel.Plain(RunbookModel.Build(alert.Resolved, alert.Backends, alert.LogLinks)), alert.Runbooks);
 }
 
 /// <summary>

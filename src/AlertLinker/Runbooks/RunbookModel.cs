@@ -13,7 +13,7 @@ namespace AlertLinker.Runbooks;
 /// </summary>
 internal static class RunbookModel
 {
-    public static ScriptObject Build(ResolvedAlert resolved, IReadOnlyList<BackendSection> backends)
+    public static ScriptObject Build(ResolvedAlert resolved, IReadOnlyList<BackendSection> backends, IReadOnlyList<LogLink>? logLinks = null)
     {
         var alert = resolved.Alert;
         var labels = Dictionary(alert.Labels);
@@ -42,6 +42,7 @@ internal static class RunbookModel
             ["backends"] = Array(backends.Select(Backend)),
             ["findings"] = Array(backends.SelectMany(b => b.Analyses.Select(a => Analysis(b, a)))),
             ["agreement"] = Agreement(backends),
+            ["log_links"] = Array((logLinks ?? []).Select(LogLink)),
             ["patterns"] = Array(backends.SelectMany(b => b.Patterns.Select(p => Pattern(b, p)))),
         };
         return model;
@@ -287,6 +288,14 @@ internal static class RunbookModel
 
     public static ScriptObject Link(BackendLink link) => new()
     {
+        ["title"] = link.Title,
+        ["url"] = link.Url.AbsoluteUri,
+        ["query"] = link.Query,
+    };
+
+    private static ScriptObject LogLink(LogLink link) => new()
+    {
+        ["trace_id"] = link.TraceId,
         ["title"] = link.Title,
         ["url"] = link.Url.AbsoluteUri,
         ["query"] = link.Query,

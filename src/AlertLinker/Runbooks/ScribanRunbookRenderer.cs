@@ -66,7 +66,7 @@ internal sealed partial class ScribanRunbookRenderer : IRunbookRenderer
         LogLoaded(logger, next.Runbooks.Count, next.Partials.Count, next.Directory);
     }
 
-    public IReadOnlyList<RenderedRunbook> Render(ResolvedAlert alert, IReadOnlyList<BackendSection> backendSections)
+    public IReadOnlyList<RenderedRunbook> Render(ResolvedAlert alert, IReadOnlyList<BackendSection> backendSections, IReadOnlyList<LogLink>? logLinks = null)
     {
         var labels = MatchLabels(alert);
         var current = library;
@@ -75,7 +75,7 @@ internal sealed partial class ScribanRunbookRenderer : IRunbookRenderer
         {
             if (!runbook.Matches(labels))
                 continue;
-            var rendered = RenderOne(current, runbook, alert, backendSections);
+            var rendered = RenderOne(current, runbook, alert, backendSections, logLinks);
             if (rendered.Error is not null)
                 LogRenderFailed(logger, runbook.Path, alert.Alert.Fingerprint, rendered.Error);
             if (rendered.Error is not null || rendered.Text.Length > 0)
@@ -102,13 +102,15 @@ internal sealed partial class ScribanRunbookRenderer : IRunbookRenderer
     /// under the same limits as production, with member access of null made an error.
     /// </summary>
     internal RenderedRunbook RenderStrict(RunbookTemplate runbook, ResolvedAlert alert, IReadOnlyList<BackendSection> backendSections) =>
-        RenderOne(library, runbook, alert, backendSections, strict: true);
+        RenderOne(library, runbook, alert, backendSections, logLinks: null, strict: true);
 
-    private RenderedRunbook RenderOne(RunbookLibrary current, RunbookTemplate runbook, ResolvedAlert alert, IReadOnlyList<BackendSection> backendSections, bool strict = false)
+    private RenderedRunbook RenderOne(
+        RunbookLibrary current, RunbookTemplate runbook, ResolvedAlert alert, IReadOnlyList<BackendSection> backendSections,
+        IReadOnlyList<LogLink>? logLinks, bool strict = false)
     {
         using var timeout = new CancellationTokenSource(options.RenderTimeout, time);
         var context = new RunbookTemplateContext(options, timeout.Token, strict);
-        var globals = RunbookModel.Build(alert, backendSections);
+        var globals = RunbookModel.Build(alert, backendSections, logLinks);
         new RunbookFunctions(alert, backends.All, current.Partials, options.RecursiveLimit).ImportInto(globals);
         context.PushGlobal(globals);
         try

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using AlertLinker.Analysis;
 using AlertLinker.Backends;
-using AlertLinker.LogLinks;
 using AlertLinker.Pipeline;
 using AlertLinker.Resolution;
 using AlertLinker.Runbooks;
@@ -19,7 +18,7 @@ namespace AlertLinker.Slack;
 /// each, then counted ("…and N more alerts"). All untrusted text goes through <see cref="SlackText"/>.
 /// Each exemplar trace line carries its log links when <c>AlertLinker:LogLinks</c> configures any.
 /// </remarks>
-internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMessageActions? actions = null)
+internal sealed class SlackMessageBuilder(IMessageActions? actions = null)
 {
     // Per-piece caps, chosen so that one fully detailed alert always fits the message budget.
     private const int MaxAlertTitleLength = 200;
@@ -248,7 +247,7 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
         else
         {
             var room = charsLeft - text.Length - MaxNotesLength - MaxSourcesLength - MinRunbookLength;
-            if (Headline(enriched.Traces, enriched.Backends, enriched.Resolved, thread, room, cuts) is { } headline)
+            if (Headline(enriched.Traces, enriched.Backends, enriched.LogLinks, thread, room, cuts) is { } headline)
             {
                 blocks.Add(new SectionBlock(TextObject.Mrkdwn(headline)));
                 room -= headline.Length;
@@ -287,7 +286,7 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
     /// What the traces say, at a glance: the first finding of each analysed trace (the headline), then the top
     /// exemplars, each trace once with a link per backend that has it.
     /// </summary>
-    private string? Headline(IReadOnlyList<FoundTrace> traces, IReadOnlyList<BackendSection> backends, ResolvedAlert alert, bool thread, int room, List<string> cuts)
+    private static string? Headline(IReadOnlyList<FoundTrace> traces, IReadOnlyList<BackendSection> backends, IReadOnlyList<LogLink> logLinks, bool thread, int room, List<string> cuts)
     {
         var lines = new List<string>();
         var said = new HashSet<string>(StringComparer.Ordinal);
@@ -316,7 +315,7 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
         }
         lines.AddRange(StrongestNewFindings(backends, traces));
         foreach (var trace in traces.Take(MaxMainExemplars))
-            lines.Add(Exemplar(trace, alert));
+            lines.Add(Exemplar(trace, logLinks));
         if (traces.Count > MaxMainExemplars)
         {
             var more = traces.Count - MaxMainExemplars;
@@ -468,7 +467,7 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
                 room -= content.Sum(c => c.Length);
                 if (traces.Count > MaxMainExemplars)
                 {
-                    var more = JoinLines(["*More traces*", .. traces.Skip(MaxMainExemplars).Select(t => Exemplar(t, enrichedAlert.Resolved))],
+                    var more = JoinLines(["*More traces*", .. traces.Skip(MaxMainExemplars).Select(t => Exemplar(t, enrichedAlert.LogLinks))],
                         Math.Clamp(room, MinTracesLength, SlackText.MaxTextLength), "trace lines", cuts);
                     content.Add(more);
                     room -= more.Length;
@@ -583,7 +582,7 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
     /// "• 4bf92f35… · 812 ms · checkout: GET /checkout · ❗ error · logs: Loki" — the id is short in the label, full in
     /// the link; a trace several backends found links each of them by name instead.
     /// </summary>
-    private string Exemplar(FoundTrace found, ResolvedAlert? alert)
+    private static string Exemplar(FoundTrace found, IReadOnlyList<LogLink> logLinks)
     {
         var trace = found.Exemplar;
         var id = SlackText.SingleLine(trace.TraceId);
@@ -609,13 +608,10 @@ internal sealed class SlackMessageBuilder(LogLinkBuilder? logLinks = null, IMess
             line.Append(Separator).Append("❗ error");
         if (links.Count > 1)
             line.Append(" — ").Append(string.Join(Separator, links.Select(l => SlackText.Link(l.Url, l.Backend, 40))));
-        if (alert is not null)
-        {
-            var logs = (logLinks?.Build(trace.TraceId, alert.Service, alert.Window) ?? [])
-                .Select(l => SlackText.Link(l.Url, l.Title, 40)).OfType<string>().ToList();
-            if (logs.Count > 0)
-                line.Append(Separator).Append("logs: ").Append(string.Join(", ", logs));
-        }
+        var logs = logLinks.Where(l => l.TraceId == trace.TraceId)
+            .Select(l => SlackText.Link(l.Url, l.Title, 40)).OfType<string>().ToList();
+        if (logs.Count > 0)
+            line.Append(Separator).Append("logs: ").Append(string.Join(", ", logs));
         return line.ToString();
     }
 

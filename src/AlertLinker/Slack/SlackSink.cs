@@ -42,6 +42,9 @@ internal sealed class SlackSink(
     /// <summary>One delivery per channel at a time: keeps the storm state and the stored ts consistent.</summary>
     private readonly ConcurrentDictionary<string, SemaphoreSlim> channelLocks = new(StringComparer.Ordinal);
 
+    /// <summary>What this sink's deliveries are recorded under when several sinks are registered.</summary>
+    public string Name => "slack";
+
     public async Task<DeliveryResult> DeliverAsync(EnrichedNotification notification, CancellationToken cancellationToken)
     {
         var groupKey = notification.Notification.GroupKey;

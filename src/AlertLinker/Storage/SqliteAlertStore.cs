@@ -87,6 +87,19 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
         """
         ALTER TABLE slack_messages ADD COLUMN detail_ts TEXT;  -- the message's detail reply in its thread; NULL until posted
         """,
+        """
+        -- The sinks that already have a notification, so a retry skips them (written only with several sinks).
+        CREATE TABLE sink_deliveries (
+            notification_id INTEGER NOT NULL,
+            sink            TEXT    NOT NULL,                  -- IAlertSink.Name
+            delivered_at    INTEGER NOT NULL,                  -- unix ms
+            PRIMARY KEY (notification_id, sink)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER tr_notifications_forget_sinks AFTER DELETE ON notifications
+        BEGIN
+            DELETE FROM sink_deliveries WHERE notification_id = OLD.id;
+        END;
+        """,
     ];
 
     internal static int LatestSchemaVersion => Migrations.Length;

@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
-using Loopback = AlertLinker.Tests.EndToEnd.StandIns;
 
 namespace AlertLinker.Tests.Actions;
 
@@ -21,14 +20,14 @@ public sealed class InteractionsApiTests : IAsyncLifetime
     private const string PagerDutyToken = "pd-rest-token-test";
     private const string OpsgenieKey = "genie-key-test";
 
-    private readonly WireMockServer alertmanager = Loopback.StartLoopback();
-    private readonly WireMockServer slack = Loopback.StartLoopback();
-    private readonly WireMockServer pagerDuty = Loopback.StartLoopback();
-    private readonly WireMockServer opsgenie = Loopback.StartLoopback();
+    private readonly WireMockServer alertmanager = StandIns.StartLoopback();
+    private readonly WireMockServer slack = StandIns.StartLoopback();
+    private readonly WireMockServer pagerDuty = StandIns.StartLoopback();
+    private readonly WireMockServer opsgenie = StandIns.StartLoopback();
     private AlertLinkerApp app = null!;
     private HttpClient client = null!;
 
-    private Uri ResponseUrl => new(Loopback.BaseUrl(slack), "actions/T1DC2JH3J/1234567890/response-token");
+    private Uri ResponseUrl => new(StandIns.BaseUrl(slack), "actions/T1DC2JH3J/1234567890/response-token");
 
     public Task InitializeAsync()
     {
@@ -46,15 +45,15 @@ public sealed class InteractionsApiTests : IAsyncLifetime
         var settings = new Dictionary<string, string?>
         {
             ["AlertLinker:Slack:SigningSecret"] = SlackClicks.Secret,
-            ["AlertLinker:Sources:Alertmanager:ApiUrl"] = Loopback.BaseUrl(alertmanager).AbsoluteUri,
+            ["AlertLinker:Sources:Alertmanager:ApiUrl"] = StandIns.BaseUrl(alertmanager).AbsoluteUri,
             ["AlertLinker:Sources:PagerDuty:ApiToken"] = PagerDutyToken,
             ["AlertLinker:Sources:PagerDuty:FromEmail"] = "oncall@example.com",
-            ["AlertLinker:Sources:PagerDuty:ApiUrl"] = Loopback.BaseUrl(pagerDuty).AbsoluteUri,
+            ["AlertLinker:Sources:PagerDuty:ApiUrl"] = StandIns.BaseUrl(pagerDuty).AbsoluteUri,
             ["AlertLinker:Sources:PagerDuty:SigningSecrets:0"] = "pd-webhook-secret",
             ["AlertLinker:Sources:Opsgenie:ApiKey"] = OpsgenieKey,
-            ["AlertLinker:Sources:Opsgenie:ApiUrl"] = Loopback.BaseUrl(opsgenie).AbsoluteUri,
+            ["AlertLinker:Sources:Opsgenie:ApiUrl"] = StandIns.BaseUrl(opsgenie).AbsoluteUri,
             ["AlertLinker:Sources:Opsgenie:BearerToken"] = "og-webhook-token",
-            ["AlertLinker:Actions:ResponseUrlPrefix"] = Loopback.BaseUrl(slack).AbsoluteUri,
+            ["AlertLinker:Actions:ResponseUrlPrefix"] = StandIns.BaseUrl(slack).AbsoluteUri,
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
             settings[key] = value;
@@ -362,7 +361,7 @@ public sealed class InteractionsApiTests : IAsyncLifetime
     {
         await RestartAppAsync(new Dictionary<string, string?>
         {
-            ["AlertLinker:Sources:Grafana:ApiUrl"] = Loopback.BaseUrl(alertmanager).AbsoluteUri + "grafana",
+            ["AlertLinker:Sources:Grafana:ApiUrl"] = StandIns.BaseUrl(alertmanager).AbsoluteUri + "grafana",
             ["AlertLinker:Sources:Grafana:ApiToken"] = "glsa_test_token",
             ["AlertLinker:Sources:Grafana:BearerToken"] = "grafana-webhook-token",
         });

@@ -1,3 +1,4 @@
+using AlertLinker.Tests.TestSupport;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;

@@ -1,3 +1,4 @@
+using AlertLinker.Tests.TestSupport;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;

@@ -26,6 +26,13 @@ public sealed class LokiLinksTests
     }
 
     [Fact]
+    public void ANewlineIsEscapedAndOtherControlCharactersBecomeSpacesUnlikeInTraceQl()
+    {
+        Assert.Equal("\"x\\ny  a\"", LokiLinks.Quote("x\ny\t\u0001a"));
+        Assert.Equal("\"x\\ny\\t\\u0001a\"", AlertLinker.Backends.Tempo.TraceQl.Quote("x\ny\t\u0001a"));
+    }
+
+    [Fact]
     public void ExploreLinkUsesTheLokiDatasourceAndTheWindowInMillisecondStrings()
     {
         var url = LokiLinks.Explore(new Uri("https://grafana.example.com/"), 2, "loki-uid", "{service_name=\"checkout\"} |= \"abc\"", BackendTestHost.Window);

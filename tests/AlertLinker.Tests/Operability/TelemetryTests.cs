@@ -24,13 +24,23 @@ public sealed class TelemetryTests
             ["AlertLinker:Telemetry:OtlpEndpoint"] = collector.LoopbackUrl() + "v1/traces",
             ["AlertLinker:Telemetry:OtlpProtocol"] = "HttpProtobuf",
         });
-        app.Services.GetRequiredService<TracerProvider>().ForceFlush(10_000);
+        // The batch exporter sends on its own schedule and a loaded machine can make one export miss the flush's
+        // time-out, so flush until every expected span has arrived (or 30 s have passed; then the asserts say what is missing).
+        var expected = new[] { TelemetryOptions.ServiceName, "accept", "enrich", "backend jaeger" };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string exported;
+        while (true)
+        {
+            app.Services.GetRequiredService<TracerProvider>().ForceFlush(5_000);
+            // OTLP/protobuf: span names and resource attributes are UTF-8 strings inside the body.
+            exported = string.Join("\n", collector.LogEntries.Select(e => Encoding.UTF8.GetString(e.RequestMessage.BodyAsBytes ?? [])));
+            if (expected.All(s => exported.Contains(s, StringComparison.Ordinal)) || DateTime.UtcNow > deadline)
+                break;
+            await Task.Delay(200);
+        }
 
-        // OTLP/protobuf: span names and resource attributes are UTF-8 strings inside the body.
-        var exported = string.Join("\n", collector.LogEntries.Select(e => Encoding.UTF8.GetString(e.RequestMessage.BodyAsBytes ?? [])));
-        Assert.Contains(TelemetryOptions.ServiceName, exported, StringComparison.Ordinal);
-        foreach (var span in new[] { "accept", "enrich", "backend jaeger" })
-            Assert.Contains(span, exported, StringComparison.Ordinal);
+        foreach (var text in expected)
+            Assert.Contains(text, exported, StringComparison.Ordinal);
 
         var acceptedLine = app.Services.GetFakeLogCollector().GetSnapshot().First(r => r.Id.Id == 1001);
         Assert.Contains(acceptedLine.Scopes, scope => scope?.ToString()?.Contains("TraceId:", StringComparison.Ordinal) == true);

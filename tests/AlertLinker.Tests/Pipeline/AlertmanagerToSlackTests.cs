@@ -19,14 +19,8 @@ public sealed class AlertmanagerToSlackTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        app = new AlertLinkerApp(new Dictionary<string, string?>
+        app = new AlertLinkerApp(TestSettings.Of(TestSettings.SlackBot(slack), TestSettings.Jaeger(jaeger.Url), new Dictionary<string, string?>
         {
-            ["AlertLinker:Slack:ApiUrl"] = slack.Url + "/",
-            ["AlertLinker:Slack:BotToken"] = "xoxb-test-token",
-            ["AlertLinker:Slack:Channel"] = "C1H9RESGL",
-            ["AlertLinker:Backends:jaeger:Type"] = "Jaeger",
-            ["AlertLinker:Backends:jaeger:ApiUrl"] = jaeger.Url,
-            ["AlertLinker:Backends:jaeger:UiUrl"] = "http://jaeger-ui.test/",
             ["AlertLinker:Backends:tempo:Type"] = "Tempo",
             ["AlertLinker:Backends:tempo:ApiUrl"] = tempo.Url,
             ["AlertLinker:Backends:tempo:UiUrl"] = "http://grafana.test/",
@@ -34,7 +28,7 @@ public sealed class AlertmanagerToSlackTests : IAsyncLifetime
             ["AlertLinker:Backends:exemplars:Type"] = "PrometheusExemplars",
             ["AlertLinker:Backends:exemplars:ApiUrl"] = prometheus.Url,
             ["AlertLinker:Backends:exemplars:TraceBackend"] = "jaeger",
-        });
+        }));
         return Task.CompletedTask;
     }
 
@@ -80,12 +74,7 @@ public sealed class AlertmanagerToSlackTests : IAsyncLifetime
     [Fact]
     public async Task WithoutSlackConfiguredTheRenderedMessageGoesToTheLog()
     {
-        await using var dryRun = new AlertLinkerApp(new Dictionary<string, string?>
-        {
-            ["AlertLinker:Backends:jaeger:Type"] = "Jaeger",
-            ["AlertLinker:Backends:jaeger:ApiUrl"] = jaeger.Url,
-            ["AlertLinker:Backends:jaeger:UiUrl"] = "http://jaeger-ui.test/",
-        });
+        await using var dryRun = new AlertLinkerApp(TestSettings.Jaeger(jaeger.Url));
         using var client = dryRun.CreateAuthorizedClient();
         var content = new ByteArrayContent(SharedFixtures.ReadBytes(Capture));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");

@@ -25,7 +25,8 @@ public sealed class PreviewApiTests : IAsyncLifetime
     private readonly RecordingAlertStore store = new();
     private readonly RunbookFolder runbooks = new(
         ("every-alert.sbn", RunbookFolder.Runbook(
-            "Service {{ service }} from {{ window.start }}.\n{{ for s in trace_search({\"http.route\": \"/checkout\"}, min_duration: \"1s\") }}• {{ s.link }}\n{{ end }}",
+            "Service {{ service }} from {{ window.start }}.\n{{ for s in trace_search({\"http.route\": \"/checkout\"}, min_duration: \"1s\") }}• {{ s.link }}\n{{ end }}" +
+                "{{ for l in log_links }}logs of {{ l.trace_id }}: {{ l.url }}\n{{ end }}",
             title: "Every alert")),
         ("broken-at-render.sbn", RunbookFolder.Runbook("{{ duration \"soon\" }}", title: "Broken", order: 200)));
 
@@ -41,16 +42,10 @@ public sealed class PreviewApiTests : IAsyncLifetime
 
     private AlertLinkerApp App(IDictionary<string, string?>? preview = null)
     {
-        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        var settings = TestSettings.Of(TestSettings.SlackBot(slack), TestSettings.Jaeger(jaeger.Url), new Dictionary<string, string?>
         {
             ["AlertLinker:Runbooks:Directory"] = runbooks.Path,
-            ["AlertLinker:Slack:ApiUrl"] = slack.Url + "/",
-            ["AlertLinker:Slack:BotToken"] = "xoxb-test-token",
-            ["AlertLinker:Slack:Channel"] = "C1H9RESGL",
-            ["AlertLinker:Backends:jaeger:Type"] = "Jaeger",
-            ["AlertLinker:Backends:jaeger:ApiUrl"] = jaeger.Url,
-            ["AlertLinker:Backends:jaeger:UiUrl"] = "http://jaeger-ui.test/",
-        };
+        });
         foreach (var (key, value) in preview ?? new Dictionary<string, string?> { ["AlertLinker:Preview:BearerToken"] = Token })
             settings[key] = value;
         return SourceTestApp.Create(store, settings);
@@ -133,6 +128,34 @@ public sealed class PreviewApiTests : IAsyncLifetime
         Assert.Empty(slack.LogEntries);
         Assert.Equal(0, store.Calls);
         Assert.Contains(app.Logs, line => line.Contains("Previewed a alertmanager notification", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task LogLinksComputedInEnrichmentAreInTheModelTheRunbooksAndTheSlackPayload()
+    {
+        await using var app = App(new Dictionary<string, string?>
+        {
+            ["AlertLinker:Preview:BearerToken"] = Token,
+            ["AlertLinker:LogLinks:kibana:Type"] = "UrlTemplate",
+            ["AlertLinker:LogLinks:kibana:Title"] = "Kibana",
+            ["AlertLinker:LogLinks:kibana:Template"] = "https://kibana.test/discover?q={trace_id}&svc={service}",
+        });
+
+        var preview = await OkJsonAsync(await PostAsync(app, SharedFixtures.ReadBytes(AlertmanagerCapture)));
+
+        var alert = preview.GetProperty("alerts")[0];
+        var model = alert.GetProperty("model");
+        var exemplars = model.GetProperty("backends")[0].GetProperty("exemplars").EnumerateArray().Select(e => e.GetProperty("trace_id").GetString()).ToList();
+        var links = model.GetProperty("log_links").EnumerateArray().ToList();
+        Assert.NotEmpty(links);
+        Assert.Equal(exemplars, links.Select(l => l.GetProperty("trace_id").GetString()));
+        var first = links[0];
+        Assert.Equal("Kibana", first.GetProperty("title").GetString());
+        Assert.Equal($"https://kibana.test/discover?q={exemplars[0]}&svc=api", first.GetProperty("url").GetString());
+        var runbook = alert.GetProperty("runbooks")[0].GetProperty("text").GetString()!;
+        Assert.Contains($"logs of {exemplars[0]}: https://kibana.test/discover?q={exemplars[0]}&svc=api", runbook, StringComparison.Ordinal);
+        var card = StandIns.AllText(preview.GetProperty("slack").GetProperty("attachments"));
+        Assert.Contains($"logs: <https://kibana.test/discover?q={exemplars[0]}&svc=api|Kibana>", card, StringComparison.Ordinal);
     }
 
     [Theory]

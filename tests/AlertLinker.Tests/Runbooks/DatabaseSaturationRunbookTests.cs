@@ -30,15 +30,15 @@ public class DatabaseSaturationRunbookTests(ITestOutputHelper output)
         Assert.Null(runbook.Error);
         Assert.Equal("Database saturation", runbook.Title);
         // The first search: db.system = postgresql, for this service and this window, no threshold.
-        var first = jaeger.Searches[0];
+        var first = jaeger.LinkedSearches[0];
         Assert.Equal("inventory-service", first.Service);
         Assert.Equal(RunbookTestData.Start, first.Window.Start);
         Assert.Equal(RunbookTestData.End, first.Window.End);
         Assert.Equal("postgresql", first.Attributes["db.system"]);
         Assert.Null(first.MinDuration);
-        Assert.Contains(jaeger.Searches, s => s.MinDuration == TimeSpan.FromMilliseconds(500));
-        Assert.Contains(jaeger.Searches, s => s.ErrorsOnly);
-        Assert.Equal(jaeger.Searches.Count, tempo.Searches.Count);
+        Assert.Contains(jaeger.LinkedSearches, s => s.MinDuration == TimeSpan.FromMilliseconds(500));
+        Assert.Contains(jaeger.LinkedSearches, s => s.ErrorsOnly);
+        Assert.Equal(jaeger.LinkedSearches.Count, tempo.LinkedSearches.Count);
         Assert.Contains(
             "<https://jaeger-prod.example.com/search?service=inventory-service&amp;start=1795456800000000&amp;end=1795458000000000&amp;tags=db.system%3Dpostgresql&amp;minDuration=0ms&amp;errors=False&amp;limit=20|jaeger-prod>",
             runbook.Slack(), StringComparison.Ordinal);
@@ -77,7 +77,7 @@ public class DatabaseSaturationRunbookTests(ITestOutputHelper output)
         var runbook = Assert.Single(renderer.Render(RunbookTestData.Alert(service: null), []), r => r.Name == "database-saturation");
 
         Assert.Null(runbook.Error);
-        Assert.Empty(jaeger.Searches);
+        Assert.Empty(jaeger.LinkedSearches);
         Assert.Contains("names no service", runbook.Slack(), StringComparison.Ordinal);
     }
 

@@ -1,3 +1,4 @@
+using AlertLinker.Tests.TestSupport;
 using AlertLinker.Runbooks;
 using Scriban;
 
@@ -51,7 +52,7 @@ public class RunbookFunctionsTests
 
         var text = Render("""{{ for s in trace_search({"db.system": "postgresql"}, min_duration: "100ms", errors_only: true, operation: "SELECT", limit: 5) }}{{ s.backend }}|{{ s.type }}|{{ s.title }}|{{ s.query }}|{{ s.url }}{{ end }}""", backend);
 
-        var search = Assert.Single(backend.Searches);
+        var search = Assert.Single(backend.LinkedSearches);
         Assert.Equal("checkout", search.Service);
         Assert.Equal("SELECT", search.Operation);
         Assert.Equal(new AlertWindow(RunbookTestData.Start, RunbookTestData.End), search.Window);
@@ -101,7 +102,7 @@ public class RunbookFunctionsTests
         var backend = new FakeTraceBackend("jaeger", "Jaeger");
 
         Assert.Equal("[0]", Render("[{{ (trace_search {}) | array.size }}]", backend, service: null));
-        Assert.Empty(backend.Searches);
+        Assert.Empty(backend.LinkedSearches);
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using AlertLinker.Tests.TestSupport;
 using AlertLinker.Backends;
 using AlertLinker.Resolution;
 using AlertLinker.Runbooks;

@@ -19,16 +19,13 @@ public sealed class TemplateLibraryTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly string Folder = Path.Combine(SharedFixtures.FindRepoRoot(), "templates", "runbooks");
 
-    private readonly BackendTestHost host = new(new Dictionary<string, string?>
+    private readonly BackendTestHost host = new(TestSettings.Of(TestSettings.Jaeger("http://127.0.0.1:1/"), new Dictionary<string, string?>
     {
-        ["AlertLinker:Backends:jaeger:Type"] = "Jaeger",
-        ["AlertLinker:Backends:jaeger:ApiUrl"] = "http://127.0.0.1:1/",
-        ["AlertLinker:Backends:jaeger:UiUrl"] = "http://jaeger-ui.test/",
         ["AlertLinker:Backends:tempo:Type"] = "Tempo",
         ["AlertLinker:Backends:tempo:ApiUrl"] = "http://127.0.0.1:1/",
         ["AlertLinker:Backends:tempo:UiUrl"] = "http://grafana.test/",
         ["AlertLinker:Backends:tempo:DatasourceUid"] = "tempo-uid",
-    });
+    }));
 
     public void Dispose() => host.Dispose();
 

@@ -31,7 +31,7 @@ public class TemplatesReadmeTests
 
         Assert.True(rendered.Error is null, rendered.Error);
         Assert.StartsWith("*Slow calls to the ledger:*\n• <https://jaeger.example.com/search?service=inventory-service", rendered.Slack(), StringComparison.Ordinal);
-        Assert.Equal("ledger", Assert.Single(jaeger.Searches).Attributes["peer.service"]);
+        Assert.Equal("ledger", Assert.Single(jaeger.LinkedSearches).Attributes["peer.service"]);
         Assert.Contains("TraceQL: `{ resource.service.name = \"inventory-service\" &amp;&amp; .peer.service = \"ledger\" &amp;&amp; duration &gt; 300ms }`", rendered.Slack(), StringComparison.Ordinal);
         Assert.EndsWith("Window: 2026-11-23T18:00:00Z → 2026-11-23T18:20:00Z (20 min).", rendered.Slack(), StringComparison.Ordinal);
     }

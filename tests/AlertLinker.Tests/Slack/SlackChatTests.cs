@@ -1,6 +1,5 @@
 using System.Net;
 using AlertLinker.Slack;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using WireMock.RequestBuilders;
@@ -13,11 +12,13 @@ public sealed class SlackChatTests : IDisposable
 {
     private readonly WireMockServer slack = WireMockServer.Start();
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 23, 14, 30, 0, TimeSpan.Zero));
-    private ServiceProvider? provider;
+    private readonly SlackTestServices services;
+
+    public SlackChatTests() => services = new(time);
 
     public void Dispose()
     {
-        provider?.Dispose();
+        services.Dispose();
         slack.Stop();
         slack.Dispose();
     }
@@ -48,21 +49,6 @@ public sealed class SlackChatTests : IDisposable
         Assert.Equal(3, slack.LogEntries.Count());
     }
 
-    private ISlackChat Chat()
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            [SlackOptions.SectionName + ":BotToken"] = "xoxb-test",
-            [SlackOptions.SectionName + ":Channel"] = "C2",
-            [SlackOptions.SectionName + ":ApiUrl"] = slack.Url + "/api/",
-            [SlackOptions.SectionName + ":PaceInterval"] = "00:00:00",
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddSingleton<TimeProvider>(time);
-        services.AddLogging();
-        services.AddSlack();
-        provider = services.BuildServiceProvider();
-        return provider.GetRequiredService<ISlackChat>();
-    }
+    private ISlackChat Chat() =>
+        services.Get<ISlackChat>([("BotToken", "xoxb-test"), ("Channel", "C2"), ("ApiUrl", slack.Url + "/api/"), ("PaceInterval", "00:00:00")]);
 }

@@ -3,7 +3,6 @@ using AlertLinker.Pipeline;
 using AlertLinker.Slack;
 using AlertLinker.Storage;
 using AlertLinker.Tests.TestSupport;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -25,12 +24,13 @@ public sealed class SlackLifecycleTests : IDisposable
 
     private readonly WireMockServer slack = StandIns.Slack("/api");
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 23, 14, 30, 0, TimeSpan.Zero));
-    private readonly FakeLogCollector collector = new();
-    private ServiceProvider? provider;
+    private readonly SlackTestServices services;
+
+    public SlackLifecycleTests() => services = new(time);
 
     public void Dispose()
     {
-        provider?.Dispose();
+        services.Dispose();
         slack.Stop();
         slack.Dispose();
     }
@@ -421,22 +421,12 @@ public sealed class SlackLifecycleTests : IDisposable
     private IAlertSink BotSink(ISlackMessageStore? store = null, params (string Key, string Value)[] extra) =>
         Sink(store, [("BotToken", "xoxb-test"), ("Channel", Channel), ("ApiUrl", slack.Url + "/api/"), ("PaceInterval", "00:00:00"), .. extra]);
 
-    private IAlertSink Sink(ISlackMessageStore? store, params (string Key, string Value)[] settings)
-    {
-        provider?.Dispose();
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(SlackOptions.SectionName + ":" + s.Key, (string?)s.Value)))
-            .Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddSingleton<TimeProvider>(time);
-        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(collector)));
-        if (store is not null)
-            services.AddSingleton(store);
-        services.AddSlack();
-        provider = services.BuildServiceProvider();
-        return provider.GetRequiredService<IAlertSink>();
-    }
+    private IAlertSink Sink(ISlackMessageStore? store, params (string Key, string Value)[] settings) =>
+        services.Get<IAlertSink>(settings, s =>
+        {
+            if (store is not null)
+                s.AddSingleton(store);
+        });
 
-    private IReadOnlyList<FakeLogRecord> Logs() => collector.GetSnapshot();
+    private IReadOnlyList<FakeLogRecord> Logs() => services.Logs.GetSnapshot();
 }

@@ -16,7 +16,9 @@ public sealed class SlackMessageBuilderLogLinksTests
     [Fact]
     public void EachExemplarTraceCarriesItsLogLinkScopedToTheAlertsServiceAndWindow()
     {
-        var text = Text(new SlackMessageBuilder(Kibana()).Build(Notification(Enriched(Alert()))));
+        var enriched = Enriched(Alert());
+        enriched = enriched with { LogLinks = Kibana().ForTraces(enriched.Resolved, enriched.Traces) };
+        var text = Text(new SlackMessageBuilder().Build(Notification(enriched)));
 
         var from = BackendTime.ToUnixMilliseconds(Start.AddMinutes(-15));
         Assert.Contains(

@@ -4,11 +4,10 @@ using System.Text.Json.Nodes;
 using AlertLinker.Pipeline;
 using AlertLinker.Slack;
 using AlertLinker.Tests.TestSupport;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -25,11 +24,13 @@ public sealed class SlackSinkTests : IDisposable
 
     private readonly WireMockServer slack = WireMockServer.Start();
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 23, 14, 30, 0, TimeSpan.Zero));
-    private ServiceProvider? provider;
+    private readonly SlackTestServices services;
+
+    public SlackSinkTests() => services = new(time);
 
     public void Dispose()
     {
-        provider?.Dispose();
+        services.Dispose();
         slack.Stop();
         slack.Dispose();
     }
@@ -258,8 +259,7 @@ public sealed class SlackSinkTests : IDisposable
 
     private async Task StartUpLog(params (string Key, string Value)[] settings)
     {
-        using var services = Services(settings);
-        foreach (var hosted in services.GetServices<IHostedService>())
+        foreach (var hosted in services.Get<IEnumerable<IHostedService>>(settings))
             await hosted.StartAsync(CancellationToken.None);
     }
 
@@ -273,30 +273,10 @@ public sealed class SlackSinkTests : IDisposable
     private IAlertSink WebhookSink(params (string Key, string Value)[] extra) =>
         Sink([("WebhookUrl", slack.Url + WebhookPath), .. extra]);
 
-    private IAlertSink Sink(params (string Key, string Value)[] settings)
-    {
-        provider?.Dispose();
-        provider = Services(settings);
-        return provider.GetRequiredService<IAlertSink>();
-    }
-
     // All providers of one test write to the same collector, so a test can check every log line it caused.
-    private readonly FakeLogCollector collector = new();
+    private IAlertSink Sink(params (string Key, string Value)[] settings) => services.Get<IAlertSink>(settings);
 
-    private ServiceProvider Services((string Key, string Value)[] settings)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(SlackOptions.SectionName + ":" + s.Key, (string?)s.Value)))
-            .Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddSingleton<TimeProvider>(time);
-        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(collector)));
-        services.AddSlack();
-        return services.BuildServiceProvider();
-    }
-
-    private IReadOnlyList<FakeLogRecord> Logs() => collector.GetSnapshot();
+    private IReadOnlyList<FakeLogRecord> Logs() => services.Logs.GetSnapshot();
 
     private static void AssertNoSecrets(IEnumerable<string> texts)
     {

@@ -1,5 +1,4 @@
 using AlertLinker.Slack;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using static AlertLinker.Tests.Slack.SlackTestData;
@@ -16,9 +15,11 @@ public sealed class SlackStormThreadTests : IDisposable
 
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 23, 14, 30, 0, TimeSpan.Zero));
     private readonly RecordingChat chat = new();
-    private ServiceProvider? provider;
+    private readonly SlackTestServices services;
 
-    public void Dispose() => provider?.Dispose();
+    public SlackStormThreadTests() => services = new(time);
+
+    public void Dispose() => services.Dispose();
 
     [Fact]
     public async Task DigestEditsAreCoalescedIntoOnePerIntervalHoldingEveryGroupThatJoinedSinceTheLast()
@@ -146,21 +147,8 @@ public sealed class SlackStormThreadTests : IDisposable
         };
     }
 
-    private IAlertSink Sink(params (string Key, string Value)[] settings)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(settings.Append((Key: "Channel", Value: Channel))
-                .Select(s => KeyValuePair.Create(SlackOptions.SectionName + ":" + s.Key, (string?)s.Value)))
-            .Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddSingleton<TimeProvider>(time);
-        services.AddLogging();
-        services.AddSingleton<ISlackChat>(chat);
-        services.AddSlack();
-        provider = services.BuildServiceProvider();
-        return provider.GetRequiredService<IAlertSink>();
-    }
+    private IAlertSink Sink(params (string Key, string Value)[] settings) =>
+        services.Get<IAlertSink>(settings.Append((Key: "Channel", Value: Channel)), s => s.AddSingleton<ISlackChat>(chat));
 
     /// <summary>One call as the chat saw it.</summary>
     private sealed record Call(string Method, string Channel, string? Ts, string? ThreadTs, string Mrkdwn, bool Full);

@@ -69,6 +69,11 @@ public sealed class RecordingAlertStore : IAlertStore
 
     public Task<PruneResult> PruneAsync(CancellationToken cancellationToken) => Task.FromResult(new PruneResult(0, 0, 0));
 
+    public Task<IReadOnlySet<string>> DeliveredSinksAsync(long id, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlySet<string>>(new HashSet<string>());
+
+    public Task RecordSinkDeliveredAsync(long id, string sink, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task<bool> PingAsync(CancellationToken cancellationToken) => Task.FromResult(true);
 }
 

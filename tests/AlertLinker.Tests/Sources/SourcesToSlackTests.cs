@@ -21,14 +21,8 @@ public sealed class SourcesToSlackTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        app = new AlertLinkerApp(new Dictionary<string, string?>
+        app = new AlertLinkerApp(TestSettings.Of(TestSettings.SlackBot(slack), TestSettings.Jaeger(jaeger.Url), new Dictionary<string, string?>
         {
-            ["AlertLinker:Slack:ApiUrl"] = slack.Url + "/",
-            ["AlertLinker:Slack:BotToken"] = "xoxb-test-token",
-            ["AlertLinker:Slack:Channel"] = "C1H9RESGL",
-            ["AlertLinker:Backends:jaeger:Type"] = "Jaeger",
-            ["AlertLinker:Backends:jaeger:ApiUrl"] = jaeger.Url,
-            ["AlertLinker:Backends:jaeger:UiUrl"] = "http://jaeger-ui.test/",
             ["AlertLinker:Sources:Grafana:BearerToken"] = GrafanaToken,
             ["AlertLinker:Sources:Opsgenie:BearerToken"] = OpsgenieToken,
             ["AlertLinker:Sources:Opsgenie:ServiceSource"] = "Entity",
@@ -36,7 +30,7 @@ public sealed class SourcesToSlackTests : IAsyncLifetime
             // The Grafana capture names no service label; its folder stands in for one here.
             ["AlertLinker:Services:LabelPrecedence:0"] = "service",
             ["AlertLinker:Services:LabelPrecedence:1"] = "grafana_folder",
-        });
+        }));
         return Task.CompletedTask;
     }
 

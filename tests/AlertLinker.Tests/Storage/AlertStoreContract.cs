@@ -583,6 +583,47 @@ public abstract class AlertStoreContract : IDisposable
     }
 
     [StoreFact]
+    public async Task SinksRecordedAsHavingANotificationAreListedOnceForThatNotificationOnly()
+    {
+        var store = Open(TestNotifications.Clock());
+        var first = await AcceptAsync(store, "first");
+        var second = await AcceptAsync(store, "second");
+        Assert.Empty(await store.DeliveredSinksAsync(first, CancellationToken.None));
+
+        await store.RecordSinkDeliveredAsync(first, "slack", CancellationToken.None);
+        await store.RecordSinkDeliveredAsync(first, "slack", CancellationToken.None);
+        await store.RecordSinkDeliveredAsync(first, "teams", CancellationToken.None);
+
+        Assert.Equal(["slack", "teams"], (await store.DeliveredSinksAsync(first, CancellationToken.None)).Order(StringComparer.Ordinal));
+        Assert.Empty(await store.DeliveredSinksAsync(second, CancellationToken.None));
+    }
+
+    [StoreFact]
+    public async Task ASinkRecordedForAnUnknownNotificationIsNotKept()
+    {
+        var store = Open(TestNotifications.Clock());
+
+        await store.RecordSinkDeliveredAsync(424242, "slack", CancellationToken.None);
+
+        Assert.Empty(await store.DeliveredSinksAsync(424242, CancellationToken.None));
+    }
+
+    [StoreFact]
+    public async Task PruningANotificationForgetsWhichSinksHadIt()
+    {
+        var time = TestNotifications.Clock();
+        var store = Open(time, new StoreRetention(DeliveredRetention: TimeSpan.FromDays(1)));
+        var delivered = await AcceptAsync(store, "delivered");
+        await store.RecordSinkDeliveredAsync(delivered, "slack", CancellationToken.None);
+        await DeliverAsync(store, delivered);
+
+        time.Advance(TimeSpan.FromDays(2));
+        Assert.Equal(1, (await store.PruneAsync(CancellationToken.None)).DeliveredNotifications);
+
+        Assert.Empty(await store.DeliveredSinksAsync(delivered, CancellationToken.None));
+    }
+
+    [StoreFact]
     public async Task PruneNeverForgetsWorkInFlight()
     {
         var time = TestNotifications.Clock();

@@ -141,6 +141,8 @@ public sealed class SqliteAlertStoreTests : IDisposable
                 ALTER TABLE notifications DROP COLUMN claim_owner;
                 ALTER TABLE notifications DROP COLUMN lease_until;
                 ALTER TABLE slack_messages DROP COLUMN detail_ts;
+                DROP TRIGGER tr_notifications_forget_sinks;
+                DROP TABLE sink_deliveries;
                 DELETE FROM schema_version WHERE version >= 3;
                 """;
             command.ExecuteNonQuery();

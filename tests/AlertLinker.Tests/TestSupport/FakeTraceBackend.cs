@@ -1,26 +1,62 @@
+using System.Globalization;
 using AlertLinker.Backends;
 using AlertLinker.Resolution;
 
 namespace AlertLinker.Tests.TestSupport;
 
-/// <summary>A backend whose search does whatever the test says: answer, fail, or hang until cancelled.</summary>
+/// <summary>
+/// A backend that does whatever the test says. With a search function: its exemplar search answers, fails or hangs
+/// until cancelled (<see cref="Answering"/>, <see cref="Failing"/>, <see cref="Hanging"/>), counted in
+/// <see cref="Searches"/>. With a type only: it finds nothing, and its search link spells out the search it was given
+/// (kept in <see cref="LinkedSearches"/>), so runbook tests can read it back.
+/// </summary>
 public sealed class FakeTraceBackend(string name, Func<ResolvedAlert, CancellationToken, Task<IReadOnlyList<TraceSummary>>> search, string type = "Fake")
     : ITraceBackend
 {
+    /// <summary>Links only to what was asked, on <c>https://{name}.example.com/</c>; no search link when <paramref name="canSearch"/> is false.</summary>
+    public FakeTraceBackend(string name, string type, bool canSearch = true)
+        : this(name, (_, _) => Task.FromResult<IReadOnlyList<TraceSummary>>([]), type)
+    {
+        spellsOut = true;
+        this.canSearch = canSearch;
+    }
+
+    private readonly bool spellsOut;
+    private readonly bool canSearch = true;
+
+    /// <summary>Exemplar searches so far.</summary>
     public int Searches;
+
+    /// <summary>Every search a link was asked for (<see cref="BuildSearchLink"/>), in order.</summary>
+    public List<TraceSearch> LinkedSearches { get; } = [];
 
     public string Name => name;
 
     public string Type => type;
 
     public IReadOnlyList<BackendLink> BuildLinks(ResolvedAlert alert) =>
-        [new BackendLink($"{name} search", new Uri($"http://{name}.test/search?service={alert.Service}"))];
+        spellsOut ? [] : [new BackendLink($"{name} search", new Uri($"http://{name}.test/search?service={alert.Service}"))];
 
-    public BackendLink? BuildSearchLink(TraceSearch search) =>
-        new($"{name} search", new Uri($"http://{name}.test/search?service={search.Service}&attrs={string.Join(",", search.Attributes.Select(a => a.Key + "=" + a.Value))}"),
-            string.Join(" && ", search.Attributes.Select(a => $"{a.Key} = {a.Value}")));
+    public BackendLink? BuildSearchLink(TraceSearch search)
+    {
+        LinkedSearches.Add(search);
+        if (!spellsOut)
+        {
+            return new($"{name} search", new Uri($"http://{name}.test/search?service={search.Service}&attrs={string.Join(",", search.Attributes.Select(a => a.Key + "=" + a.Value))}"),
+                string.Join(" && ", search.Attributes.Select(a => $"{a.Key} = {a.Value}")));
+        }
+        if (!canSearch)
+            return null;
+        var attributes = string.Join(",", search.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value}"));
+        var url = string.Create(CultureInfo.InvariantCulture,
+            $"https://{name}.example.com/search?service={Uri.EscapeDataString(search.Service)}" +
+            $"&start={search.Window.Start.ToUnixTimeMilliseconds() * 1000}&end={search.Window.End.ToUnixTimeMilliseconds() * 1000}" +
+            $"&tags={Uri.EscapeDataString(attributes)}&minDuration={search.MinDuration?.TotalMilliseconds ?? 0}ms&errors={search.ErrorsOnly}&limit={search.Limit}");
+        return new BackendLink("Search", new Uri(url), $"{type} query: {attributes}");
+    }
 
-    public Uri? BuildTraceLink(string traceId, AlertWindow window) => new($"http://{name}.test/trace/{traceId}");
+    public Uri? BuildTraceLink(string traceId, AlertWindow window) =>
+        new(spellsOut ? $"https://{name}.example.com/trace/{traceId}" : $"http://{name}.test/trace/{traceId}");
 
     public BackendCapabilities Capabilities { get; init; } = BackendCapabilities.Full;
 

@@ -10,27 +10,11 @@ internal interface IJaegerApi
 {
     /// <summary>api_v3 trace summaries (Jaeger v2.19+): one small record per trace, the best fit for exemplars.</summary>
     [Get("/api/v3/trace-summaries")]
-    Task<HttpResponseMessage> FindTraceSummariesAsync(
-        [AliasAs("query.service_name")] string serviceName,
-        [AliasAs("query.operation_name")] string? operationName,
-        [AliasAs("query.start_time_min")] string startTimeMin,
-        [AliasAs("query.start_time_max")] string startTimeMax,
-        [AliasAs("query.duration_min")] string? durationMin,
-        [AliasAs("query.num_traces")] int numTraces,
-        [AliasAs("query.attributes")] string? attributes,
-        CancellationToken cancellationToken);
+    Task<HttpResponseMessage> FindTraceSummariesAsync([Query] JaegerV3Query query, CancellationToken cancellationToken);
 
     /// <summary>api_v3 trace search: whole traces as OTLP JSON with hex ids.</summary>
     [Get("/api/v3/traces")]
-    Task<HttpResponseMessage> FindTracesV3Async(
-        [AliasAs("query.service_name")] string serviceName,
-        [AliasAs("query.operation_name")] string? operationName,
-        [AliasAs("query.start_time_min")] string startTimeMin,
-        [AliasAs("query.start_time_max")] string startTimeMax,
-        [AliasAs("query.duration_min")] string? durationMin,
-        [AliasAs("query.num_traces")] int numTraces,
-        [AliasAs("query.attributes")] string? attributes,
-        CancellationToken cancellationToken);
+    Task<HttpResponseMessage> FindTracesV3Async([Query] JaegerV3Query query, CancellationToken cancellationToken);
 
     /// <summary>The v1 JSON API search (times in µs, tags as a JSON map). Removed from Jaeger after v2.20.</summary>
     [Get("/api/traces")]
@@ -60,3 +44,15 @@ internal interface IJaegerApi
     [Get("/api/traces/{traceId}")]
     Task<HttpResponseMessage> GetTraceV1Async(string traceId, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// The parameters both api_v3 searches take (<c>query.*</c>), in this order; a null one is left out of the URL.
+/// </summary>
+internal sealed record JaegerV3Query(
+    [property: AliasAs("query.service_name")] string ServiceName,
+    [property: AliasAs("query.operation_name")] string? OperationName,
+    [property: AliasAs("query.start_time_min")] string StartTimeMin,
+    [property: AliasAs("query.start_time_max")] string StartTimeMax,
+    [property: AliasAs("query.duration_min")] string? DurationMin,
+    [property: AliasAs("query.num_traces")] int NumTraces,
+    [property: AliasAs("query.attributes")] string? Attributes);

@@ -185,14 +185,14 @@ internal sealed partial class JaegerBackend(
             _ => "/api/traces",
         };
 
+        JaegerV3Query V3Query() => new(service, operation,
+            BackendTime.ToRfc3339(alert.Window.Start), BackendTime.ToRfc3339(alert.Window.End),
+            minDuration, options.SearchLimit, tags);
+
         using var response = await BackendHttp.SendAsync(() => searchApi switch
         {
-            SearchApi.V3Summaries => api.FindTraceSummariesAsync(service, operation,
-                BackendTime.ToRfc3339(alert.Window.Start), BackendTime.ToRfc3339(alert.Window.End),
-                minDuration, options.SearchLimit, tags, cancellationToken),
-            SearchApi.V3Traces => api.FindTracesV3Async(service, operation,
-                BackendTime.ToRfc3339(alert.Window.Start), BackendTime.ToRfc3339(alert.Window.End),
-                minDuration, options.SearchLimit, tags, cancellationToken),
+            SearchApi.V3Summaries => api.FindTraceSummariesAsync(V3Query(), cancellationToken),
+            SearchApi.V3Traces => api.FindTracesV3Async(V3Query(), cancellationToken),
             _ => api.FindTracesV1Async(service, operation,
                 BackendTime.ToUnixMicroseconds(alert.Window.Start), BackendTime.ToUnixMicroseconds(alert.Window.End),
                 options.SearchLimit, minDuration, tags, cancellationToken),

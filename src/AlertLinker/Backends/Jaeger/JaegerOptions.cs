@@ -12,28 +12,14 @@ public enum JaegerApiVersion
 }
 
 /// <summary><c>AlertLinker:Backends:&lt;name&gt;</c> with <c>Type = Jaeger</c>. ApiUrl is jaeger-query (e.g. http://jaeger:16686/).</summary>
-public sealed class JaegerOptions : BackendOptions
+public sealed class JaegerOptions : SampledSearchOptions
 {
     public const int MaxSearchLimit = 1500;
 
     public JaegerApiVersion Api { get; set; } = JaegerApiVersion.Auto;
 
-    /// <summary>
-    /// Traces each search asks for. Jaeger returns the most recent matching traces, not the slowest, so the
-    /// slowest are picked client-side from this sample: a larger sample finds slower outliers and costs more.
-    /// </summary>
-    public int SearchLimit { get; set; } = 20;
+    protected override int SearchLimitMax => MaxSearchLimit;
 
-    /// <summary>Optional floor for the "slow traces" search and link (Jaeger minDuration); null searches all.</summary>
-    public TimeSpan? MinDuration { get; set; }
-
-    public override IEnumerable<string> Validate()
-    {
-        foreach (var message in base.Validate())
-            yield return message;
-        if (SearchLimit is < 1 or > MaxSearchLimit)
-            yield return $"SearchLimit must be between 1 and {MaxSearchLimit} (traces per search), got {SearchLimit}";
-        if (MinDuration is { } min && min <= TimeSpan.Zero)
-            yield return $"MinDuration must be positive (e.g. 00:00:00.500 for 500ms) or left out, got {min}";
-    }
+    /// <summary>Jaeger reads a Go duration: any positive one.</summary>
+    protected override (TimeSpan Floor, string Said) SmallestMinDuration => (TimeSpan.FromTicks(1), "positive");
 }

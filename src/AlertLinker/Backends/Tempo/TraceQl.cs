@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace AlertLinker.Backends.Tempo;
@@ -24,24 +22,7 @@ public static partial class TraceQl
     };
 
     /// <summary>A TraceQL string literal: double quotes, with backslash, quote and control characters escaped.</summary>
-    public static string Quote(string value)
-    {
-        var builder = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var c in value)
-        {
-            _ = c switch
-            {
-                '\\' => builder.Append(@"\\"),
-                '"' => builder.Append("\\\""),
-                '\n' => builder.Append(@"\n"),
-                '\r' => builder.Append(@"\r"),
-                '\t' => builder.Append(@"\t"),
-                _ when char.IsControl(c) => builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}"),
-                _ => builder.Append(c),
-            };
-        }
-        return builder.Append('"').ToString();
-    }
+    public static string Quote(string value) => QuotedLiteral.Quote(value, ControlCharacters.Escape);
 
     /// <summary>A duration literal (<c>500ms</c>, <c>2s</c>).</summary>
     public static string Duration(TimeSpan duration) => BackendTime.ToGoDuration(duration);

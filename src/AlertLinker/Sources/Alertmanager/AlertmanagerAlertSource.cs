@@ -26,9 +26,7 @@ internal sealed class AlertmanagerAlertSource(IOptionsMonitor<AlertmanagerOption
         WebhookAuth.Check(request, options.CurrentValue, Name);
 
     public WebhookParse Parse(byte[] body, IHeaderDictionary headers, DateTimeOffset receivedAt) =>
-        AlertmanagerParser.TryParse(body, receivedAt, out var notification, out var error)
-            ? WebhookParse.Accepted(notification)
-            : WebhookParse.Invalid(error);
+        AlertmanagerParser.Parse(body, receivedAt);
 
     /// <summary>Any body with <c>alerts</c>; a body that is not a JSON object comes here too, and the parser says what is wrong.</summary>
     public ShapeMatch MatchShape(JsonElement root) =>

@@ -14,17 +14,11 @@ internal static class AlertmanagerParser
 
     public const int MaxAlerts = 10_000;
 
-    public static bool TryParse(
-        byte[] body,
-        DateTimeOffset receivedAt,
-        [NotNullWhen(true)] out AlertNotification? notification,
-        [NotNullWhen(false)] out string? error)
-    {
-        notification = null;
-        if (!WebhookJson.TryDeserialize<AlertmanagerPayload>(body, out var payload, out error))
-            return false;
-        return TryNormalize(payload, receivedAt, out notification, out error);
-    }
+    /// <summary>The body as a notification, or the reason it is invalid (the 400's detail).</summary>
+    public static WebhookParse Parse(byte[] body, DateTimeOffset receivedAt) =>
+        !WebhookJson.TryDeserialize<AlertmanagerPayload>(body, out var payload, out var error) ? WebhookParse.Invalid(error)
+        : TryNormalize(payload, receivedAt, out var notification, out error) ? WebhookParse.Accepted(notification)
+        : WebhookParse.Invalid(error);
 
     /// <param name="source">The source name to record: Grafana Alerting sends the same shape.</param>
     /// <param name="expectedVersion">The body's <c>version</c>: "4" from Alertmanager, "1" from Grafana.</param>

@@ -35,9 +35,7 @@ internal sealed class GrafanaAlertSource(IOptionsMonitor<GrafanaOptions> options
     }
 
     public WebhookParse Parse(byte[] body, IHeaderDictionary headers, DateTimeOffset receivedAt) =>
-        GrafanaParser.TryParse(body, receivedAt, out var notification, out var error)
-            ? WebhookParse.Accepted(notification)
-            : WebhookParse.Invalid(error);
+        GrafanaParser.Parse(body, receivedAt);
 
     /// <summary><c>alerts</c> with <c>version</c> "1" or an <c>orgId</c>: Alertmanager's shape, as Grafana sends it.</summary>
     public ShapeMatch MatchShape(JsonElement root)

@@ -17,29 +17,22 @@ internal static class GrafanaParser
     /// <summary>Values of one alert beyond this many are not shown.</summary>
     private const int MaxValues = 50;
 
-    public static bool TryParse(
-        byte[] body,
-        DateTimeOffset receivedAt,
-        [NotNullWhen(true)] out AlertNotification? notification,
-        [NotNullWhen(false)] out string? error)
+    /// <summary>The body as a notification with Grafana's extras, or the reason it is invalid (the 400's detail).</summary>
+    public static WebhookParse Parse(byte[] body, DateTimeOffset receivedAt)
     {
-        notification = null;
         // Two typed reads of one body: the shared Alertmanager shape, then Grafana's own fields.
-        if (!WebhookJson.TryDeserialize<AlertmanagerPayload>(body, out var payload, out error)
-            || !WebhookJson.TryDeserialize<GrafanaPayload>(body, out var grafana, out error))
-            return false;
+        if (!WebhookJson.TryDeserialize<AlertmanagerPayload>(body, out var payload, out var error))
+            return WebhookParse.Invalid(error);
+        if (!WebhookJson.TryDeserialize<GrafanaPayload>(body, out var grafana, out error))
+            return WebhookParse.Invalid(error);
         if (payload.Version is null)
-        {
-            error = "$.version is missing; Grafana Alerting sends version \"1\".";
-            return false;
-        }
+            return WebhookParse.Invalid("$.version is missing; Grafana Alerting sends version \"1\".");
         if (!AlertmanagerParser.TryNormalize(payload, receivedAt, out var normalized, out error, SourceName, Version))
-            return false;
+            return WebhookParse.Invalid(error);
 
         var extras = grafana.Alerts ?? [];
         var alerts = normalized.Alerts.Select((alert, i) => i < extras.Count && extras[i] is { } extra ? WithGrafana(alert, extra, grafana) : alert).ToList();
-        notification = normalized with { Alerts = alerts };
-        return true;
+        return WebhookParse.Accepted(normalized with { Alerts = alerts });
     }
 
     private static Alert WithGrafana(Alert alert, GrafanaAlert extra, GrafanaPayload payload)

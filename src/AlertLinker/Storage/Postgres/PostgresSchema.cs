@@ -58,6 +58,15 @@ internal static class PostgresSchema
         """
         ALTER TABLE slack_messages ADD COLUMN detail_ts text;  -- the message's detail reply in its thread; NULL until posted
         """,
+        """
+        -- The sinks that already have a notification, so a retry skips them (written only with several sinks).
+        CREATE TABLE sink_deliveries (
+            notification_id bigint      NOT NULL REFERENCES notifications (id) ON DELETE CASCADE,
+            sink            text        NOT NULL,                                 -- IAlertSink.Name
+            delivered_at    timestamptz NOT NULL,
+            PRIMARY KEY (notification_id, sink)
+        );
+        """,
     ];
 
     internal static int LatestVersion => Migrations.Length;

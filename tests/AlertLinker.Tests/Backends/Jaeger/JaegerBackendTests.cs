@@ -76,6 +76,28 @@ public sealed class JaegerBackendTests : IDisposable
         Assert.Empty(server.RequestsTo(V1Traces));
     }
 
+    [Theory]
+    [InlineData(Summaries)]
+    [InlineData(V3Traces)]
+    public async Task TheApiV3SearchesSendTheirParametersInOneOrderWithEmptyOnesLeftOut(string route)
+    {
+        Serve(route, 200, SharedFixtures.Read(route == Summaries ? "backends/jaeger/v3_FindTraceSummaries.json" : "backends/jaeger/v3_FindTraces.json"));
+        using var host = Host(("Api", "V3"), ("MinDuration", "00:00:00.250"));
+        var alert = BackendTestHost.Alert("checkout", BackendTestHost.Window, operation: "GET /cart items");
+        if (route == V3Traces)
+            Serve(Summaries, 404, GoNotFound, "text/plain; charset=utf-8");
+
+        await host.Backend("jaeger").FindExemplarsAsync(alert, CancellationToken.None);
+
+        var queries = server.RequestsTo(route).Select(r => new Uri(r.RequestMessage.Url).Query).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(
+            [
+                "?query.service_name=checkout&query.operation_name=GET%20%2Fcart%20items&query.start_time_min=2026-11-23T10%3A00%3A00.0000000Z&query.start_time_max=2026-11-23T10%3A20%3A00.0000000Z&query.duration_min=250ms&query.num_traces=20",
+                "?query.service_name=checkout&query.operation_name=GET%20%2Fcart%20items&query.start_time_min=2026-11-23T10%3A00%3A00.0000000Z&query.start_time_max=2026-11-23T10%3A20%3A00.0000000Z&query.num_traces=20&query.attributes=%7B%22error%22%3A%22true%22%7D",
+            ],
+            queries);
+    }
+
     [Fact]
     public async Task FallsBackFromV3ToV1WhenTheV3RoutesAreMissingAndRemembersIt()
     {

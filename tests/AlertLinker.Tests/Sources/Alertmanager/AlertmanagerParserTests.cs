@@ -14,14 +14,12 @@ public sealed class AlertmanagerParserTests
 
     private static AlertNotification Parse(string fixture)
     {
-        Assert.True(AlertmanagerParser.TryParse(SharedFixtures.ReadBytes(fixture), Now, out var notification, out var error), error);
-        return notification;
+        return WebhookParseAssert.Accepted(AlertmanagerParser.Parse(SharedFixtures.ReadBytes(fixture), Now));
     }
 
     private static string ParseError(string json)
     {
-        Assert.False(AlertmanagerParser.TryParse(Encoding.UTF8.GetBytes(json), Now, out _, out var error));
-        return error;
+        return WebhookParseAssert.Invalid(AlertmanagerParser.Parse(Encoding.UTF8.GetBytes(json), Now));
     }
 
     [Theory]
@@ -101,7 +99,7 @@ public sealed class AlertmanagerParserTests
                "endsAt":"0001-01-01T00:00:00Z","generatorURL":"","fingerprint":"abc","somethingNew":{"nested":[1,2]}}]}
             """;
 
-        Assert.True(AlertmanagerParser.TryParse(Encoding.UTF8.GetBytes(json), Now, out var notification, out var error), error);
+        var notification = WebhookParseAssert.Accepted(AlertmanagerParser.Parse(Encoding.UTF8.GetBytes(json), Now));
         var alert = Assert.Single(notification.Alerts);
         Assert.Equal(new DateTimeOffset(2026, 11, 23, 18, 16, 23, TimeSpan.Zero).AddTicks(1234567), alert.StartsAt);
         Assert.Null(notification.ExternalUrl);
@@ -113,8 +111,8 @@ public sealed class AlertmanagerParserTests
         const string json = """{"alerts":[{"status":"firing","labels":{"b":"2","alertname":"X"},"startsAt":"2026-11-23T18:16:23Z"}]}""";
         const string reordered = """{"alerts":[{"status":"firing","labels":{"alertname":"X","b":"2"},"startsAt":"2026-11-23T18:16:23Z"}]}""";
 
-        Assert.True(AlertmanagerParser.TryParse(Encoding.UTF8.GetBytes(json), Now, out var first, out _));
-        Assert.True(AlertmanagerParser.TryParse(Encoding.UTF8.GetBytes(reordered), Now, out var second, out _));
+        var first = WebhookParseAssert.Accepted(AlertmanagerParser.Parse(Encoding.UTF8.GetBytes(json), Now));
+        var second = WebhookParseAssert.Accepted(AlertmanagerParser.Parse(Encoding.UTF8.GetBytes(reordered), Now));
         Assert.Equal(first.Alerts[0].Fingerprint, second.Alerts[0].Fingerprint);
         Assert.Matches("^[0-9a-f]{16}$", first.Alerts[0].Fingerprint);
     }
@@ -154,7 +152,7 @@ public sealed class AlertmanagerParserTests
         var bad = body.ToArray();
         bad[Array.IndexOf(bad, (byte)'X')] = 0xFF;
 
-        Assert.False(AlertmanagerParser.TryParse(bad, Now, out _, out var error));
+        var error = WebhookParseAssert.Invalid(AlertmanagerParser.Parse(bad, Now));
         Assert.Contains("not valid UTF-8 at $.alerts[0].labels.alertname", error);
     }
 

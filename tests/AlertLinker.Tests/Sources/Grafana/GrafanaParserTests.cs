@@ -12,8 +12,7 @@ public sealed class GrafanaParserTests
 
     private static AlertNotification Parse(string fixture)
     {
-        Assert.True(GrafanaParser.TryParse(SharedFixtures.ReadBytes("webhooks/grafana/" + fixture), ReceivedAt, out var notification, out var error), error);
-        return notification!;
+        return WebhookParseAssert.Accepted(GrafanaParser.Parse(SharedFixtures.ReadBytes("webhooks/grafana/" + fixture), ReceivedAt));
     }
 
     [Fact]
@@ -51,7 +50,7 @@ public sealed class GrafanaParserTests
     {
         var body = SharedFixtures.ReadBytes("webhooks/alertmanager/am-0.25.0-captured-firing-bearer-truncated.json");
 
-        Assert.False(GrafanaParser.TryParse(body, ReceivedAt, out _, out var error));
+        var error = WebhookParseAssert.Invalid(GrafanaParser.Parse(body, ReceivedAt));
         Assert.Contains("Webhook version '4' is not supported here", error);
     }
 
@@ -60,7 +59,7 @@ public sealed class GrafanaParserTests
     {
         var body = SharedFixtures.ReadBytes("webhooks/grafana/grafana-docs-webhook-firing-2-alerts.json");
 
-        Assert.False(AlertmanagerParser.TryParse(body, ReceivedAt, out _, out var error));
+        var error = WebhookParseAssert.Invalid(AlertmanagerParser.Parse(body, ReceivedAt));
         Assert.Contains("/webhooks/grafana", error);
     }
 
@@ -70,7 +69,7 @@ public sealed class GrafanaParserTests
         var node = JsonNode.Parse(SharedFixtures.Read("webhooks/grafana/grafana-docs-webhook-firing-2-alerts.json"))!;
         node["alerts"]![1]!["dashboardURL"] = 7;
 
-        Assert.False(GrafanaParser.TryParse(Encoding.UTF8.GetBytes(node.ToJsonString()), ReceivedAt, out _, out var error));
+        var error = WebhookParseAssert.Invalid(GrafanaParser.Parse(Encoding.UTF8.GetBytes(node.ToJsonString()), ReceivedAt));
         Assert.Contains("$.alerts[1].dashboardURL has the wrong type", error);
     }
 
@@ -80,7 +79,7 @@ public sealed class GrafanaParserTests
         var node = JsonNode.Parse(SharedFixtures.Read("webhooks/grafana/zulip-grafana-v11-firing-values-valueString.json"))!;
         node["alerts"]![0]!["imageURL"] = "javascript:alert(1)";
 
-        Assert.True(GrafanaParser.TryParse(Encoding.UTF8.GetBytes(node.ToJsonString()), ReceivedAt, out var notification, out _));
-        Assert.DoesNotContain(notification!.Alerts[0].Links, l => l.Title == "Alert image");
+        var notification = WebhookParseAssert.Accepted(GrafanaParser.Parse(Encoding.UTF8.GetBytes(node.ToJsonString()), ReceivedAt));
+        Assert.DoesNotContain(notification.Alerts[0].Links, l => l.Title == "Alert image");
     }
 }
