@@ -14,7 +14,7 @@ if (args is ["accept-bare", ..])
 // anything else goes to BenchmarkDotNet, e.g. `--filter '*' --job short`.
 if (args is ["samples"])
 {
-    foreach (var trace in new[] { SyntheticTraces.WideNPlusOne(10_000), SyntheticTraces.DeepChain(10_000), SyntheticTraces.RandomTree(10_000) })
+    foreach (var trace in new[] { SyntheticTraces.WideNPlusOne(10_000), SyntheticTraces.DeepChain(10_000), SyntheticTraces.RandomTree(10_000), SyntheticTraces.Messaging(10_000) })
     {
         var insights = TraceAnalyzer.Analyze(trace);
         Console.WriteLine($"== {trace.TraceId}: {insights.SpanCount} spans, {insights.Duration.TotalMilliseconds} ms");

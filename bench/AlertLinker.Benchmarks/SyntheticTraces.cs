@@ -55,6 +55,50 @@ public static class SyntheticTraces
         return new Trace("random", list);
     }
 
+    /// <summary>
+    /// A consumer root without a parent (topic "orders"), handlers of one message each: per handler a cache look-up
+    /// that misses, two failed attempts of a payment call and a third that succeeds, and a producer with no consumer in
+    /// the trace; business attributes (tenant, region, pod) on every span. Every new detector has work to do.
+    /// </summary>
+    public static Trace Messaging(int spans)
+    {
+        var list = new List<Span>(spans);
+        var ms = TimeSpan.TicksPerMillisecond;
+        const int perHandler = 6;
+        var handlers = Math.Max(1, (spans - 1) / perHandler);
+        list.Add(Make(Id(0), null, "billing", "orders process", 0, (handlers * 10 + 10) * ms, new Dictionary<string, string>
+        {
+            ["messaging.system"] = "kafka",
+            ["messaging.destination.name"] = "orders",
+        }) with { Kind = "consumer" });
+        for (var h = 0; h < handlers && list.Count < spans; h++)
+        {
+            var at = h * 10 * ms;
+            var handler = Id(list.Count);
+            var business = new Dictionary<string, string>
+            {
+                ["tenant.id"] = $"tenant-{h % 7}",
+                ["region"] = h % 2 == 0 ? "eu-west-1" : "us-east-1",
+                ["k8s.pod.name"] = $"billing-{h % 5}",
+            };
+            list.Add(Make(handler, Id(0), "billing", "handle order", at, 9 * ms, business));
+            void Child(string service, string operation, long start, long duration, Dictionary<string, string> attributes, SpanStatus status = SpanStatus.Unset, string? kind = null)
+            {
+                if (list.Count < spans)
+                    list.Add(Make(Id(list.Count), handler, service, operation, start, duration, attributes, status) with { Kind = kind });
+            }
+            Child("billing", "GET", at + ms / 10, ms / 2, new() { ["db.system"] = "redis", ["cache.hit"] = h % 4 == 0 ? "true" : "false" }, kind: "client");
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                Child("billing", "POST", at + (1 + attempt * 2) * ms, ms + ms / 2,
+                    new() { ["peer.service"] = "payment-gateway", ["http.response.status_code"] = attempt < 2 ? "503" : "200" },
+                    attempt < 2 ? SpanStatus.Error : SpanStatus.Unset, "client");
+            }
+            Child("billing", "invoices publish", at + 8 * ms, ms / 4, new() { ["messaging.system"] = "kafka", ["messaging.destination.name"] = "invoices" }, kind: "producer");
+        }
+        return new Trace("messaging", list);
+    }
+
     private static string Id(int i) => i.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 
     private static Span Make(string id, string? parent, string service, string operation, long startTicks, long durationTicks,

@@ -18,6 +18,10 @@ public sealed class AnalysisOptions
     [Range(0, 100)]
     public int MaxFanOuts { get; set; } = 3;
 
+    /// <summary>How many retry cascades are reported, the costliest first.</summary>
+    [Range(0, 100)]
+    public int MaxRetries { get; set; } = 2;
+
     /// <summary>The waterfall never has more lines than this (trailer and "…" lines included).</summary>
     [Range(MinWaterfallLines, 200)]
     public int WaterfallMaxLines { get; set; } = 12;
@@ -25,6 +29,12 @@ public sealed class AnalysisOptions
     /// <summary>No waterfall line is wider than this many characters (text elements, so an emoji is never cut in half).</summary>
     [Range(MinWaterfallWidth, 1000)]
     public int WaterfallMaxWidth { get; set; } = 100;
+
+    /// <summary>
+    /// Off only for the benchmark's baseline: the analysis without retries, cache misses and broken context, so their
+    /// cost is a ratio measured in the same run (a shared machine's load cancels out).
+    /// </summary>
+    internal bool ReadRetriesCachesAndContext { get; set; } = true;
 
     internal const int MinWaterfallLines = 4;
     internal const int MinWaterfallWidth = 30;

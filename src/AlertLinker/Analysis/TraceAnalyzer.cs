@@ -4,7 +4,8 @@ namespace AlertLinker.Analysis;
 
 /// <summary>
 /// What a trace says, computed without I/O or clock: the headline (the class of spans where the time went), the
-/// culprit span, the error origin, N+1 fan-outs and a small waterfall. Cost is O(n log n) in the span count (the sorts of children); no step compares siblings pairwise.
+/// culprit span, the error origin, N+1 fan-outs, retry cascades, cache misses, broken context at queues and jobs,
+/// and a small waterfall. Cost is O(n log n) in the span count (the sorts of children); no step compares siblings pairwise.
 /// </summary>
 /// <remarks>
 /// Broken traces are analysed, not rejected: orphans (parent id not in the trace) and multiple roots are roots of their
@@ -40,6 +41,11 @@ public static class TraceAnalyzer
         var culpritFinding = culprit >= 0 ? new CulpritFinding(index.Spans[culprit], TimeSpan.FromTicks(selfTimes[culprit]), duration) : null;
         var (headline, hereSpan, hereGroups) = Headline(index, classes, groups, fanOuts, culprit, culpritFinding, duration);
 
+        var more = options.ReadRetriesCachesAndContext;
+        var retries = more ? RetryDetector.Detect(index, classes, errored, duration, Math.Clamp(options.MaxRetries, 0, 100)) : [];
+        var brokenContext = more ? ContextBreaks.Detect(index, duration) : [];
+        var cacheMisses = more ? CacheMissDetector.Detect(index, duration) : null;
+
         var waterfall = WaterfallRenderer.Render(index, errored, hereSpan, hereGroups, originIndex, groups, reported, options);
 
         return new TraceInsights(
@@ -56,6 +62,9 @@ public static class TraceAnalyzer
         {
             CulpritInHeadline = culprit >= 0 && headline is FanOutFinding && classes.Size[classes.AttributedTo[culprit]] >= 2
                 && classes.AttributedTo[culprit] == classes.Headline(),
+            Retries = retries,
+            BrokenContext = brokenContext,
+            CacheMisses = cacheMisses,
         };
     }
 

@@ -28,6 +28,10 @@ internal sealed class CachingTraceBackend(ITraceBackend inner, BackendQueryCache
     public Task<IReadOnlyList<TraceSummary>> FindExemplarsAsync(ResolvedAlert alert, CancellationToken cancellationToken) =>
         cache.GetOrAddAsync(ExemplarKey(alert), alert.Window, token => inner.FindExemplarsAsync(alert, token), cancellationToken);
 
+    /// <summary>Service lists change slowly: one per backend, reused like any answer.</summary>
+    public Task<IReadOnlyList<string>?> GetServicesAsync(CancellationToken cancellationToken) =>
+        cache.GetOrAddAsync(string.Join('\n', "services", Name), inner.GetServicesAsync, cancellationToken);
+
     public Task<Trace?> GetTraceAsync(string traceId, AlertWindow window, CancellationToken cancellationToken) =>
         cache.GetOrAddAsync(SearchedTraces.Key(Name, traceId), token => inner.GetTraceAsync(traceId, window, token), cancellationToken);
 

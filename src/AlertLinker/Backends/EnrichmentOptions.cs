@@ -34,6 +34,18 @@ public sealed class EnrichmentOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan CacheWindowTolerance { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The span (or resource) attributes the slow or failing traces of a search are compared on with the others
+    /// ("tenant.id = acme in 4 of 4 slow traces, 1 of 8 others"). Empty = the defaults: tenant.id, customer.id,
+    /// user.id, order.id, region, cloud.region, service.version, deployment.environment, k8s.pod.name, host.name,
+    /// http.route, db.statement (normalized).
+    /// </summary>
+    public List<string> BusinessKeys { get; set; } = [];
+
+    /// <summary><see cref="BusinessKeys"/>, or the defaults when it names none.</summary>
+    public IReadOnlyList<string> EffectiveBusinessKeys =>
+        BusinessKeys.Count > 0 ? BusinessKeys.Where(k => !string.IsNullOrWhiteSpace(k)).Select(k => k.Trim()).Distinct(StringComparer.Ordinal).ToList() : Analysis.TraceProfiles.DefaultKeys;
 }
 
 /// <summary>Checks <see cref="EnrichmentOptions"/> at start-up (source-generated, like every options class's validator).</summary>

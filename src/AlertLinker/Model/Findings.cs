@@ -214,12 +214,167 @@ public sealed record TraceInsights(
             }
             if (Culprit is not null && !ReferenceEquals(Culprit, Headline) && (Headline is null || Culprit.Share >= SecondCulpritShare && !CulpritInHeadline))
                 yield return Culprit;
+            foreach (var more in MoreFindings)
+                yield return more;
         }
     }
 
     /// <summary>True when the culprit span's time is part of the headline (it is one of the fan-out's spans or below them).</summary>
     public bool CulpritInHeadline { get; init; }
 
+    /// <summary>Where the trace starts or ends at a queue or a job instead of at the request that caused it.</summary>
+    public IReadOnlyList<BrokenContextFinding> BrokenContext { get; init; } = [];
+
+    /// <summary>Failed calls that were repeated, the costliest first.</summary>
+    public IReadOnlyList<RetryFinding> Retries { get; init; } = [];
+
+    /// <summary>Cache look-ups that mostly missed, or null.</summary>
+    public CacheMissFinding? CacheMisses { get; init; }
+
+    /// <summary>The findings beyond where the time and the error went: retries, cache misses, broken context, in that order.</summary>
+    public IEnumerable<Finding> MoreFindings
+    {
+        get
+        {
+            foreach (var retry in Retries)
+                yield return retry;
+            if (CacheMisses is not null)
+                yield return CacheMisses;
+            foreach (var broken in BrokenContext)
+                yield return broken;
+        }
+    }
+
     private static bool SameFanOut(FanOutFinding fanOut, Finding? headline) =>
         headline is FanOutFinding other && ReferenceEquals(fanOut.FirstSpan, other.FirstSpan);
 }
+
+/// <summary>Where a trace's context broke: what kind of boundary the trace starts or ends at.</summary>
+public enum ContextBreak
+{
+    /// <summary>The root is a consumer span without a parent: the trace starts at the queue.</summary>
+    ConsumerRoot,
+    /// <summary>A producer span with no consumer in its trace: the trace ends at the queue.</summary>
+    ProducerWithoutConsumer,
+    /// <summary>The root is a background job or cron run: the trace starts fresh at the job.</summary>
+    JobRoot,
+}
+
+/// <summary>
+/// A trace that starts or ends at a queue or a background job instead of at the request that caused the work: the
+/// trace context did not travel with the message or the job, so the part of the story on the other side is missing.
+/// </summary>
+/// <param name="Span">The consumer or job root, or the producer without a consumer.</param>
+/// <param name="Destination">The queue or topic (<c>messaging.destination.name</c>), or the job's name for a job root.</param>
+/// <param name="System">The messaging system (<c>messaging.system</c>: kafka, rabbitmq…), when the span says.</param>
+/// <param name="Breaks">Spans in the trace that break the same way (a batch consumer can start many roots).</param>
+public sealed record BrokenContextFinding(Span Span, ContextBreak Break, string? Destination, string? System, int Breaks, TimeSpan TraceDuration) : Finding
+{
+    public override double Share => Fraction(Span.Duration, TraceDuration);
+
+    private string Queue => (Destination, System) switch
+    {
+        ({ } d, { } s) => $"the queue {AnalysisText.OneLine(d, 120)} ({AnalysisText.OneLine(s, 40)})",
+        ({ } d, null) => $"the queue {AnalysisText.OneLine(d, 120)}",
+        (null, { } s) => $"a {AnalysisText.OneLine(s, 40)} queue",
+        _ => "a queue",
+    };
+
+    private string More => Breaks > 1 ? $" ({Breaks.ToString(CultureInfo.InvariantCulture)} such spans)" : "";
+
+    // "The trace starts at the queue orders (kafka): process orders (billing) has no parent; the producer's trace
+    // context has to travel in the message attributes (headers)"
+    public override string Summary => Break switch
+    {
+        ContextBreak.ConsumerRoot =>
+            $"broken context: the trace starts at {Queue}: {AnalysisText.SpanName(Span)} has no parent{More}; the producer's trace context has to travel in the message attributes (headers)",
+        ContextBreak.ProducerWithoutConsumer =>
+            $"broken context: the trace ends at {Queue}: {AnalysisText.SpanName(Span)} has no consumer in this trace{More}; the consumer has to take the trace context from the message attributes (headers)",
+        _ =>
+            $"broken context: the trace starts fresh at the background job {AnalysisText.SpanName(Span)} at {Span.Start.UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} UTC{More}; whatever scheduled or enqueued it is not in this trace: pass the trace context with the job (its arguments or metadata)",
+    };
+}
+
+/// <summary>
+/// Repeated sibling calls to the same operation and peer where failed attempts are followed by more attempts: a
+/// caller retrying a failing dependency, which multiplies the load on it.
+/// </summary>
+/// <param name="First">The first attempt.</param>
+/// <param name="Label">What was called: the operation, and the peer when the operation does not name it.</param>
+/// <param name="Attempts">How many sibling calls there were.</param>
+/// <param name="Failed">How many of them failed.</param>
+/// <param name="FailedFirst">True when exactly the first <paramref name="Failed"/> attempts failed (the last ones succeeded).</param>
+/// <param name="Code">The failed attempts' common code ("503", "gRPC 14 UNAVAILABLE") when they share one.</param>
+/// <param name="TimeOnPath">Critical-path time the attempts account for.</param>
+public sealed record RetryFinding(Span First, string Label, int Attempts, int Failed, bool FailedFirst, string? Code, TimeSpan TimeOnPath, TimeSpan TraceDuration) : Finding
+{
+    public override double Share => Fraction(TimeOnPath, TraceDuration);
+
+    /// <summary>How many callers ran the same cascade (one per message of a batch, say); the attempts are the first one's.</summary>
+    public int Callers { get; init; } = 1;
+
+    // "3 attempts of POST payment-gateway, the first 2 failed with 503 — 900 ms, 60 % of the trace"
+    public override string Summary
+    {
+        get
+        {
+            var attempts = Attempts.ToString(CultureInfo.InvariantCulture);
+            var failed = Failed.ToString(CultureInfo.InvariantCulture);
+            var how = Failed == Attempts ? $"all {failed} failed"
+                : FailedFirst ? (Failed == 1 ? "the first failed" : $"the first {failed} failed")
+                : $"{failed} failed";
+            if (Code is { } code)
+                how += $" with {code}";
+            if (Callers > 1)
+                how += $", under {Callers.ToString(CultureInfo.InvariantCulture)} callers";
+            return $"retries: {attempts} attempts of {AnalysisText.OneLine(Label, 160)} ({AnalysisText.OneLine(First.Service, 80)}), {how} — "
+                + $"{AnalysisText.Duration(TimeOnPath)}, {SharePercent} % of the trace";
+        }
+    }
+}
+
+/// <summary>Cache look-ups of a trace that mostly missed: misses show up as latency spikes.</summary>
+/// <param name="System">redis, memcached, or "cache" when only a hit attribute tells.</param>
+/// <param name="Lookups">Cache spans that say whether they hit.</param>
+/// <param name="Misses">Of those, the ones that missed.</param>
+/// <param name="MissTime">The missed look-ups' own time (what the fallback after a miss cost is the caller's, and not known).</param>
+public sealed record CacheMissFinding(Span First, string System, int Lookups, int Misses, TimeSpan MissTime, TimeSpan TraceDuration) : Finding
+{
+    public override double Share => Fraction(MissTime, TraceDuration);
+
+    public override string Summary =>
+        $"cache misses: {Misses.ToString(CultureInfo.InvariantCulture)} of {Lookups.ToString(CultureInfo.InvariantCulture)} {AnalysisText.OneLine(System, 40)} look-ups missed ({AnalysisText.OneLine(First.Service, 80)}); high miss rates show up as latency spikes";
+}
+
+/// <summary>
+/// An attribute value the slow or failing traces of the window share and the others do not:
+/// "tenant.id = acme in 4 of 4 slow traces, 1 of 8 others".
+/// </summary>
+/// <param name="Outliers">How many slow or failing traces were compared; <paramref name="InOutliers"/> of them carry the value.</param>
+/// <param name="Others">How many other traces were compared; <paramref name="InOthers"/> of them carry the value.</param>
+/// <param name="OutlierWord">"slow", "failing" or "slow or failing": what the outliers are.</param>
+public sealed record SharedAttribute(string Key, string Value, int InOutliers, int Outliers, int InOthers, int Others, string OutlierWord)
+{
+    /// <summary>How much more common the value is among the outliers than among the others (0…1).</summary>
+    public double Contrast => (double)InOutliers / Math.Max(1, Outliers) - (double)InOthers / Math.Max(1, Others);
+
+    public string Summary =>
+        $"{Key} = {AnalysisText.OneLine(Value, 120)} in {InOutliers.ToString(CultureInfo.InvariantCulture)} of {Outliers.ToString(CultureInfo.InvariantCulture)} {OutlierWord} traces, "
+        + $"{InOthers.ToString(CultureInfo.InvariantCulture)} of {Others.ToString(CultureInfo.InvariantCulture)} others";
+}
+
+/// <summary>
+/// What one trace of a search carried on the compared attributes (the configured business keys): the input of the
+/// comparison of slow or failing traces with the others. Each key holds the trace's distinct values, bounded.
+/// </summary>
+public sealed record TraceProfile(string TraceId, TimeSpan? Duration, bool Error, IReadOnlyDictionary<string, IReadOnlyList<string>> Attributes);
+
+/// <summary>
+/// Why a search found nothing, as far as the backend could tell: whether it knows the service at all, and if not,
+/// the closest names it knows and the alias line that would map the alert's service to the first of them.
+/// </summary>
+/// <param name="ServiceKnown">False when the backend's service list lacks the service; null when it could not say.</param>
+/// <param name="Suggestions">Known names closest to the alert's service, closest first (at most 3).</param>
+/// <param name="AliasLine">The <c>AlertLinker:Services:Aliases</c> entry that maps the alert's label value to the first suggestion.</param>
+/// <param name="Text">The explanation in one line.</param>
+public sealed record SearchGap(bool? ServiceKnown, IReadOnlyList<string> Suggestions, string? AliasLine, string Text);

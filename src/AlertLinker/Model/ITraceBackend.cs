@@ -31,6 +31,13 @@ public interface ITraceBackend
 
     /// <summary>Concrete exemplar traces (slowest, errored) of the alert's window. An empty list means none found.</summary>
     Task<IReadOnlyList<TraceSummary>> FindExemplarsAsync(ResolvedAlert alert, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The service names this backend knows (Jaeger <c>/api/services</c>, Tempo's values of <c>resource.service.name</c>,
+    /// Zipkin <c>/api/v2/services</c>), asked when a search found nothing; null where the backend cannot list them.
+    /// </summary>
+    Task<IReadOnlyList<string>?> GetServicesAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>?>(null);
 }
 
 /// <summary>

@@ -41,6 +41,9 @@ public sealed record ResolvedAlert(
 {
     /// <summary>Set when the alert's labels are those of span metrics (<c>span_name</c> or <c>span_kind</c>).</summary>
     public SpanMetricScope? SpanMetric { get; init; }
+
+    /// <summary>The service as the alert's label spelled it, before <c>AlertLinker:Services:Aliases</c> (the key an alias line needs).</summary>
+    public string? ServiceLabel { get; init; }
 }
 
 /// <summary>

@@ -24,9 +24,22 @@ public sealed record Span(
     /// <summary>The error message or status description, when the span failed.</summary>
     public string? StatusMessage { get; init; }
 
+    /// <summary>
+    /// Attributes of the process that wrote the span (OTLP resource, Jaeger process tags: <c>service.version</c>,
+    /// <c>host.name</c>, <c>k8s.pod.name</c>…); empty where the backend sends none. Kept apart from
+    /// <see cref="Attributes"/> so a span's own attributes stay what the span said.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Resource { get; init; } = EmptyResource;
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyResource = new Dictionary<string, string>();
+
     public DateTimeOffset End => Start + Duration;
 
     public string? Attribute(string key) => Attributes.TryGetValue(key, out var value) ? value : null;
+
+    /// <summary>The span's attribute, else its process's (resource) attribute.</summary>
+    public string? AttributeOrResource(string key) =>
+        Attributes.TryGetValue(key, out var value) ? value : Resource.TryGetValue(key, out var resource) ? resource : null;
 }
 
 public enum SpanStatus

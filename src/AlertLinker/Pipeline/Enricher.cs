@@ -67,9 +67,15 @@ public sealed partial class Enricher(
             // Yield first so a backend that blocks synchronously cannot hold up the others.
             await Task.Yield();
             var exemplars = await backend.FindExemplarsAsync(alert, budgeted);
+            // Analysis/ hook: what the slow traces share (when the search carried attributes), why nothing was found.
+            var gap = exemplars.Count == 0 ? await SearchGapAsync(backend, alert, budgeted, caller) : null;
             return new BackendSection(backend.Name, backend.Type, links, exemplars,
                 exemplars.Count > 0 ? BackendOutcome.Found : BackendOutcome.NothingFound,
-                exemplars.Count > 0 ? null : NothingFoundNote(backend, alert));
+                exemplars.Count > 0 ? null : gap?.Text ?? NothingFoundNote(backend, alert))
+            {
+                Patterns = exemplars is ExemplarList { Profiles: var profiles } ? AttributePatterns.Find(profiles) : [],
+                Gap = gap,
+            };
         }
         catch (OperationCanceledException) when (!caller.IsCancellationRequested)
         {
@@ -161,6 +167,27 @@ public sealed partial class Enricher(
         return null;
     }
 
+    /// <summary>
+    /// Whether the backend knows the alert's service at all (its service list, cached like the searches and under the
+    /// same budget); null when it cannot list its services or the look-up failed: the generic note stands then.
+    /// </summary>
+    private async Task<SearchGap?> SearchGapAsync(ITraceBackend backend, ResolvedAlert alert, CancellationToken budgeted, CancellationToken caller)
+    {
+        if (alert.Service is null)
+            return null;
+        try
+        {
+            return await backend.GetServicesAsync(budgeted) is { Count: > 0 } known
+                ? ServiceNames.Explain(backend.Name, alert.Service, alert.ServiceLabel, known, alert.Window.Text)
+                : null;
+        }
+        catch (Exception ex) when (!caller.IsCancellationRequested)
+        {
+            LogServicesFailed(backend.Name, Describe(ex));
+            return null;
+        }
+    }
+
     private static string NothingFoundNote(ITraceBackend backend, ResolvedAlert alert)
     {
         var window = alert.Window.Text;
@@ -200,6 +227,9 @@ public sealed partial class Enricher(
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Backend {Backend}: trace {TraceId} could not be fetched for analysis ({Reason}); exemplars kept")]
     private partial void LogTraceFetchFailed(string backend, string traceId, string reason);
+
+    [LoggerMessage(EventId = 3050, Level = LogLevel.Information, Message = "Backend {Backend}: its service list could not be read ({Reason}); the note says only that nothing was found")]
+    private partial void LogServicesFailed(string backend, string reason);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Backend {Backend} could not build its links")]
     private partial void LogLinksFailed(Exception exception, string backend);

@@ -15,6 +15,7 @@ public sealed class AlertResolver(IOptions<ServiceOptions> services, IOptions<Wi
         // is the collector's. A configured precedence still wins: the operator knows their labels.
         var service = (spanMetric is not null && options.LabelPrecedence.Count == 0 ? FirstLabel(alert, SpanMetricServiceLabels) : null)
             ?? FirstLabel(alert, options.EffectiveLabelPrecedence);
+        var serviceLabel = service;
         if (service is not null && options.Aliases.TryGetValue(service, out var alias))
             service = alias;
         var operation = (spanMetric is not null && options.OperationLabels.Count == 0 ? FirstLabel(alert, [SpanNameLabel]) : null)
@@ -27,6 +28,7 @@ public sealed class AlertResolver(IOptions<ServiceOptions> services, IOptions<Wi
             ExpressionOf(alert.GeneratorUrl))
         {
             SpanMetric = spanMetric,
+            ServiceLabel = serviceLabel,
         };
     }
 

@@ -23,6 +23,12 @@ public sealed class ServiceOptions : IValidatableObject
     /// <summary>Labels that may name the operation/route, first match wins. Empty = the defaults.</summary>
     public List<string> OperationLabels { get; set; } = [];
 
+    /// <summary>
+    /// The alias entry that maps an alert's service label value to the name a tracing backend knows, as a config line
+    /// to paste: <c>AlertLinker:Services:Aliases:billing = billing-service</c> (env: <c>AlertLinker__Services__Aliases__billing</c>).
+    /// </summary>
+    public static string AliasLine(string labelValue, string knownName) => $"{SectionName}:{nameof(Aliases)}:{labelValue} = {knownName}";
+
     public IReadOnlyList<string> EffectiveLabelPrecedence => LabelPrecedence.Count > 0 ? LabelPrecedence : DefaultLabelPrecedence;
 
     public IReadOnlyList<string> EffectiveOperationLabels => OperationLabels.Count > 0 ? OperationLabels : DefaultOperationLabels;

@@ -43,6 +43,7 @@ internal static class RunbookModel
             ["findings"] = Array(backends.SelectMany(b => b.Analyses.Select(a => Analysis(b, a)))),
             ["agreement"] = Agreement(backends),
             ["log_links"] = Array((logLinks ?? []).Select(LogLink)),
+            ["patterns"] = Array(backends.SelectMany(b => b.Patterns.Select(p => Pattern(b, p)))),
         };
         return model;
     }
@@ -88,6 +89,28 @@ internal static class RunbookModel
         ["links"] = Array(section.Links.Select(Link)),
         ["exemplars"] = Array(section.Exemplars.Select(Exemplar)),
         ["analyses"] = Array(section.Analyses.Select(a => Analysis(section, a))),
+        ["patterns"] = Array(section.Patterns.Select(p => Pattern(section, p))),
+        ["gap"] = section.Gap is { } gap ? new ScriptObject
+        {
+            ["service_known"] = gap.ServiceKnown,
+            ["suggestions"] = Array(gap.Suggestions),
+            ["alias_line"] = gap.AliasLine,
+            ["text"] = gap.Text,
+        } : null,
+    };
+
+    /// <summary>One attribute value the slow or failing traces of a backend's search share.</summary>
+    private static ScriptObject Pattern(BackendSection section, SharedAttribute pattern) => new()
+    {
+        ["backend"] = section.Backend,
+        ["key"] = pattern.Key,
+        ["value"] = pattern.Value,
+        ["in_outliers"] = pattern.InOutliers,
+        ["outliers"] = pattern.Outliers,
+        ["in_others"] = pattern.InOthers,
+        ["others"] = pattern.Others,
+        ["outlier_word"] = pattern.OutlierWord,
+        ["summary"] = pattern.Summary,
     };
 
     /// <summary>Attributes of a finding's span shown to templates; spans can carry hundreds.</summary>
@@ -113,6 +136,42 @@ internal static class RunbookModel
             ["fan_outs"] = Array(insights.FanOuts.Select(FanOut)),
             ["summaries"] = Array(insights.Findings.Select(f => f.Summary)),
             ["waterfall"] = insights.Waterfall,
+            ["broken_context"] = Array(insights.BrokenContext.Select(b =>
+            {
+                var result = SpanObject(b.Span);
+                result["break"] = b.Break switch
+                {
+                    ContextBreak.ConsumerRoot => "consumer_root",
+                    ContextBreak.ProducerWithoutConsumer => "producer_without_consumer",
+                    _ => "job_root",
+                };
+                result["destination"] = b.Destination;
+                result["system"] = b.System;
+                result["breaks"] = b.Breaks;
+                result["summary"] = b.Summary;
+                return result;
+            })),
+            ["retries"] = Array(insights.Retries.Select(r => new ScriptObject
+            {
+                ["label"] = r.Label,
+                ["attempts"] = r.Attempts,
+                ["failed"] = r.Failed,
+                ["code"] = r.Code,
+                ["callers"] = r.Callers,
+                ["time_ms"] = Milliseconds(r.TimeOnPath),
+                ["share_percent"] = r.SharePercent,
+                ["first"] = SpanObject(r.First),
+                ["summary"] = r.Summary,
+            })),
+            ["cache_misses"] = insights.CacheMisses is { } misses ? new ScriptObject
+            {
+                ["system"] = misses.System,
+                ["lookups"] = misses.Lookups,
+                ["misses"] = misses.Misses,
+                ["miss_ms"] = Milliseconds(misses.MissTime),
+                ["first"] = SpanObject(misses.First),
+                ["summary"] = misses.Summary,
+            } : null,
         };
     }
 

@@ -247,7 +247,7 @@ internal sealed class SlackMessageBuilder(IMessageActions? actions = null)
         else
         {
             var room = charsLeft - text.Length - MaxNotesLength - MaxSourcesLength - MinRunbookLength;
-            if (Headline(enriched.Traces, enriched.LogLinks, thread, room, cuts) is { } headline)
+            if (Headline(enriched.Traces, enriched.Backends, enriched.LogLinks, thread, room, cuts) is { } headline)
             {
                 blocks.Add(new SectionBlock(TextObject.Mrkdwn(headline)));
                 room -= headline.Length;
@@ -286,7 +286,7 @@ internal sealed class SlackMessageBuilder(IMessageActions? actions = null)
     /// What the traces say, at a glance: the first finding of each analysed trace (the headline), then the top
     /// exemplars, each trace once with a link per backend that has it.
     /// </summary>
-    private static string? Headline(IReadOnlyList<FoundTrace> traces, IReadOnlyList<LogLink> logLinks, bool thread, int room, List<string> cuts)
+    private static string? Headline(IReadOnlyList<FoundTrace> traces, IReadOnlyList<BackendSection> backends, IReadOnlyList<LogLink> logLinks, bool thread, int room, List<string> cuts)
     {
         var lines = new List<string>();
         var said = new HashSet<string>(StringComparer.Ordinal);
@@ -313,6 +313,7 @@ internal sealed class SlackMessageBuilder(IMessageActions? actions = null)
                 continue;
             lines.Add($"{FindingIcon(finding)} *{SlackText.EscapeWithin(SlackText.SingleLine(finding.Summary), MaxFindingLength).Text}*");
         }
+        lines.AddRange(StrongestNewFindings(backends, traces));
         foreach (var trace in traces.Take(MaxMainExemplars))
             lines.Add(Exemplar(trace, logLinks));
         if (traces.Count > MaxMainExemplars)
@@ -330,8 +331,41 @@ internal sealed class SlackMessageBuilder(IMessageActions? actions = null)
         CulpritFinding => "⏱",
         ErrorOriginFinding => "❗",
         FanOutFinding => "🔁",
+        RetryFinding => "♻️",
+        CacheMissFinding => "🧊",
+        BrokenContextFinding => "🔗",
         _ => "🔎",
     };
+
+    private const int MaxNewFindings = 2;
+
+    /// <summary>
+    /// At most two lines beyond where the time went: what the slow traces share (each value once however many backends
+    /// saw it), then broken context, retries and cache misses of the analysed traces, strongest first.
+    /// </summary>
+    private static List<string> StrongestNewFindings(IReadOnlyList<BackendSection> backends, IReadOnlyList<FoundTrace> traces)
+    {
+        var lines = new List<string>(MaxNewFindings);
+        var patterns = backends.SelectMany(b => b.Patterns)
+            .DistinctBy(p => (p.Key, p.Value))
+            .OrderByDescending(p => p.Contrast);
+        foreach (var pattern in patterns.Take(MaxNewFindings))
+            lines.Add($"🧩 *{SlackText.EscapeWithin(SlackText.SingleLine(pattern.Summary), MaxFindingLength).Text}*");
+        var said = new HashSet<string>(StringComparer.Ordinal);
+        var more = traces.Select(t => t.Insights).OfType<TraceInsights>()
+            .SelectMany(i => i.MoreFindings)
+            // A trace that starts at a queue or a job hides its cause on the other side: that first; then by share.
+            .OrderBy(f => f is BrokenContextFinding { Break: not ContextBreak.ProducerWithoutConsumer } ? 0 : f is BrokenContextFinding ? 2 : 1)
+            .ThenByDescending(f => f.Share);
+        foreach (var finding in more)
+        {
+            if (lines.Count == MaxNewFindings)
+                break;
+            if (said.Add(finding.Summary))
+                lines.Add($"{FindingIcon(finding)} {SlackText.EscapeWithin(SlackText.SingleLine(finding.Summary), MaxFindingLength).Text}");
+        }
+        return lines;
+    }
 
     /// <summary>
     /// One line per backend with its search links; lines are packed into sections. A link is all or nothing; the
@@ -424,6 +458,11 @@ internal sealed class SlackMessageBuilder(IMessageActions? actions = null)
             if (shownBackends.Add(enrichedAlert.Backends))
             {
                 var traces = enrichedAlert.Traces;
+                if (SharedAttributes(enrichedAlert.Backends) is { } shared)
+                {
+                    content.Add(shared);
+                    room -= shared.Length;
+                }
                 content.AddRange(Analyses(traces, room, cuts));
                 room -= content.Sum(c => c.Length);
                 if (traces.Count > MaxMainExemplars)
@@ -486,6 +525,9 @@ internal sealed class SlackMessageBuilder(IMessageActions? actions = null)
                     CulpritFinding => "⏱ here: ",
                     ErrorOriginFinding => "❗ error origin: ",
                     FanOutFinding => "🔁 N+1: ",
+                    RetryFinding => "♻️ ",
+                    CacheMissFinding => "🧊 ",
+                    BrokenContextFinding => "🔗 ",
                     _ => "",
                 };
                 text.Append("\n• ").Append(icon).Append(SlackText.EscapeWithin(SlackText.SingleLine(finding.Summary), MaxFindingLength).Text);
@@ -505,6 +547,15 @@ internal sealed class SlackMessageBuilder(IMessageActions? actions = null)
             room -= text.Length;
         }
         return sections;
+    }
+
+    /// <summary>The thread's list of what the slow or failing traces share, per backend that saw it; null when nothing stands out.</summary>
+    private static string? SharedAttributes(IReadOnlyList<BackendSection> backends)
+    {
+        var lines = backends
+            .SelectMany(b => b.Patterns.Select(p => $"• {SlackText.EscapeWithin(SlackText.SingleLine(p.Summary), MaxFindingLength).Text} ({SlackText.EscapeWithin(SlackText.SingleLine(b.Backend), 60).Text})"))
+            .ToList();
+        return lines.Count == 0 ? null : "*🧩 What the slow or failing traces share*\n" + string.Join('\n', lines);
     }
 
     /// <summary>"instance=db-1 · pod=x": the labels that tell this alert from the others of its group.</summary>

@@ -28,6 +28,14 @@ internal interface IJaegerApi
         string? tags,
         CancellationToken cancellationToken);
 
+    /// <summary>api_v3 services: <c>{"services":[…]}</c>.</summary>
+    [Get("/api/v3/services")]
+    Task<HttpResponseMessage> GetServicesV3Async(CancellationToken cancellationToken);
+
+    /// <summary>v1 services: <c>{"data":[…],"total":n}</c>. Removed from Jaeger after v2.20, like the v1 search.</summary>
+    [Get("/api/services")]
+    Task<HttpResponseMessage> GetServicesV1Async(CancellationToken cancellationToken);
+
     /// <summary>api_v3 trace by id: <c>{"result":{OTLP TracesData}}</c>, hex ids.</summary>
     [Get("/api/v3/traces/{traceId}")]
     Task<HttpResponseMessage> GetTraceV3Async(string traceId, CancellationToken cancellationToken);

@@ -90,7 +90,7 @@ internal sealed partial class JaegerBackend(
             var linked = found.Select(t => t with { Link = JaegerLinks.Trace(options.UiBase, t.TraceId) });
             var picked = ExemplarPicker.Pick(linked, enrichment.Value.Exemplars);
             searched?.Found(name, whole, picked);
-            return picked;
+            return new ExemplarList(picked, SearchProfiles.Of(whole, found, enrichment.Value.EffectiveBusinessKeys));
         }
         throw new HttpRequestException(
             $"{name}: this Jaeger serves none of the search APIs tried ({string.Join(", ", tried)}, Api = {options.Api}); "
@@ -123,6 +123,26 @@ internal sealed partial class JaegerBackend(
         }
         throw new HttpRequestException($"{name}: this Jaeger serves no trace-by-id API (Api = {options.Api}); "
             + "check that ApiUrl points at jaeger-query (e.g. http://jaeger:16686/) including any base path");
+    }
+
+    /// <summary>The services this Jaeger knows: api_v3 first, v1 where api_v3 is missing (v1 first once the search fell back to it).</summary>
+    public async Task<IReadOnlyList<string>?> GetServicesAsync(CancellationToken cancellationToken)
+    {
+        bool[] v3First = options.Api switch
+        {
+            JaegerApiVersion.V3 => [true],
+            JaegerApiVersion.V1 => [false],
+            _ => RememberedApi == SearchApi.V1 ? [false, true] : [true, false],
+        };
+        foreach (var v3 in v3First)
+        {
+            var services = v3
+                ? await SearchProfiles.GetAsync(name, "/api/v3/services", () => api.GetServicesV3Async(cancellationToken), cancellationToken).ConfigureAwait(false)
+                : await SearchProfiles.GetAsync(name, "/api/services", () => api.GetServicesV1Async(cancellationToken), cancellationToken).ConfigureAwait(false);
+            if (services is not null)
+                return services;
+        }
+        return null;
     }
 
     /// <summary>The remembered API first, then the others in order: a Jaeger upgraded under us is found again.</summary>

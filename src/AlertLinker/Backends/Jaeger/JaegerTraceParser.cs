@@ -41,12 +41,16 @@ internal static class JaegerTraceParser
     private static Trace ReadTrace(JsonElement trace)
     {
         var processes = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Process tags (hostname, service.version, sampler.type…) are the process's, not the span's: the span's Resource.
+        var processTags = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
         if (TraceJson.Property(trace, "processes") is { ValueKind: JsonValueKind.Object } map)
         {
             foreach (var process in map.EnumerateObject())
             {
                 if (TraceJson.String(process.Value, "serviceName") is { Length: > 0 } service)
                     processes[process.Name] = service;
+                if (Tags(TraceJson.Array(process.Value, "tags")) is { Count: > 0 } tags)
+                    processTags[process.Name] = tags;
             }
         }
 
@@ -63,7 +67,8 @@ internal static class JaegerTraceParser
             spanTraceId = TraceIds.Normalize(spanTraceId);
 
             var tags = Tags(TraceJson.Array(json, "tags"));
-            var service = TraceJson.String(json, "processID") is { } processId && processes.TryGetValue(processId, out var known)
+            var processId = TraceJson.String(json, "processID");
+            var service = processId is not null && processes.TryGetValue(processId, out var known)
                 ? known
                 : TraceJson.Property(json, "process") is { } inline ? TraceJson.String(inline, "serviceName") : null;
             var failed = tags.GetValueOrDefault("error") is { } error && error.Equals("true", StringComparison.OrdinalIgnoreCase)
@@ -81,6 +86,9 @@ internal static class JaegerTraceParser
             {
                 Kind = tags.GetValueOrDefault("span.kind") is { Length: > 0 } kind ? kind.ToLowerInvariant() : null,
                 StatusMessage = failed ? tags.GetValueOrDefault("otel.status_description") : null,
+                Resource = processId is not null && processTags.TryGetValue(processId, out var resource) ? resource
+                    : TraceJson.Property(json, "process") is { } inlineProcess && Tags(TraceJson.Array(inlineProcess, "tags")) is { Count: > 0 } inlineTags ? inlineTags
+                    : new Dictionary<string, string>(),
             });
         }
         return new Trace(traceId is null ? spans.FirstOrDefault()?.TraceId ?? "" : TraceIds.Normalize(traceId), spans);

@@ -36,13 +36,14 @@ public static class OtlpTraceParser
             foreach (var resourceSpans in FirstArray(data, ResourceLists))
             {
                 var resource = TraceJson.Property(resourceSpans, "resource");
-                var service = resource is { } r ? AttributeMap(r).GetValueOrDefault("service.name") : null;
+                var resourceAttributes = resource is { } r ? AttributeMap(r) : [];
+                var service = resourceAttributes.GetValueOrDefault("service.name");
                 foreach (var scope in FirstArray(resourceSpans, ScopeLists))
                 {
                     foreach (var span in TraceJson.Array(scope, "spans"))
                     {
                         if (ReadSpan(span, service) is { } read)
-                            spans.Add(read);
+                            spans.Add(resourceAttributes.Count > 0 ? read with { Resource = resourceAttributes } : read);
                     }
                 }
             }

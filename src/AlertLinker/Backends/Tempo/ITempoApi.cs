@@ -17,6 +17,14 @@ internal interface ITempoApi
         CancellationToken cancellationToken);
 
     /// <summary>
+    /// <c>GET /api/v2/search/tag/resource.service.name/values</c>: <c>{"tagValues":[{"type":"string","value":"…"}]}</c>.
+    /// </summary>
+    [Get("/api/v2/search/tag/resource.service.name/values")]
+    Task<HttpResponseMessage> GetServiceNamesAsync(
+        [Header("X-Scope-OrgID")] string? tenant,
+        CancellationToken cancellationToken);
+
+    /// <summary>
     /// <c>GET /api/traces/{id}</c>: OTLP JSON in the legacy <c>batches</c> shape (base64 ids, enum names). Served by every
     /// Tempo version, unlike <c>/api/v2/traces/{id}</c> (2.6+); the parser reads both shapes.
     /// </summary>

@@ -85,6 +85,10 @@ internal sealed partial class TempoBackend(
         return trace;
     }
 
+    public Task<IReadOnlyList<string>?> GetServicesAsync(CancellationToken cancellationToken) =>
+        SearchProfiles.GetAsync(name, "/api/v2/search/tag/resource.service.name/values",
+            () => api.GetServiceNamesAsync(string.IsNullOrEmpty(options.Tenant) ? null : options.Tenant, cancellationToken), cancellationToken);
+
     private async Task<IReadOnlyList<TraceSummary>> SearchAsync(string query, AlertWindow window, bool errorSearch, CancellationToken cancellationToken)
     {
         using var response = await BackendHttp.SendAsync(() => api.SearchAsync(

@@ -17,6 +17,10 @@ internal interface IZipkinApi
         int limit,
         CancellationToken cancellationToken);
 
+    /// <summary><c>GET /api/v2/services</c>: <c>["a","b"]</c>, the service names Zipkin has spans of.</summary>
+    [Get("/api/v2/services")]
+    Task<HttpResponseMessage> GetServicesAsync(CancellationToken cancellationToken);
+
     /// <summary><c>GET /api/v2/trace/{traceId}</c>: <c>[span…]</c>, 404 when the trace is not (or no longer) stored.</summary>
     [Get("/api/v2/trace/{traceId}")]
     Task<HttpResponseMessage> GetTraceAsync(string traceId, CancellationToken cancellationToken);

@@ -62,9 +62,13 @@ internal sealed class ZipkinBackend(
             .Concat(failed.Select(t => t.Summary).Where(t => t.Error))
             .Select(t => t with { Link = ZipkinLinks.Trace(options.UiBase, t.TraceId) });
         var picked = ExemplarPicker.Pick(candidates, enrichment.Value.Exemplars);
-        searched?.Found(name, slow.Concat(failed).Select(t => t.Trace), picked);
-        return picked;
+        var traces = slow.Concat(failed).ToList();
+        searched?.Found(name, traces.Select(t => t.Trace), picked);
+        return new ExemplarList(picked, SearchProfiles.Of(traces.Select(t => t.Trace), traces.Select(t => t.Summary), enrichment.Value.EffectiveBusinessKeys));
     }
+
+    public Task<IReadOnlyList<string>?> GetServicesAsync(CancellationToken cancellationToken) =>
+        SearchProfiles.GetAsync(name, "/api/v2/services", () => api.GetServicesAsync(cancellationToken), cancellationToken);
 
     public async Task<Trace?> GetTraceAsync(string traceId, AlertWindow window, CancellationToken cancellationToken)
     {
