@@ -87,6 +87,17 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
         """
         ALTER TABLE slack_messages ADD COLUMN detail_ts TEXT;  -- the message's detail reply in its thread; NULL until posted
         """,
+        """
+        -- A group's top-level post recorded before it is sent, deleted when its ts is recorded (SlackPostIntents).
+        CREATE TABLE slack_post_intents (
+            source      TEXT    NOT NULL,
+            group_key   TEXT    NOT NULL,
+            channel     TEXT    NOT NULL,                      -- the channel routed to, as configured
+            delivery_id TEXT    NOT NULL,                      -- in the post's Slack message metadata
+            recorded_at INTEGER NOT NULL,                      -- unix ms
+            PRIMARY KEY (source, group_key, channel)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     internal static int LatestSchemaVersion => Migrations.Length;
@@ -636,6 +647,9 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
         // A group quiet for as long as delivered notifications are kept gets a fresh message if it fires again.
         await DeleteInChunksAsync(
             "DELETE FROM slack_messages WHERE (source, group_key, channel) IN (SELECT source, group_key, channel FROM slack_messages WHERE updated_at < $cutoff LIMIT $chunk)",
+            deliveredCutoff, cancellationToken).ConfigureAwait(false);
+        await DeleteInChunksAsync(
+            "DELETE FROM slack_post_intents WHERE (source, group_key, channel) IN (SELECT source, group_key, channel FROM slack_post_intents WHERE recorded_at < $cutoff LIMIT $chunk)",
             deliveredCutoff, cancellationToken).ConfigureAwait(false);
 
         var result = new PruneResult(keys, delivered, failed);

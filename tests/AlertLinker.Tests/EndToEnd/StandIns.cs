@@ -42,6 +42,35 @@ internal static class StandIns
             .RespondWith(latency is { } delay ? response.WithDelay(delay) : response);
     }
 
+    /// <summary>
+    /// Slack as a workspace that keeps what it is sent (the test support stand-in): a ts per post, chat.update of
+    /// known messages, conversations.history with message metadata; every answer after <paramref name="latency"/>.
+    /// </summary>
+    public static void SlackWorkspace(WireMockServer slack, TimeSpan? latency = null)
+    {
+        slack.ResetMappings();
+        TestSupport.StandIns.ServeSlack(slack, "/api", latency);
+    }
+
+    /// <summary>The channel's top-level messages as Slack's own history lists them (every page), with their metadata.</summary>
+    public static async Task<IReadOnlyList<JsonElement>> SlackHistoryAsync(WireMockServer slack, string channel, CancellationToken ct)
+    {
+        using var http = new HttpClient();
+        var messages = new List<JsonElement>();
+        string cursor = "";
+        do
+        {
+            var url = new Uri(SlackApiUrl(slack), $"conversations.history?channel={channel}&limit=999&include_all_metadata=true&cursor={cursor}");
+            using var document = JsonDocument.Parse(await http.GetStringAsync(url, ct));
+            var root = document.RootElement;
+            Assert.True(root.GetProperty("ok").GetBoolean(), root.GetRawText());
+            messages.AddRange(root.GetProperty("messages").EnumerateArray().Select(m => m.Clone()));
+            cursor = root.GetProperty("response_metadata").GetProperty("next_cursor").GetString() ?? "";
+        }
+        while (cursor.Length > 0);
+        return messages;
+    }
+
     /// <summary>Slack down: every call answers 503, so nothing can be delivered.</summary>
     public static void SlackIsDown(WireMockServer slack)
     {

@@ -141,6 +141,7 @@ public sealed class SqliteAlertStoreTests : IDisposable
                 ALTER TABLE notifications DROP COLUMN claim_owner;
                 ALTER TABLE notifications DROP COLUMN lease_until;
                 ALTER TABLE slack_messages DROP COLUMN detail_ts;
+                DROP TABLE slack_post_intents;
                 DELETE FROM schema_version WHERE version >= 3;
                 """;
             command.ExecuteNonQuery();

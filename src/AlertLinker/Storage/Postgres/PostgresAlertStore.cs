@@ -393,6 +393,12 @@ internal sealed partial class PostgresAlertStore : IAlertStore, IDisposable
                 SELECT source, group_key, channel FROM slack_messages WHERE updated_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)
             """,
             now - _retention.DeliveredRetention, cancellationToken).ConfigureAwait(false);
+        await DeleteInChunksAsync(
+            """
+            DELETE FROM slack_post_intents WHERE (source, group_key, channel) IN (
+                SELECT source, group_key, channel FROM slack_post_intents WHERE recorded_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)
+            """,
+            now - _retention.DeliveredRetention, cancellationToken).ConfigureAwait(false);
 
         if (keys + delivered + failed > 0)
             LogPruned(_logger, keys, delivered, failed);

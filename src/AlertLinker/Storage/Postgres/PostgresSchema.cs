@@ -58,6 +58,17 @@ internal static class PostgresSchema
         """
         ALTER TABLE slack_messages ADD COLUMN detail_ts text;  -- the message's detail reply in its thread; NULL until posted
         """,
+        """
+        -- A group's top-level post recorded before it is sent, deleted when its ts is recorded (SlackPostIntents).
+        CREATE TABLE slack_post_intents (
+            source      text        NOT NULL,
+            group_key   text        NOT NULL,
+            channel     text        NOT NULL,                                     -- the channel routed to, as configured
+            delivery_id text        NOT NULL,                                     -- in the post's Slack message metadata
+            recorded_at timestamptz NOT NULL,
+            PRIMARY KEY (source, group_key, channel)
+        );
+        """,
     ];
 
     internal static int LatestVersion => Migrations.Length;
