@@ -92,3 +92,127 @@ public sealed class CrashSafetyEndToEndTests(ITestOutputHelper output)
         output.WriteLine($"passed after {clock.Elapsed.TotalSeconds:0.0} s");
     }
 }
+
+/// <summary>
+/// Exactly once with the real binary under load: 1 000 alerts (250 groups of 4) accepted, the service killed -9 twice
+/// while it delivers (posts in flight each time) and restarted on the same SQLite file: every group has exactly one
+/// top-level message in the channel. A post in flight at a kill is in Slack but not in the store; the next process
+/// finds it by its metadata in the channel's history.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+[Trait("Category", "EndToEnd")]
+public sealed class KilledTwiceEndToEndTests(ITestOutputHelper output)
+{
+    private const string Capture = "webhooks/alertmanager/am-0.25.0-captured-firing-bearer-truncated.json";
+    private const string Channel = "C0E2ETEST";
+    private const int Groups = 250;
+    private const int AlertsPerGroup = 4;
+    private static readonly TimeSpan SlackLatency = TimeSpan.FromMilliseconds(60);
+
+    [EndToEndFact]
+    public async Task ThousandAlertsKilledTwiceMidDeliveryAreEachPostedExactlyOnce()
+    {
+        EndToEndBinaries.Require();
+        var clock = Stopwatch.StartNew();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(150));
+        var ct = deadline.Token;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
+        using var storage = new TempDirectory("killed-twice");
+        using var slack = StandIns.StartLoopback();
+        StandIns.SlackWorkspace(slack, SlackLatency);
+        var bearer = "e2e-" + Guid.NewGuid().ToString("N");
+        var settings = new Dictionary<string, string>
+        {
+            ["Storage:Path"] = storage.File("alertlinker.db"),
+            ["Sources:Alertmanager:BearerToken"] = bearer,
+            ["Slack:BotToken"] = "xoxb-e2e-not-a-real-token",
+            ["Slack:Channel"] = Channel,
+            ["Slack:ApiUrl"] = StandIns.SlackApiUrl(slack).AbsoluteUri,
+            ["Slack:PaceInterval"] = "00:00:00",
+            ["Slack:StormThreshold"] = "1000",
+            ["Delivery:PollInterval"] = "00:00:00.200",
+        };
+        var recovered = 0;
+        var describe = "";
+        // The service's own log says where it got to; the stand-in's request log is a thousand calls long.
+        string Diagnostics() => describe;
+
+        // 1. Everything accepted by the first process; killed once a quarter of the groups are in Slack.
+        await using (var first = await AlertLinkerProcess.StartAsync("alertlinker-k1", settings, ct))
+        {
+            for (var i = 0; i < Groups; i++)
+            {
+                using var answer = await first.PostAlertmanagerAsync(http, Body(i), bearer, ct);
+                Assert.True(answer.StatusCode == HttpStatusCode.Accepted, $"expected 202, got {(int)answer.StatusCode}\n{first.Describe()}");
+            }
+            describe = first.Describe();
+            await KillWhenPostedAsync(first, slack, Groups / 4, Diagnostics, ct);
+        }
+        var afterFirst = (await PostsPerGroupAsync(slack, ct)).Count;
+
+        // 2. Restarted, killed again mid-delivery.
+        await using (var second = await AlertLinkerProcess.StartAsync("alertlinker-k2", settings, ct))
+        {
+            await KillWhenPostedAsync(second, slack, afterFirst + Groups / 4, Diagnostics, ct);
+            recovered += Recovered(second.Describe());
+        }
+        var afterSecond = (await PostsPerGroupAsync(slack, ct)).Count;
+
+        // 3. Restarted for good: it finishes.
+        await using var third = await AlertLinkerProcess.StartAsync("alertlinker-k3", settings, ct);
+        describe = third.Describe();
+        await BoundedWait.UntilAsync($"all {Groups} groups in the channel", TimeSpan.FromSeconds(90),
+            async token => (await PostsPerGroupAsync(slack, token)).Count == Groups, Diagnostics, ct);
+        // Anything still in flight (a detail reply, a late duplicate) has its chance to show.
+        await Task.Delay(TimeSpan.FromSeconds(2), ct);
+        recovered += Recovered(third.Describe());
+
+        var posts = await PostsPerGroupAsync(slack, ct);
+        var duplicated = posts.Where(p => p.Value > 1).Select(p => p.Key).ToList();
+        output.WriteLine($"kills after {afterFirst} and {afterSecond} groups in Slack; {posts.Count} groups, {posts.Values.Sum()} top-level posts; " +
+                         $"duplicated: {string.Join(", ", duplicated)}; recovered from history: {recovered}; {clock.Elapsed.TotalSeconds:0.0} s");
+        Assert.Equal(Groups, posts.Count);   // 0 lost
+        Assert.Empty(duplicated);            // 0 duplicated
+    }
+
+    private static int Recovered(string log) =>
+        System.Text.RegularExpressions.Regex.Matches(log, "found it in the channel's history").Count;
+
+    private static async Task KillWhenPostedAsync(AlertLinkerProcess process, WireMockServer slack, int groups, Func<string> diagnostics, CancellationToken ct)
+    {
+        await BoundedWait.UntilAsync($"{groups} groups in the channel", TimeSpan.FromSeconds(60),
+            async token => (await PostsPerGroupAsync(slack, token)).Count >= groups, diagnostics, ct);
+        process.KillHard();
+    }
+
+    /// <summary>The channel's top-level messages per group, read from their metadata as Slack's history gives it.</summary>
+    private static async Task<Dictionary<string, int>> PostsPerGroupAsync(WireMockServer slack, CancellationToken ct) =>
+        (await StandIns.SlackHistoryAsync(slack, Channel, ct))
+            .Select(m => m.TryGetProperty("metadata", out var metadata) ? metadata.GetProperty("event_payload").GetProperty("group_key").GetString() : null)
+            .OfType<string>()
+            .GroupBy(group => group)
+            .ToDictionary(g => g.Key, g => g.Count());
+
+    /// <summary>The captured Alertmanager body as group <paramref name="i"/> with four alerts (its own name, groupKey, fingerprints).</summary>
+    private static byte[] Body(int i)
+    {
+        var body = System.Text.Json.Nodes.JsonNode.Parse(SharedFixtures.Read(Capture))!.AsObject();
+        var name = $"E2EKilledGroup{i:000}";
+        body["groupKey"] = $"{{}}:{{alertname=\"{name}\"}}";
+        body["groupLabels"] = new System.Text.Json.Nodes.JsonObject { ["alertname"] = name };
+        body["commonLabels"]!["alertname"] = name;
+        body["truncatedAlerts"] = 0;
+        var alerts = body["alerts"]!.AsArray();
+        var template = alerts[0]!.DeepClone();
+        alerts.Clear();
+        for (var a = 0; a < AlertsPerGroup; a++)
+        {
+            var alert = template.DeepClone().AsObject();
+            alert["labels"]!["alertname"] = name;
+            alert["labels"]!["instance"] = $"api-{a}.example.com:8080";
+            alert["fingerprint"] = $"{i:x6}{a:x4}00000a";
+            alerts.Add(alert);
+        }
+        return System.Text.Encoding.UTF8.GetBytes(body.ToJsonString());
+    }
+}
