@@ -103,7 +103,6 @@ public sealed class CrashSafetyEndToEndTests(ITestOutputHelper output)
 [Trait("Category", "EndToEnd")]
 public sealed class KilledTwiceEndToEndTests(ITestOutputHelper output)
 {
-    private const string Capture = "webhooks/alertmanager/am-0.25.0-captured-firing-bearer-truncated.json";
     private const string Channel = "C0E2ETEST";
     private const int Groups = 250;
     private const int AlertsPerGroup = 4;
@@ -193,26 +192,5 @@ public sealed class KilledTwiceEndToEndTests(ITestOutputHelper output)
             .GroupBy(group => group)
             .ToDictionary(g => g.Key, g => g.Count());
 
-    /// <summary>The captured Alertmanager body as group <paramref name="i"/> with four alerts (its own name, groupKey, fingerprints).</summary>
-    private static byte[] Body(int i)
-    {
-        var body = System.Text.Json.Nodes.JsonNode.Parse(SharedFixtures.Read(Capture))!.AsObject();
-        var name = $"E2EKilledGroup{i:000}";
-        body["groupKey"] = $"{{}}:{{alertname=\"{name}\"}}";
-        body["groupLabels"] = new System.Text.Json.Nodes.JsonObject { ["alertname"] = name };
-        body["commonLabels"]!["alertname"] = name;
-        body["truncatedAlerts"] = 0;
-        var alerts = body["alerts"]!.AsArray();
-        var template = alerts[0]!.DeepClone();
-        alerts.Clear();
-        for (var a = 0; a < AlertsPerGroup; a++)
-        {
-            var alert = template.DeepClone().AsObject();
-            alert["labels"]!["alertname"] = name;
-            alert["labels"]!["instance"] = $"api-{a}.example.com:8080";
-            alert["fingerprint"] = $"{i:x6}{a:x4}00000a";
-            alerts.Add(alert);
-        }
-        return System.Text.Encoding.UTF8.GetBytes(body.ToJsonString());
-    }
+    private static byte[] Body(int i) => GroupBodies.Body($"E2EKilledGroup{i:000}", i, alerts: AlertsPerGroup);
 }

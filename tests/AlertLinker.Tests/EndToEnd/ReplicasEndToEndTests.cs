@@ -19,7 +19,6 @@ namespace AlertLinker.Tests.EndToEnd;
 [Trait("Category", "EndToEnd")]
 public sealed class ReplicasEndToEndTests(ITestOutputHelper output)
 {
-    private const string Capture = "webhooks/alertmanager/am-0.25.0-captured-firing-bearer-truncated.json";
     private const int Groups = 16;
     private const string Channel = "C0E2ETEST";
     private static readonly TimeSpan SlackLatency = TimeSpan.FromMilliseconds(400);
@@ -131,27 +130,7 @@ public sealed class ReplicasEndToEndTests(ITestOutputHelper output)
             .GroupBy(group => group)
             .ToDictionary(g => g.Key, g => g.Count());
 
-    /// <summary>The captured Alertmanager body, made into group <paramref name="i"/> (its own alertname, groupKey and fingerprint).</summary>
-    private static byte[] Body(int i, bool resolved)
-    {
-        var body = JsonNode.Parse(SharedFixtures.Read(Capture))!.AsObject();
-        var name = Group(i);
-        var status = resolved ? "resolved" : "firing";
-        body["status"] = status;
-        body["groupKey"] = $"{{}}:{{alertname=\"{name}\"}}";
-        body["groupLabels"] = new JsonObject { ["alertname"] = name };
-        body["commonLabels"]!["alertname"] = name;
-        var alerts = body["alerts"]!.AsArray();
-        while (alerts.Count > 1)
-            alerts.RemoveAt(alerts.Count - 1);
-        var alert = alerts[0]!.AsObject();
-        alert["status"] = status;
-        alert["labels"]!["alertname"] = name;
-        alert["fingerprint"] = $"e2e0000000{i:x6}";
-        if (resolved)
-            alert["endsAt"] = "2026-11-23T18:30:00Z";
-        return System.Text.Encoding.UTF8.GetBytes(body.ToJsonString());
-    }
+    private static byte[] Body(int i, bool resolved) => GroupBodies.Body(Group(i), i, resolved);
 
     private static async Task SendToBothAsync(
         AlertLinkerProcess a, AlertLinkerProcess b, HttpClient http, string bearer, bool resolved, Func<string> diagnostics, CancellationToken ct)
