@@ -16,8 +16,8 @@ internal sealed partial class SqliteAlertStore : ISlackMessageStore
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var command = _connection.CreateCommand();
-            command.CommandText = """
-                SELECT ts, thread_ts, status, updated_at, channel, detail_ts FROM slack_messages
+            command.CommandText = $"""
+                SELECT {StoredRows.SlackMessageColumns} FROM slack_messages
                 WHERE source = $source AND group_key = $group_key
                 ORDER BY channel = $channel DESC, updated_at DESC
                 LIMIT 1
@@ -28,17 +28,7 @@ internal sealed partial class SqliteAlertStore : ISlackMessageStore
             using var reader = command.ExecuteReader();
             if (!reader.Read())
                 return null;
-            return new SlackMessageRecord(
-                source,
-                groupKey,
-                reader.GetString(4),
-                reader.GetString(0),
-                reader.IsDBNull(1) ? null : reader.GetString(1),
-                Enum.TryParse<AlertStatus>(reader.GetString(2), out var status) ? status : AlertStatus.Firing,
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)))
-            {
-                DetailTs = reader.IsDBNull(5) ? null : reader.GetString(5),
-            };
+            return StoredRows.SlackMessage(reader, source, groupKey, UnixMs);
         }
         finally
         {

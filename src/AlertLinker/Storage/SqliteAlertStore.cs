@@ -344,7 +344,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
             _gate.Release();
         }
 
-        return await StoredPayload.SettleClaimAsync(this, owner, claimed, unreadable, (id, error) => LogUnreadable(_logger, id, error), cancellationToken)
+        return await StoredPayload.SettleClaimAsync(this, owner, claimed, unreadable, (id, error) => StoreLog.Unreadable(_logger, id, error), cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -476,13 +476,12 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
         }
 
         if (requeued.Count > 0)
-            LogRequeued(_logger, requeued.Count, superseded.Count);
+            StoreLog.Requeued(_logger, requeued.Count, superseded.Count);
         var notFailed = ids?.Where(id => !failed.Contains(id)).Distinct().Order().ToList() ?? [];
         return new RetryResult(requeued, superseded, notFailed);
     }
 
-    private const string RecordColumns =
-        "id, source, group_key, status, state, attempts, received_at, next_attempt_at, last_error, delivered_at, claim_owner, lease_until";
+    private const string RecordColumns = StoredRows.RecordColumns;
 
     public async Task<NotificationRecord?> FindAsync(long id, CancellationToken cancellationToken)
     {
@@ -505,15 +504,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
     public async Task<IReadOnlyList<NotificationRecord>> ListAsync(IReadOnlySet<NotificationState> states, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        var conditions = states.Select(state => state switch
-        {
-            NotificationState.Pending => "(state = 'pending' AND (lease_until IS NULL OR lease_until <= $now))",
-            NotificationState.InFlight => "(state = 'pending' AND lease_until > $now)",
-            NotificationState.Delivered => "state = 'delivered'",
-            NotificationState.Failed => "state = 'failed'",
-            _ => throw new ArgumentOutOfRangeException(nameof(states), state, "unknown state"),
-        }).ToList();
-        if (conditions.Count == 0)
+        if (StoredRows.StateCondition(states, "$now") is not { } condition)
             return [];
 
         var records = new List<NotificationRecord>();
@@ -523,7 +514,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             var now = NowMs();
             using var command = _connection.CreateCommand();
-            command.CommandText = $"SELECT {RecordColumns} FROM notifications WHERE {string.Join(" OR ", conditions)} ORDER BY id LIMIT $limit";
+            command.CommandText = $"SELECT {RecordColumns} FROM notifications WHERE {condition} ORDER BY id LIMIT $limit";
             command.Parameters.AddWithValue("$now", now);
             command.Parameters.AddWithValue("$limit", limit);
             using var reader = command.ExecuteReader();
@@ -537,32 +528,12 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
         return records;
     }
 
-    private static NotificationRecord ReadRecord(SqliteDataReader reader, long now)
-    {
-        DateTimeOffset? Time(int column) => reader.IsDBNull(column) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(column));
-        var lease = Time(11);
-        var state = reader.GetString(4) switch
-        {
-            Delivered => NotificationState.Delivered,
-            Failed => NotificationState.Failed,
-            _ when lease?.ToUnixTimeMilliseconds() > now => NotificationState.InFlight,
-            _ => NotificationState.Pending,
-        };
-        var inFlight = state == NotificationState.InFlight;
-        return new NotificationRecord(
-            reader.GetInt64(0),
-            reader.GetString(1),
-            reader.GetString(2),
-            Enum.TryParse<AlertStatus>(reader.GetString(3), out var status) ? status : AlertStatus.Firing,
-            state,
-            reader.GetInt32(5),
-            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
-            Time(7),
-            reader.IsDBNull(8) ? null : reader.GetString(8),
-            Time(9),
-            inFlight && !reader.IsDBNull(10) ? reader.GetString(10) : null,
-            inFlight ? lease : null);
-    }
+    private static NotificationRecord ReadRecord(SqliteDataReader reader, long now) =>
+        StoredRows.Notification(reader, UnixMs, DateTimeOffset.FromUnixTimeMilliseconds(now));
+
+    /// <summary>A time column as this store keeps it: unix milliseconds.</summary>
+    internal static DateTimeOffset UnixMs(System.Data.Common.DbDataReader reader, int column) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(column));
 
     public async Task<NotificationCounts> CountAsync(CancellationToken cancellationToken)
     {
@@ -654,7 +625,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
 
         var result = new PruneResult(keys, delivered, failed);
         if (keys + delivered + failed > 0)
-            LogPruned(_logger, keys, delivered, failed);
+            StoreLog.Pruned(_logger, keys, delivered, failed);
         return result;
     }
 
@@ -829,16 +800,8 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Alert store schema migrated from version {From} to {To}")]
     private static partial void LogMigrated(ILogger logger, int from, int to);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information,
-        Message = "Pruned {Keys} dedupe keys, {Delivered} delivered and {Failed} failed notifications")]
-    private static partial void LogPruned(ILogger logger, int keys, int delivered, int failed);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Notification {Id} cannot be read back ({Error}); marked failed")]
-    private static partial void LogUnreadable(ILogger logger, long id, string error);
 
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Information,
-        Message = "Put {Requeued} failed notifications back to pending ({Superseded} left failed: a later one of their group was delivered)")]
-    private static partial void LogRequeued(ILogger logger, int requeued, int superseded);
 }
 
 /// <summary>An accept waiting for the next group commit.</summary>

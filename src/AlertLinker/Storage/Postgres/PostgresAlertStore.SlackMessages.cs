@@ -13,8 +13,8 @@ internal sealed partial class PostgresAlertStore : ISlackMessageStore
     public async Task<SlackMessageRecord?> FindSlackMessageAsync(string source, string groupKey, string channel, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(
-            """
-            SELECT ts, thread_ts, status, updated_at, channel, detail_ts FROM slack_messages
+            $"""
+            SELECT {StoredRows.SlackMessageColumns} FROM slack_messages
             WHERE source = $1 AND group_key = $2
             ORDER BY channel = $3 DESC, updated_at DESC
             LIMIT 1
@@ -25,17 +25,7 @@ internal sealed partial class PostgresAlertStore : ISlackMessageStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             return null;
-        return new SlackMessageRecord(
-            source,
-            groupKey,
-            reader.GetString(4),
-            reader.GetString(0),
-            reader.IsDBNull(1) ? null : reader.GetString(1),
-            Enum.TryParse<AlertStatus>(reader.GetString(2), out var status) ? status : AlertStatus.Firing,
-            reader.GetFieldValue<DateTimeOffset>(3))
-        {
-            DetailTs = reader.IsDBNull(5) ? null : reader.GetString(5),
-        };
+        return StoredRows.SlackMessage(reader, source, groupKey, Timestamptz);
     }
 
     public async Task SaveSlackMessageAsync(SlackMessageRecord record, CancellationToken cancellationToken)
