@@ -72,6 +72,9 @@ internal sealed partial class PostgresAlertStore : IAlertStore, IDisposable
     /// <summary>host:port/database: where the store is, without the secret parts.</summary>
     internal string Where { get; }
 
+    /// <summary>The pool, migrated: the action group store shares it (and the schema) rather than opening its own.</summary>
+    internal NpgsqlDataSource DataSource => _dataSource;
+
     public async Task<AcceptResult> AcceptAsync(AlertNotification notification, CancellationToken cancellationToken)
     {
         // Sorted: two accepts sharing keys insert them in one order (with the group lock, belt and braces against deadlock).
