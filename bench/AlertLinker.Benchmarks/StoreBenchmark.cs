@@ -38,6 +38,9 @@ internal static class StoreBenchmark
         // Its own temp folder: the postgres user must reach it, and a temp folder is private to its creator.
         var pgFolder = Directory.CreateTempSubdirectory("alertlinker-stores-bench-pg-");
         using var postgres = PostgresProcess.Start(bin, pgFolder.FullName);
+        // Stopped even when the run is cut short (Ctrl+C, timeout's SIGTERM): no server left behind.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => postgres.Dispose();
+        Console.CancelKeyPress += (_, _) => postgres.Dispose();
         try
         {
             var time = TimeProvider.System;

@@ -37,8 +37,8 @@ internal static class StoredRows
         var lease = Time(11);
         var state = reader.GetString(4) switch
         {
-            SqliteAlertStore.Delivered => NotificationState.Delivered,
-            SqliteAlertStore.Failed => NotificationState.Failed,
+            "delivered" => NotificationState.Delivered,
+            "failed" => NotificationState.Failed,
             _ when lease > now => NotificationState.InFlight,
             _ => NotificationState.Pending,
         };

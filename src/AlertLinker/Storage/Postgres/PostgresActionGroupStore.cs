@@ -21,25 +21,25 @@ internal sealed class PostgresActionGroupStore(PostgresAlertStore store, TimePro
             INSERT INTO action_groups (id, source, group_key, matchers, notification, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (source, group_key) DO UPDATE SET
                 matchers = excluded.matchers, notification = excluded.notification, updated_at = excluded.updated_at
-            RETURNING {SqliteActionGroupStore.Columns}
+            RETURNING {ActionGroupRows.Columns}
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = SqliteActionGroupStore.NewId() });
+        command.Parameters.Add(new NpgsqlParameter { Value = ActionGroupRows.NewId() });
         command.Parameters.Add(new NpgsqlParameter { Value = notification.Source });
         command.Parameters.Add(new NpgsqlParameter { Value = notification.GroupKey });
-        command.Parameters.Add(new NpgsqlParameter { Value = SqliteActionGroupStore.MatchersJson(matchers) });
+        command.Parameters.Add(new NpgsqlParameter { Value = ActionGroupRows.MatchersJson(matchers) });
         command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(notification, StorageJsonContext.Default.AlertNotification) });
         command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow().ToUniversalTime() });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return SqliteActionGroupStore.Read(reader, PostgresAlertStore.Timestamptz);
+        return ActionGroupRows.Read(reader, PostgresAlertStore.Timestamptz);
     }
 
     public async Task<ActionGroup?> FindAsync(string id, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand($"SELECT {SqliteActionGroupStore.Columns} FROM action_groups WHERE id = $1");
+        await using var command = _dataSource.CreateCommand($"SELECT {ActionGroupRows.Columns} FROM action_groups WHERE id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? SqliteActionGroupStore.Read(reader, PostgresAlertStore.Timestamptz) : null;
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ActionGroupRows.Read(reader, PostgresAlertStore.Timestamptz) : null;
     }
 
     public async Task SetSilenceAsync(string id, GroupSilence? silence, CancellationToken cancellationToken)
@@ -63,12 +63,12 @@ internal sealed class PostgresActionGroupStore(PostgresAlertStore store, TimePro
         // Pruned here, where writes are rare (a click), not on the render path.
         await using (var prune = _dataSource.CreateCommand("DELETE FROM action_claims WHERE claimed_at < $1"))
         {
-            prune.Parameters.Add(new NpgsqlParameter { Value = (now - SqliteActionGroupStore.ClaimRetention).ToUniversalTime() });
+            prune.Parameters.Add(new NpgsqlParameter { Value = (now - ActionGroupRows.ClaimRetention).ToUniversalTime() });
             await prune.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         await using (var prune = _dataSource.CreateCommand("DELETE FROM action_groups WHERE updated_at < $1"))
         {
-            prune.Parameters.Add(new NpgsqlParameter { Value = (now - SqliteActionGroupStore.GroupRetention).ToUniversalTime() });
+            prune.Parameters.Add(new NpgsqlParameter { Value = (now - ActionGroupRows.GroupRetention).ToUniversalTime() });
             await prune.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         // A unique key, not check-then-insert: two replicas receiving the same click cannot both win.

@@ -70,7 +70,7 @@ internal static class PostgresSchema
         );
         """,
         """
-        -- The groups whose messages carry action buttons (PostgresActionGroupStore), and clicks claimed once.
+        -- The groups whose messages carry action buttons (the action group store), and clicks claimed once.
         CREATE TABLE action_groups (
             id              text        PRIMARY KEY,                              -- the short random id a button carries
             source          text        NOT NULL,
