@@ -9,6 +9,9 @@ if (args is ["accept", ..])
     return await AcceptBenchmark.RunAsync(args[1..]);
 if (args is ["accept-bare", ..])
     return await AcceptBenchmark.ServeBareAsync(args[1..]);
+// `stores`: the SQLite and PostgreSQL stores side by side, same run (accept and delivery throughput at the store seam).
+if (args is ["stores", ..])
+    return await StoreBenchmark.RunAsync(args[1..]);
 
 // `samples` prints what the analysis says about each benchmark trace (a sanity check of the shapes);
 // anything else goes to BenchmarkDotNet, e.g. `--filter '*' --job short`.

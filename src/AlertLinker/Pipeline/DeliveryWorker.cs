@@ -47,6 +47,9 @@ internal sealed partial class DeliveryWorker(
     {
         LogStarted(logger, _options.PollInterval, _options.MaxConcurrency, Owner);
         var running = new List<Task>();
+        // Consecutive failed claims: the store is down (a database outage). The poll backs off, doubling up to
+        // MaxStoreBackoff, so a dead database is not hammered by every replica at every poll; reset on success.
+        var storeFailures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             running.RemoveAll(task => task.IsCompleted);
@@ -61,6 +64,9 @@ internal sealed partial class DeliveryWorker(
                     foreach (var item in due)
                         running.Add(Start(item, stoppingToken));
                     claimed = due.Count;
+                    if (storeFailures > 0)
+                        LogStoreBack(logger, storeFailures);
+                    storeFailures = 0;
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -68,8 +74,9 @@ internal sealed partial class DeliveryWorker(
                 }
                 catch (Exception e)
                 {
-                    // The store is unreachable (disk gone, locked by another process…): keep going, it may come back.
-                    LogStoreFailed(logger, e, _options.PollInterval);
+                    // The store is unreachable (disk gone, database down…): keep going, it may come back.
+                    storeFailures++;
+                    LogStoreFailed(logger, e, StoreBackoff(_options.PollInterval, storeFailures));
                     claimed = 0;
                 }
 
@@ -78,7 +85,7 @@ internal sealed partial class DeliveryWorker(
                     continue;
             }
 
-            var wait = signal.WaitAsync(_options.PollInterval, time, stoppingToken);
+            var wait = signal.WaitAsync(storeFailures > 0 ? StoreBackoff(_options.PollInterval, storeFailures) : _options.PollInterval, time, stoppingToken);
             if (!wait.IsCompleted && Volatile.Read(ref _inFlight) == 0)
                 Idle?.Invoke();
             try
@@ -210,60 +217,104 @@ internal sealed partial class DeliveryWorker(
         }
 
         // Recording the outcome is not cancelled: once the sink has delivered, the store must hear about it,
-        // even during shutdown, or the message is sent again after restart. These writes take milliseconds.
-        try
+        // even during shutdown, or the message is sent again after restart. These writes take milliseconds. While
+        // the store is down (a database outage) they are tried again, backing off, for as long as the claim could
+        // still be ours (the lease keeps being renewed meanwhile); a lost claim or shutdown ends the retries.
+        var giveUpAt = time.GetUtcNow() + 2 * _options.Lease;
+        for (var failures = 1; ; failures++)
         {
-            if (result.Delivered)
+            try
             {
-                if (await store.MarkDeliveredAsync(stored.Id, Owner, CancellationToken.None).ConfigureAwait(false))
-                    LogDelivered(logger, stored.Id, stored.Notification.Source, attempt);
-                else
-                    LogDeliveredWithoutClaim(logger, stored.Id);
+                await RecordOutcomeAsync(stored, result, attempt).ConfigureAwait(false);
+                if (failures > 1)
+                    LogRecordedAfterOutage(logger, stored.Id, failures - 1);
                 return;
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                var wait = StoreBackoff(RecordRetryStart, failures);
+                if (cancellationToken.IsCancellationRequested || time.GetUtcNow() + wait > giveUpAt)
+                {
+                    // It stays claimed until the lease runs out, then it is attempted again; if it was delivered,
+                    // the Slack sink finds its message (by the store's record or the post's metadata) instead of posting twice.
+                    LogRecordFailed(logger, e, stored.Id);
+                    return;
+                }
+                LogRecordRetry(logger, e, stored.Id, wait);
+                try
+                {
+                    await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    LogRecordFailed(logger, e, stored.Id);
+                    return;
+                }
+            }
+        }
+    }
 
-            var now = time.GetUtcNow();
-            if (result.Deferred)
-            {
-                // Asked to be asked later (a storm member waiting for its digest): no attempt spent, no warning.
-                var after = result.RetryAfter ?? _options.PollInterval;
-                if (!await store.DeferAsync(stored.Id, Owner, now + after, CancellationToken.None).ConfigureAwait(false))
-                    LogOutcomeWithoutClaim(logger, stored.Id);
-                else
-                    LogDeferred(logger, stored.Id, after, Describe(result.Error));
-                return;
-            }
-
-            var error = Describe(result.Error);
-            var age = now - stored.Notification.ReceivedAt;
-            bool held;
-            if (!result.Retryable)
-            {
-                held = await store.MarkFailedAsync(stored.Id, Owner, error, retryAt: null, CancellationToken.None).ConfigureAwait(false);
-                LogFailedPermanently(logger, stored.Id, attempt, error);
-            }
-            else if (attempt >= _options.MaxAttempts || age >= _options.MaxAge)
-            {
-                var final = $"gave up after {attempt} attempts over {age}: {error}";
-                held = await store.MarkFailedAsync(stored.Id, Owner, Truncate(final), retryAt: null, CancellationToken.None).ConfigureAwait(false);
-                LogGaveUp(logger, stored.Id, attempt, age, _options.MaxAttempts, _options.MaxAge, error);
-            }
+    /// <summary>Writes the attempt's outcome to the store: delivered, deferred, failed for good, or failed with a retry time.</summary>
+    private async Task RecordOutcomeAsync(ClaimedNotification stored, DeliveryResult result, int attempt)
+    {
+        if (result.Delivered)
+        {
+            if (await store.MarkDeliveredAsync(stored.Id, Owner, CancellationToken.None).ConfigureAwait(false))
+                LogDelivered(logger, stored.Id, stored.Notification.Source, attempt);
             else
-            {
-                var delay = RetryDelay(_options, attempt, result.RetryAfter);
-                var retryAt = now + delay;
-                held = await store.MarkFailedAsync(stored.Id, Owner, error, retryAt, CancellationToken.None).ConfigureAwait(false);
-                LogRetryScheduled(logger, stored.Id, attempt, delay, error);
-            }
-            if (!held)
-                LogOutcomeWithoutClaim(logger, stored.Id);
+                LogDeliveredWithoutClaim(logger, stored.Id);
+            return;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+
+        var now = time.GetUtcNow();
+        if (result.Deferred)
         {
-            // It stays claimed until the lease runs out, then it is attempted again; if it was delivered, that is
-            // the one case of a second delivery.
-            LogRecordFailed(logger, e, stored.Id);
+            // Asked to be asked later (a storm member waiting for its digest): no attempt spent, no warning.
+            var after = result.RetryAfter ?? _options.PollInterval;
+            if (!await store.DeferAsync(stored.Id, Owner, now + after, CancellationToken.None).ConfigureAwait(false))
+                LogOutcomeWithoutClaim(logger, stored.Id);
+            else
+                LogDeferred(logger, stored.Id, after, Describe(result.Error));
+            return;
         }
+
+        var error = Describe(result.Error);
+        var age = now - stored.Notification.ReceivedAt;
+        bool held;
+        if (!result.Retryable)
+        {
+            held = await store.MarkFailedAsync(stored.Id, Owner, error, retryAt: null, CancellationToken.None).ConfigureAwait(false);
+            LogFailedPermanently(logger, stored.Id, attempt, error);
+        }
+        else if (attempt >= _options.MaxAttempts || age >= _options.MaxAge)
+        {
+            var final = $"gave up after {attempt} attempts over {age}: {error}";
+            held = await store.MarkFailedAsync(stored.Id, Owner, Truncate(final), retryAt: null, CancellationToken.None).ConfigureAwait(false);
+            LogGaveUp(logger, stored.Id, attempt, age, _options.MaxAttempts, _options.MaxAge, error);
+        }
+        else
+        {
+            var delay = RetryDelay(_options, attempt, result.RetryAfter);
+            var retryAt = now + delay;
+            held = await store.MarkFailedAsync(stored.Id, Owner, error, retryAt, CancellationToken.None).ConfigureAwait(false);
+            LogRetryScheduled(logger, stored.Id, attempt, delay, error);
+        }
+        if (!held)
+            LogOutcomeWithoutClaim(logger, stored.Id);
+    }
+
+    /// <summary>First wait before recording an outcome again after the store failed.</summary>
+    private static readonly TimeSpan RecordRetryStart = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Longest wait between tries of a store that is down: a database back after an outage is used within this.</summary>
+    internal static readonly TimeSpan MaxStoreBackoff = TimeSpan.FromSeconds(5);
+
+    /// <summary><paramref name="first"/> × 2^(failures−1), capped at <see cref="MaxStoreBackoff"/> (failures ≥ 1).</summary>
+    internal static TimeSpan StoreBackoff(TimeSpan first, int failures)
+    {
+        var start = first > TimeSpan.Zero ? first : RecordRetryStart;
+        var ticks = start.Ticks * Math.Pow(2, Math.Min(failures - 1, 30));
+        return ticks >= MaxStoreBackoff.Ticks ? MaxStoreBackoff : TimeSpan.FromTicks((long)ticks);
     }
 
     private async Task ReleaseAsync(long id)
@@ -334,6 +385,15 @@ internal sealed partial class DeliveryWorker(
     [LoggerMessage(EventId = 2106, Level = LogLevel.Warning,
         Message = "Processing notification {Id} threw on attempt {Attempt}; counted as a retryable failure: {Error}\n{StackTrace}")]
     private static partial void LogProcessorThrew(ILogger logger, long id, int attempt, string error, string? stackTrace);
+
+    [LoggerMessage(EventId = 2180, Level = LogLevel.Information, Message = "Delivery worker reached the store again after {Failures} failed claim(s)")]
+    private static partial void LogStoreBack(ILogger logger, int failures);
+
+    [LoggerMessage(EventId = 2181, Level = LogLevel.Warning, Message = "Could not record the outcome of notification {Id} (the store is unreachable); trying again in {Wait}")]
+    private static partial void LogRecordRetry(ILogger logger, Exception exception, long id, TimeSpan wait);
+
+    [LoggerMessage(EventId = 2182, Level = LogLevel.Information, Message = "Recorded the outcome of notification {Id} after {Failures} failed tries: the store is back")]
+    private static partial void LogRecordedAfterOutage(ILogger logger, long id, int failures);
 
     [LoggerMessage(EventId = 2107, Level = LogLevel.Error, Message = "Delivery worker could not claim work from the store; trying again in {PollInterval}")]
     private static partial void LogStoreFailed(ILogger logger, Exception exception, TimeSpan pollInterval);

@@ -19,6 +19,21 @@ internal interface ISlackApi
         [Authorize("Bearer")] string token,
         CancellationToken cancellationToken);
 
+    /// <summary>
+    /// https://docs.slack.dev/reference/methods/conversations.history — after a crash, a channel's recent top-level
+    /// messages with their metadata (<c>include_all_metadata=true</c>; scopes channels:history, groups:history), to
+    /// find a post the service made but never recorded. Newest first; <c>oldest</c> bounds how far back.
+    /// </summary>
+    [Get("/conversations.history")]
+    Task<IApiResponse<SlackHistoryResponse>> HistoryAsync(
+        string channel,
+        string oldest,
+        int limit,
+        [AliasAs("include_all_metadata")] string includeAllMetadata,
+        string? cursor,
+        [Authorize("Bearer")] string token,
+        CancellationToken cancellationToken);
+
     /// <summary>https://docs.slack.dev/reference/methods/auth.test — at start-up, to learn that Slack takes the bot token.</summary>
     [Post("/auth.test")]
     Task<IApiResponse<SlackAuthTestResponse>> AuthTestAsync(
@@ -46,7 +61,33 @@ internal sealed record SlackPostMessageRequest(
     string? ThreadTs = null,
     IReadOnlyList<SlackAttachment>? Attachments = null,
     bool UnfurlLinks = false,
-    bool UnfurlMedia = false);
+    bool UnfurlMedia = false)
+{
+    /// <summary>Message metadata (Slack's <c>metadata</c> field): on a group's top-level post, which delivery sent it.</summary>
+    public SlackMessageMetadata? Metadata { get; init; }
+}
+
+/// <summary>
+/// Slack message metadata: <c>{"event_type": "…", "event_payload": {…}}</c> (https://docs.slack.dev/messaging/message-metadata).
+/// The payload is a flat object of strings here.
+/// </summary>
+internal sealed record SlackMessageMetadata(string EventType, IReadOnlyDictionary<string, string> EventPayload);
+
+/// <summary>conversations.history answer: <c>{ok, messages[], has_more, response_metadata{next_cursor}}</c> or <c>{ok:false, error}</c>.</summary>
+internal sealed record SlackHistoryResponse(
+    bool Ok,
+    string? Error = null,
+    IReadOnlyList<SlackHistoryMessage>? Messages = null,
+    bool HasMore = false,
+    SlackCursorMetadata? ResponseMetadata = null);
+
+/// <summary>One message of a channel's history: its ts, its thread if a broadcast reply, and its metadata if asked for.</summary>
+internal sealed record SlackHistoryMessage(string? Ts = null, string? ThreadTs = null, SlackHistoryMetadata? Metadata = null);
+
+/// <summary>Metadata as history gives it back: the payload is whatever the poster sent, so it is read loosely.</summary>
+internal sealed record SlackHistoryMetadata(string? EventType = null, System.Text.Json.JsonElement? EventPayload = null);
+
+internal sealed record SlackCursorMetadata(string? NextCursor = null);
 
 /// <summary>
 /// chat.update body: channel ID + ts of the original message; text and blocks (or the attachment holding them) are

@@ -15,9 +15,21 @@ internal sealed class InMemorySlackMessageStore : ISlackMessageStore
             ? record
             : records.Values.Where(r => r.Source == source && r.GroupKey == groupKey).MaxBy(r => r.UpdatedAt));
 
+    private readonly ConcurrentDictionary<(string, string, string), SlackPostIntent> intents = new();
+
     public Task SaveSlackMessageAsync(SlackMessageRecord record, CancellationToken cancellationToken)
     {
         records[(record.Source, record.GroupKey, record.Channel)] = record;
+        return Task.CompletedTask;
+    }
+
+    public Task<SlackPostIntent> BeginPostAsync(SlackPostIntent intent, CancellationToken cancellationToken) =>
+        Task.FromResult(intents.GetOrAdd((intent.Source, intent.GroupKey, intent.Channel), intent));
+
+    public Task CompletePostAsync(SlackPostIntent intent, SlackMessageRecord record, CancellationToken cancellationToken)
+    {
+        records[(record.Source, record.GroupKey, record.Channel)] = record;
+        intents.TryRemove(KeyValuePair.Create((intent.Source, intent.GroupKey, intent.Channel), intent));
         return Task.CompletedTask;
     }
 }

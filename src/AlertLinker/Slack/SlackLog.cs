@@ -83,4 +83,14 @@ internal static partial class SlackLog
 
     [LoggerMessage(7026, LogLevel.Warning, "Slack answered {Method} with 429: every {Method} call in the workspace waits {RetryAfter}")]
     public static partial void MethodHeld(ILogger logger, string method, TimeSpan retryAfter);
+
+    // 7080–7089: a post's intent and its recovery from the channel's history (issue 12), apart from the ids others add.
+    [LoggerMessage(7080, LogLevel.Warning, "Slack post of group {GroupKey} to {Channel} was begun by an earlier delivery (intent {DeliveryId}) and not recorded: found it in the channel's history as {Ts}, recorded instead of posting again")]
+    public static partial void PostRecovered(ILogger logger, string groupKey, string channel, string deliveryId, string ts);
+
+    [LoggerMessage(7081, LogLevel.Information, "Slack post of group {GroupKey} to {Channel} was begun by an earlier delivery (intent {DeliveryId}) and is not in the channel's history since {Oldest}: posting it now")]
+    public static partial void PostNotFound(ILogger logger, string groupKey, string channel, string deliveryId, DateTimeOffset oldest);
+
+    [LoggerMessage(7082, LogLevel.Warning, "Slack post of group {GroupKey} to {Channel} was begun by an earlier delivery (intent {DeliveryId}) but the channel's history cannot be read ({Error}; the bot needs channels:history / groups:history and a channel ID): posting it now, which may show it twice")]
+    public static partial void HistoryUnreadable(ILogger logger, string groupKey, string channel, string deliveryId, string error);
 }

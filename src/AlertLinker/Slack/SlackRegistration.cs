@@ -24,6 +24,7 @@ public static class SlackRegistration
         services.TryAddSingleton<SlackPace>();
         services.TryAddSingleton<SlackStorms>();
         services.TryAddSingleton<SlackStormThread>();
+        services.TryAddSingleton<SlackPostIntents>();
         // AddAlertStore replaces this with the SQLite store (whichever of the two runs first).
         services.TryAddSingleton<ISlackMessageStore, InMemorySlackMessageStore>();
         services.TryAddSingleton<ISlackChat>(sp => sp.GetRequiredService<IOptions<SlackOptions>>().Value.Mode == SlackMode.BotToken

@@ -21,6 +21,7 @@ internal sealed class SlackSink(
     ISlackMessageStore messages,
     SlackStorms storms,
     SlackStormThread stormThread,
+    SlackPostIntents intents,
     SlackPace pace,
     IHttpClientFactory httpClientFactory,
     IOptions<SlackOptions> options,
@@ -210,13 +211,24 @@ internal sealed class SlackSink(
         }
     }
 
-    /// <summary>Posts the group's message (coloured by state) and remembers where it is.</summary>
+    /// <summary>
+    /// Posts the group's message (coloured by state) and remembers where it is. A top-level message is posted under a
+    /// recorded intent and carries its metadata, so that a post Slack took but the store never heard of (a crash, a
+    /// lost lease) is found in the channel and recorded rather than posted twice (<see cref="SlackPostIntents"/>).
+    /// </summary>
     private async Task<(SlackCall Call, SlackMessageRecord? Record)> PostAsync(
         AlertNotification notification, SlackMessage message, string channel, string? threadTs, CancellationToken cancellationToken)
     {
         var (blocks, attachments) = SlackLifecycle.Layout(message, notification);
         var request = new SlackPostMessageRequest(channel, message.Text, blocks, threadTs, attachments);
-        var call = await chat.PostAsync(request, cancellationToken);
+        SlackPostIntent? intent = null;
+        SlackCall? call = null;
+        if (threadTs is null)
+        {
+            (intent, call) = await intents.BeginAsync(notification.Source, notification.GroupKey, channel, cancellationToken);
+            request = request with { Metadata = SlackPostIntents.Metadata(intent) };
+        }
+        call ??= await chat.PostAsync(request, cancellationToken);
         if (!call.Ok || call.Ts is null)
             return (call, null);
         var postedIn = call.Channel ?? channel;
@@ -225,11 +237,15 @@ internal sealed class SlackSink(
         try
         {
             // Not cancelled: the message is out, the store must know, or the next notification posts a second one.
-            await messages.SaveSlackMessageAsync(record, CancellationToken.None);
+            if (intent is null)
+                await messages.SaveSlackMessageAsync(record, CancellationToken.None);
+            else
+                await messages.CompletePostAsync(intent, record, CancellationToken.None);
         }
         catch (Exception exception)
         {
-            // Still delivered: retrying would post the message twice. The group's next notification posts anew.
+            // Still delivered: retrying would post the message twice. The group's next notification finds it by its
+            // intent (if the store recorded that) or posts anew.
             SlackLog.NotRemembered(logger, exception, notification.GroupKey, postedIn, call.Ts);
         }
         return (call, record);

@@ -1,9 +1,6 @@
-using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using AlertLinker.Actions;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace AlertLinker.Storage;
@@ -15,11 +12,6 @@ namespace AlertLinker.Storage;
 /// </summary>
 internal sealed class SqliteActionGroupStore : IActionGroupStore, IDisposable
 {
-    /// <summary>Claims older than this are pruned: Slack retries within seconds and refuses timestamps older than 5 minutes.</summary>
-    private static readonly TimeSpan ClaimRetention = TimeSpan.FromDays(1);
-
-    /// <summary>A group no message rendered for this long is forgotten; its old buttons then say so when clicked.</summary>
-    private static readonly TimeSpan GroupRetention = TimeSpan.FromDays(90);
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS action_groups (
@@ -71,35 +63,32 @@ internal sealed class SqliteActionGroupStore : IActionGroupStore, IDisposable
         {
             using var command = _connection.CreateCommand();
             // The id is made once per group and kept: re-rendered messages keep working buttons.
-            command.CommandText = """
+            command.CommandText = $"""
                 INSERT INTO action_groups (id, source, group_key, matchers, notification, updated_at)
                 VALUES ($id, $source, $group_key, $matchers, $notification, $now)
                 ON CONFLICT (source, group_key) DO UPDATE SET
                     matchers = excluded.matchers, notification = excluded.notification, updated_at = excluded.updated_at
-                RETURNING id, source, group_key, matchers, notification, silence_id, silence_ends_at, silence_by, silence_api_url
+                RETURNING {ActionGroupRows.Columns}
                 """;
-            command.Parameters.AddWithValue("$id", NewId());
+            command.Parameters.AddWithValue("$id", ActionGroupRows.NewId());
             command.Parameters.AddWithValue("$source", notification.Source);
             command.Parameters.AddWithValue("$group_key", notification.GroupKey);
-            command.Parameters.AddWithValue("$matchers", JsonSerializer.Serialize(new Dictionary<string, string>(matchers), ActionStoreJsonContext.Default.DictionaryStringString));
+            command.Parameters.AddWithValue("$matchers", ActionGroupRows.MatchersJson(matchers));
             command.Parameters.AddWithValue("$notification", JsonSerializer.Serialize(notification, StorageJsonContext.Default.AlertNotification));
             command.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
             using var reader = command.ExecuteReader();
             reader.Read();
-            return Read(reader);
+            return ActionGroupRows.Read(reader, SqliteAlertStore.UnixMs);
         }, cancellationToken);
 
     public Task<ActionGroup?> FindAsync(string id, CancellationToken cancellationToken) =>
         LockedAsync(() =>
         {
             using var command = _connection.CreateCommand();
-            command.CommandText = """
-                SELECT id, source, group_key, matchers, notification, silence_id, silence_ends_at, silence_by, silence_api_url
-                FROM action_groups WHERE id = $id
-                """;
+            command.CommandText = $"SELECT {ActionGroupRows.Columns} FROM action_groups WHERE id = $id";
             command.Parameters.AddWithValue("$id", id);
             using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
+            return reader.Read() ? ActionGroupRows.Read(reader, SqliteAlertStore.UnixMs) : null;
         }, cancellationToken);
 
     public Task SetSilenceAsync(string id, GroupSilence? silence, CancellationToken cancellationToken) =>
@@ -128,8 +117,8 @@ internal sealed class SqliteActionGroupStore : IActionGroupStore, IDisposable
             prune.Transaction = transaction;
             // Pruned here, where writes are rare (a click), not on the render path.
             prune.CommandText = "DELETE FROM action_claims WHERE claimed_at < $claims_before; DELETE FROM action_groups WHERE updated_at < $groups_before";
-            prune.Parameters.AddWithValue("$claims_before", (now - ClaimRetention).ToUnixTimeMilliseconds());
-            prune.Parameters.AddWithValue("$groups_before", (now - GroupRetention).ToUnixTimeMilliseconds());
+            prune.Parameters.AddWithValue("$claims_before", (now - ActionGroupRows.ClaimRetention).ToUnixTimeMilliseconds());
+            prune.Parameters.AddWithValue("$groups_before", (now - ActionGroupRows.GroupRetention).ToUnixTimeMilliseconds());
             prune.ExecuteNonQuery();
             using var claim = _connection.CreateCommand();
             claim.Transaction = transaction;
@@ -160,46 +149,4 @@ internal sealed class SqliteActionGroupStore : IActionGroupStore, IDisposable
         }
     }
 
-    private static ActionGroup Read(SqliteDataReader reader)
-    {
-        var matchers = JsonSerializer.Deserialize(reader.GetString(3), ActionStoreJsonContext.Default.DictionaryStringString) ?? [];
-        var notification = JsonSerializer.Deserialize(reader.GetString(4), StorageJsonContext.Default.AlertNotification)
-            ?? throw new InvalidDataException($"action_groups row {reader.GetString(0)} holds no notification");
-        var silence = reader.IsDBNull(5)
-            ? null
-            : new GroupSilence(
-                reader.GetString(5),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
-                reader.GetString(7),
-                new Uri(reader.GetString(8)));
-        return new ActionGroup(reader.GetString(0), notification, matchers, silence);
-    }
-
-    /// <summary>12 random base32 characters (60 bits): short in a button value, not guessable.</summary>
-    private static string NewId()
-    {
-        const string alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
-        Span<byte> bytes = stackalloc byte[12];
-        RandomNumberGenerator.Fill(bytes);
-        return string.Create(12, bytes.ToArray(), (chars, random) =>
-        {
-            for (var i = 0; i < chars.Length; i++)
-                chars[i] = alphabet[random[i] % alphabet.Length];
-        });
-    }
-}
-
-[JsonSerializable(typeof(Dictionary<string, string>))]
-internal sealed partial class ActionStoreJsonContext : JsonSerializerContext;
-
-public static class ActionStoreRegistration
-{
-    /// <summary>The SQLite <see cref="IActionGroupStore"/> (tables action_groups and action_claims in the store's file).</summary>
-    public static IServiceCollection AddActionGroupStore(this IServiceCollection services)
-    {
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName);
-        services.TryAddSingleton<IActionGroupStore, SqliteActionGroupStore>();
-        return services;
-    }
 }

@@ -100,6 +100,17 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
             DELETE FROM sink_deliveries WHERE notification_id = OLD.id;
         END;
         """,
+        """
+        -- A group's top-level post recorded before it is sent, deleted when its ts is recorded (SlackPostIntents).
+        CREATE TABLE slack_post_intents (
+            source      TEXT    NOT NULL,
+            group_key   TEXT    NOT NULL,
+            channel     TEXT    NOT NULL,                      -- the channel routed to, as configured
+            delivery_id TEXT    NOT NULL,                      -- in the post's Slack message metadata
+            recorded_at INTEGER NOT NULL,                      -- unix ms
+            PRIMARY KEY (source, group_key, channel)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     internal static int LatestSchemaVersion => Migrations.Length;
@@ -346,7 +357,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
             _gate.Release();
         }
 
-        return await StoredPayload.SettleClaimAsync(this, owner, claimed, unreadable, (id, error) => LogUnreadable(_logger, id, error), cancellationToken)
+        return await StoredPayload.SettleClaimAsync(this, owner, claimed, unreadable, (id, error) => StoreLog.Unreadable(_logger, id, error), cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -478,13 +489,12 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
         }
 
         if (requeued.Count > 0)
-            LogRequeued(_logger, requeued.Count, superseded.Count);
+            StoreLog.Requeued(_logger, requeued.Count, superseded.Count);
         var notFailed = ids?.Where(id => !failed.Contains(id)).Distinct().Order().ToList() ?? [];
         return new RetryResult(requeued, superseded, notFailed);
     }
 
-    private const string RecordColumns =
-        "id, source, group_key, status, state, attempts, received_at, next_attempt_at, last_error, delivered_at, claim_owner, lease_until";
+    private const string RecordColumns = StoredRows.RecordColumns;
 
     public async Task<NotificationRecord?> FindAsync(long id, CancellationToken cancellationToken)
     {
@@ -507,15 +517,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
     public async Task<IReadOnlyList<NotificationRecord>> ListAsync(IReadOnlySet<NotificationState> states, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        var conditions = states.Select(state => state switch
-        {
-            NotificationState.Pending => "(state = 'pending' AND (lease_until IS NULL OR lease_until <= $now))",
-            NotificationState.InFlight => "(state = 'pending' AND lease_until > $now)",
-            NotificationState.Delivered => "state = 'delivered'",
-            NotificationState.Failed => "state = 'failed'",
-            _ => throw new ArgumentOutOfRangeException(nameof(states), state, "unknown state"),
-        }).ToList();
-        if (conditions.Count == 0)
+        if (StoredRows.StateCondition(states, "$now") is not { } condition)
             return [];
 
         var records = new List<NotificationRecord>();
@@ -525,7 +527,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             var now = NowMs();
             using var command = _connection.CreateCommand();
-            command.CommandText = $"SELECT {RecordColumns} FROM notifications WHERE {string.Join(" OR ", conditions)} ORDER BY id LIMIT $limit";
+            command.CommandText = $"SELECT {RecordColumns} FROM notifications WHERE {condition} ORDER BY id LIMIT $limit";
             command.Parameters.AddWithValue("$now", now);
             command.Parameters.AddWithValue("$limit", limit);
             using var reader = command.ExecuteReader();
@@ -539,32 +541,12 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
         return records;
     }
 
-    private static NotificationRecord ReadRecord(SqliteDataReader reader, long now)
-    {
-        DateTimeOffset? Time(int column) => reader.IsDBNull(column) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(column));
-        var lease = Time(11);
-        var state = reader.GetString(4) switch
-        {
-            Delivered => NotificationState.Delivered,
-            Failed => NotificationState.Failed,
-            _ when lease?.ToUnixTimeMilliseconds() > now => NotificationState.InFlight,
-            _ => NotificationState.Pending,
-        };
-        var inFlight = state == NotificationState.InFlight;
-        return new NotificationRecord(
-            reader.GetInt64(0),
-            reader.GetString(1),
-            reader.GetString(2),
-            Enum.TryParse<AlertStatus>(reader.GetString(3), out var status) ? status : AlertStatus.Firing,
-            state,
-            reader.GetInt32(5),
-            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
-            Time(7),
-            reader.IsDBNull(8) ? null : reader.GetString(8),
-            Time(9),
-            inFlight && !reader.IsDBNull(10) ? reader.GetString(10) : null,
-            inFlight ? lease : null);
-    }
+    private static NotificationRecord ReadRecord(SqliteDataReader reader, long now) =>
+        StoredRows.Notification(reader, UnixMs, DateTimeOffset.FromUnixTimeMilliseconds(now));
+
+    /// <summary>A time column as this store keeps it: unix milliseconds.</summary>
+    internal static DateTimeOffset UnixMs(System.Data.Common.DbDataReader reader, int column) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(column));
 
     public async Task<NotificationCounts> CountAsync(CancellationToken cancellationToken)
     {
@@ -650,10 +632,13 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
         await DeleteInChunksAsync(
             "DELETE FROM slack_messages WHERE (source, group_key, channel) IN (SELECT source, group_key, channel FROM slack_messages WHERE updated_at < $cutoff LIMIT $chunk)",
             deliveredCutoff, cancellationToken).ConfigureAwait(false);
+        await DeleteInChunksAsync(
+            "DELETE FROM slack_post_intents WHERE (source, group_key, channel) IN (SELECT source, group_key, channel FROM slack_post_intents WHERE recorded_at < $cutoff LIMIT $chunk)",
+            deliveredCutoff, cancellationToken).ConfigureAwait(false);
 
         var result = new PruneResult(keys, delivered, failed);
         if (keys + delivered + failed > 0)
-            LogPruned(_logger, keys, delivered, failed);
+            StoreLog.Pruned(_logger, keys, delivered, failed);
         return result;
     }
 
@@ -828,16 +813,8 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Alert store schema migrated from version {From} to {To}")]
     private static partial void LogMigrated(ILogger logger, int from, int to);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information,
-        Message = "Pruned {Keys} dedupe keys, {Delivered} delivered and {Failed} failed notifications")]
-    private static partial void LogPruned(ILogger logger, int keys, int delivered, int failed);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Notification {Id} cannot be read back ({Error}); marked failed")]
-    private static partial void LogUnreadable(ILogger logger, long id, string error);
 
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Information,
-        Message = "Put {Requeued} failed notifications back to pending ({Superseded} left failed: a later one of their group was delivered)")]
-    private static partial void LogRequeued(ILogger logger, int requeued, int superseded);
 }
 
 /// <summary>An accept waiting for the next group commit.</summary>

@@ -60,6 +60,67 @@ public sealed class DeliveryWorkerTests : IDisposable
 
     private Task WaitIdleAsync() => _idle.Reader.ReadAsync().AsTask().WaitAsync(Bound);
 
+    // ---- a store outage (a database down for a while) ----
+
+    [Fact]
+    public async Task AnOutcomeTheStoreCouldNotTakeDuringAnOutageIsRecordedOnceItIsBackNotDeliveredAgain()
+    {
+        var id = await AcceptAsync();
+        var flaky = new OutageStore(_store) { FailingWrites = 3 };
+        var worker = new DeliveryWorker(flaky, _processor, _signal, Options.Create(Defaults()), _time, _logger);
+
+        var pass = worker.RunOnceAsync(CancellationToken.None);
+        // The retries wait on the clock: 250 ms, 500 ms, 1 s.
+        for (var i = 0; i < 200 && !pass.IsCompleted; i++)
+        {
+            await Task.Delay(10);
+            _time.Advance(TimeSpan.FromMilliseconds(250));
+        }
+        await pass.WaitAsync(Bound);
+
+        Assert.Equal(NotificationState.Delivered, (await RecordAsync(id)).State);
+        Assert.Single(_processor.Calls);
+        Assert.Equal(3, _logger.Collector.GetSnapshot().Count(r => r.Id.Id == 2181));
+        Assert.Contains(_logger.Collector.GetSnapshot(), r => r.Id.Id == 2182);
+    }
+
+    [Fact]
+    public void TheStoreBackoffDoublesFromThePollIntervalUpToItsCap()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(1), DeliveryWorker.StoreBackoff(TimeSpan.FromSeconds(1), 1));
+        Assert.Equal(TimeSpan.FromSeconds(4), DeliveryWorker.StoreBackoff(TimeSpan.FromSeconds(1), 3));
+        Assert.Equal(DeliveryWorker.MaxStoreBackoff, DeliveryWorker.StoreBackoff(TimeSpan.FromSeconds(1), 40));
+    }
+
+    /// <summary>The real store behind a connection that refuses the next <see cref="FailingWrites"/> outcome writes.</summary>
+    private sealed class OutageStore(IAlertStore store) : IAlertStore
+    {
+        public int FailingWrites { get; set; }
+
+        private Task<bool> Write(Func<Task<bool>> write) =>
+            FailingWrites-- > 0 ? Task.FromException<bool>(new IOException("the database is down")) : write();
+
+        public Task<bool> MarkDeliveredAsync(long id, string owner, CancellationToken cancellationToken) =>
+            Write(() => store.MarkDeliveredAsync(id, owner, cancellationToken));
+
+        public Task<bool> MarkFailedAsync(long id, string owner, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken) =>
+            Write(() => store.MarkFailedAsync(id, owner, error, retryAt, cancellationToken));
+
+        public Task<AcceptResult> AcceptAsync(AlertNotification notification, CancellationToken cancellationToken) => store.AcceptAsync(notification, cancellationToken);
+        public Task<IReadOnlyList<ClaimedNotification>> ClaimDueAsync(string owner, int max, TimeSpan lease, CancellationToken cancellationToken) => store.ClaimDueAsync(owner, max, lease, cancellationToken);
+        public Task<bool> RenewLeaseAsync(long id, string owner, TimeSpan lease, CancellationToken cancellationToken) => store.RenewLeaseAsync(id, owner, lease, cancellationToken);
+        public Task<bool> ReleaseAsync(long id, string owner, CancellationToken cancellationToken) => store.ReleaseAsync(id, owner, cancellationToken);
+        public Task<bool> DeferAsync(long id, string owner, DateTimeOffset dueAt, CancellationToken cancellationToken) => store.DeferAsync(id, owner, dueAt, cancellationToken);
+        public Task<RetryResult> RetryFailedAsync(IReadOnlyCollection<long>? ids, CancellationToken cancellationToken) => store.RetryFailedAsync(ids, cancellationToken);
+        public Task<NotificationRecord?> FindAsync(long id, CancellationToken cancellationToken) => store.FindAsync(id, cancellationToken);
+        public Task<IReadOnlyList<NotificationRecord>> ListAsync(IReadOnlySet<NotificationState> states, int limit, CancellationToken cancellationToken) => store.ListAsync(states, limit, cancellationToken);
+        public Task<NotificationCounts> CountAsync(CancellationToken cancellationToken) => store.CountAsync(cancellationToken);
+        public Task<PruneResult> PruneAsync(CancellationToken cancellationToken) => store.PruneAsync(cancellationToken);
+        public Task<bool> PingAsync(CancellationToken cancellationToken) => store.PingAsync(cancellationToken);
+        public Task<IReadOnlySet<string>> DeliveredSinksAsync(long id, CancellationToken cancellationToken) => store.DeliveredSinksAsync(id, cancellationToken);
+        public Task RecordSinkDeliveredAsync(long id, string sink, CancellationToken cancellationToken) => store.RecordSinkDeliveredAsync(id, sink, cancellationToken);
+    }
+
     // ---- one pass: the retry rules ----
 
     [Fact]

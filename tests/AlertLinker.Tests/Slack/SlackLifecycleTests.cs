@@ -117,6 +117,12 @@ public sealed class SlackLifecycleTests : IDisposable
 
         public Task SaveSlackMessageAsync(SlackMessageRecord record, CancellationToken cancellationToken) =>
             Task.FromException(new IOException("disk I/O error"));
+
+        public Task<SlackPostIntent> BeginPostAsync(SlackPostIntent intent, CancellationToken cancellationToken) =>
+            Task.FromResult(intent);
+
+        public Task CompletePostAsync(SlackPostIntent intent, SlackMessageRecord record, CancellationToken cancellationToken) =>
+            Task.FromException(new IOException("disk I/O error"));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using AlertLinker.Slack;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AlertLinker.Tests.Storage;
@@ -636,6 +637,59 @@ public abstract class AlertStoreContract : IDisposable
         await store.PruneAsync(CancellationToken.None);
 
         Assert.Equal(NotificationState.InFlight, (await store.FindAsync(claimed, CancellationToken.None))!.State);
+    }
+
+    // ---- Slack post intents (exactly one top-level message per group across crashes) ----
+
+    private static SlackPostIntent Intent(TimeProvider time, string groupKey = "g1", string channel = "C1") =>
+        new("alertmanager", groupKey, channel, Guid.NewGuid().ToString("N"), time.GetUtcNow());
+
+    [StoreFact]
+    public async Task AnOpenPostIntentSurvivesARestartAndIsWhatTheNextDeliveryOfTheGroupGetsBack()
+    {
+        var time = TestNotifications.Clock();
+        var first = (ISlackMessageStore)Open(time);
+        var begun = Intent(time);
+        Assert.Equal(begun, await first.BeginPostAsync(begun, CancellationToken.None));
+        // Killed here: Slack may have the post, the store never heard its ts.
+        (first as IDisposable)?.Dispose();
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        var second = (ISlackMessageStore)Open(time);
+        var again = await second.BeginPostAsync(Intent(time), CancellationToken.None);
+
+        Assert.Equal(begun.DeliveryId, again.DeliveryId);
+        Assert.Equal(begun.RecordedAt.ToUnixTimeMilliseconds(), again.RecordedAt.ToUnixTimeMilliseconds());
+        Assert.Null(await second.FindSlackMessageAsync("alertmanager", "g1", "C1", CancellationToken.None));
+    }
+
+    [StoreFact]
+    public async Task CompletingAPostSavesItsRecordAndClosesItsIntentSoTheNextPostIsANewOne()
+    {
+        var time = TestNotifications.Clock();
+        var store = (ISlackMessageStore)Open(time);
+        var intent = await store.BeginPostAsync(Intent(time, channel: "#alerts"), CancellationToken.None);
+        // Slack answers with the channel's ID: the record keeps it, the intent was keyed by the routed name.
+        var record = new SlackMessageRecord("alertmanager", "g1", "C0ALERTS", "1700000000.000100", null, AlertStatus.Firing, time.GetUtcNow());
+
+        await store.CompletePostAsync(intent, record, CancellationToken.None);
+
+        var found = await store.FindSlackMessageAsync("alertmanager", "g1", "#alerts", CancellationToken.None);
+        Assert.Equal("1700000000.000100", found?.Ts);
+        var next = Intent(time, channel: "#alerts");
+        Assert.Equal(next.DeliveryId, (await store.BeginPostAsync(next, CancellationToken.None)).DeliveryId);
+    }
+
+    [StoreFact]
+    public async Task PostIntentsAreKeptPerGroupAndChannel()
+    {
+        var time = TestNotifications.Clock();
+        var store = (ISlackMessageStore)Open(time);
+        var a = await store.BeginPostAsync(Intent(time, "g1", "C1"), CancellationToken.None);
+        var b = await store.BeginPostAsync(Intent(time, "g2", "C1"), CancellationToken.None);
+        var c = await store.BeginPostAsync(Intent(time, "g1", "C2"), CancellationToken.None);
+
+        Assert.Equal(3, new[] { a.DeliveryId, b.DeliveryId, c.DeliveryId }.Distinct().Count());
     }
 
     [StoreFact]

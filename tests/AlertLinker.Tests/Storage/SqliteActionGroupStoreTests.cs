@@ -4,14 +4,41 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace AlertLinker.Tests.Storage;
 
-public sealed class SqliteActionGroupStoreTests : IDisposable
+/// <summary>
+/// What every <see cref="IActionGroupStore"/> must do; the SQLite store (<see cref="SqliteActionGroupStoreTests"/>) and
+/// the PostgreSQL one both derive from this.
+/// </summary>
+public abstract class ActionGroupStoreContract : IDisposable
 {
-    private readonly TempDatabase database = new();
-    private readonly FakeTimeProvider time = TestNotifications.Clock();
+    private readonly List<IDisposable> opened = [];
 
-    private SqliteActionGroupStore Open() => new(Microsoft.Extensions.Options.Options.Create(database.Options()), time);
+    protected FakeTimeProvider Clock { get; } = TestNotifications.Clock();
 
-    private static AlertNotification Group(string groupKey = "{}:{alertname=\"HighLatency\"}", AlertStatus status = AlertStatus.Firing) => new()
+    /// <summary>A store on this test's storage; a second call opens the same data again (a restart, or another replica).</summary>
+    protected abstract (IActionGroupStore Store, IDisposable Owner) OpenStore();
+
+    /// <summary>Closes what <see cref="Open"/> opened so far (the "restart").</summary>
+    protected void CloseAll()
+    {
+        foreach (var owner in opened)
+            owner.Dispose();
+        opened.Clear();
+    }
+
+    protected IActionGroupStore Open()
+    {
+        var (store, owner) = OpenStore();
+        opened.Add(owner);
+        return store;
+    }
+
+    public virtual void Dispose()
+    {
+        CloseAll();
+        GC.SuppressFinalize(this);
+    }
+
+    protected static AlertNotification Group(string groupKey = "{}:{alertname=\"HighLatency\"}", AlertStatus status = AlertStatus.Firing) => new()
     {
         Source = "alertmanager",
         GroupKey = groupKey,
@@ -20,18 +47,16 @@ public sealed class SqliteActionGroupStoreTests : IDisposable
         Alerts = [new Alert { Fingerprint = "fp", Status = status, Name = "HighLatency", StartsAt = TestNotifications.Start, Labels = new Dictionary<string, string> { ["alertname"] = "HighLatency" } }],
     };
 
-    private static readonly Dictionary<string, string> Labels = new() { ["alertname"] = "HighLatency", ["service"] = "checkout" };
+    protected static readonly Dictionary<string, string> Labels = new() { ["alertname"] = "HighLatency", ["service"] = "checkout" };
 
-    [Fact]
+    [StoreFact]
     public async Task AGroupKeepsItsButtonIdWhenRenderedAgainAndAfterARestart()
     {
-        string id;
-        using (var store = Open())
-        {
-            id = (await store.RegisterAsync(Group(), Labels, CancellationToken.None)).Id;
-            Assert.Equal(id, (await store.RegisterAsync(Group(status: AlertStatus.Resolved), Labels, CancellationToken.None)).Id);
-        }
-        using var reopened = Open();
+        var store = Open();
+        var id = (await store.RegisterAsync(Group(), Labels, CancellationToken.None)).Id;
+        Assert.Equal(id, (await store.RegisterAsync(Group(status: AlertStatus.Resolved), Labels, CancellationToken.None)).Id);
+        CloseAll();
+        var reopened = Open();
         var found = await reopened.FindAsync(id, CancellationToken.None);
 
         Assert.NotNull(found);
@@ -40,10 +65,10 @@ public sealed class SqliteActionGroupStoreTests : IDisposable
         Assert.Matches("^[a-z2-9]{12}$", id);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task TwoGroupsGetDifferentIds()
     {
-        using var store = Open();
+        var store = Open();
 
         var first = await store.RegisterAsync(Group("a"), Labels, CancellationToken.None);
         var second = await store.RegisterAsync(Group("b"), Labels, CancellationToken.None);
@@ -51,10 +76,10 @@ public sealed class SqliteActionGroupStoreTests : IDisposable
         Assert.NotEqual(first.Id, second.Id);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task TheLatestMatchersReplaceTheOldOnes()
     {
-        using var store = Open();
+        var store = Open();
         var id = (await store.RegisterAsync(Group(), Labels, CancellationToken.None)).Id;
 
         await store.RegisterAsync(Group(), new Dictionary<string, string> { ["alertname"] = "HighLatency" }, CancellationToken.None);
@@ -62,10 +87,10 @@ public sealed class SqliteActionGroupStoreTests : IDisposable
         Assert.Equal(["alertname"], (await store.FindAsync(id, CancellationToken.None))!.Matchers.Keys);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ASilenceIsRememberedAndCleared()
     {
-        using var store = Open();
+        var store = Open();
         var id = (await store.RegisterAsync(Group(), Labels, CancellationToken.None)).Id;
         var silence = new GroupSilence("1a2b3c4d", TestNotifications.Start.AddHours(4), "U2CERLKJA", new Uri("http://am-a:9093/"));
 
@@ -77,44 +102,66 @@ public sealed class SqliteActionGroupStoreTests : IDisposable
         Assert.Null((await store.FindAsync(id, CancellationToken.None))!.Silence);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task AClickIsClaimedOnceEvenAcrossARestart()
     {
-        using (var store = Open())
-        {
-            Assert.True(await store.TryClaimAsync("click|C1|1.2|alertlinker.silence.60|3.4|U1", time.GetUtcNow(), CancellationToken.None));
-            Assert.False(await store.TryClaimAsync("click|C1|1.2|alertlinker.silence.60|3.4|U1", time.GetUtcNow(), CancellationToken.None));
-        }
-        using var reopened = Open();
-        Assert.False(await reopened.TryClaimAsync("click|C1|1.2|alertlinker.silence.60|3.4|U1", time.GetUtcNow(), CancellationToken.None));
-        Assert.True(await reopened.TryClaimAsync("click|C1|1.2|alertlinker.silence.60|3.5|U1", time.GetUtcNow(), CancellationToken.None));
+        var store = Open();
+        Assert.True(await store.TryClaimAsync("click|C1|1.2|alertlinker.silence.60|3.4|U1", Clock.GetUtcNow(), CancellationToken.None));
+        Assert.False(await store.TryClaimAsync("click|C1|1.2|alertlinker.silence.60|3.4|U1", Clock.GetUtcNow(), CancellationToken.None));
+        CloseAll();
+        var reopened = Open();
+        Assert.False(await reopened.TryClaimAsync("click|C1|1.2|alertlinker.silence.60|3.4|U1", Clock.GetUtcNow(), CancellationToken.None));
+        Assert.True(await reopened.TryClaimAsync("click|C1|1.2|alertlinker.silence.60|3.5|U1", Clock.GetUtcNow(), CancellationToken.None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task AGroupNotRenderedForNinetyDaysIsForgottenWhenTheNextClickIsClaimed()
     {
-        using var store = Open();
+        var store = Open();
         var id = (await store.RegisterAsync(Group(), Labels, CancellationToken.None)).Id;
-        time.Advance(TimeSpan.FromDays(91));
+        Clock.Advance(TimeSpan.FromDays(91));
 
-        await store.TryClaimAsync("click|later", time.GetUtcNow(), CancellationToken.None);
+        await store.TryClaimAsync("click|later", Clock.GetUtcNow(), CancellationToken.None);
 
         Assert.Null(await store.FindAsync(id, CancellationToken.None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task AnUnknownIdIsNotFound()
     {
-        using var store = Open();
+        var store = Open();
 
         Assert.Null(await store.FindAsync("nosuchgroup1", CancellationToken.None));
     }
 
-    [Fact]
+    [StoreFact]
+    public async Task TwoStoresOnTheSameDataClaimAClickOnceBetweenThem()
+    {
+        var a = Open();
+        var b = Open();
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            (i % 2 == 0 ? a : b).TryClaimAsync("click|C1|1.2|alertlinker.ack|3.4|U1", Clock.GetUtcNow(), CancellationToken.None)));
+
+        Assert.Single(claims, claimed => claimed);
+    }
+}
+
+public sealed class SqliteActionGroupStoreTests : ActionGroupStoreContract
+{
+    private readonly TempDatabase database = new();
+
+    protected override (IActionGroupStore Store, IDisposable Owner) OpenStore()
+    {
+        var store = new SqliteActionGroupStore(Microsoft.Extensions.Options.Options.Create(database.Options()), Clock);
+        return (store, store);
+    }
+
+    [StoreFact]
     public async Task ItSharesTheFileWithTheAlertStore()
     {
-        using var alerts = database.Open(time);
-        using var store = Open();
+        using var alerts = database.Open(Clock);
+        var store = Open();
 
         await store.RegisterAsync(Group(), Labels, CancellationToken.None);
         var accepted = await alerts.AcceptAsync(Group(), CancellationToken.None);
@@ -123,8 +170,9 @@ public sealed class SqliteActionGroupStoreTests : IDisposable
         Assert.True(await alerts.PingAsync(CancellationToken.None));
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
+        base.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         database.Dispose();
     }

@@ -143,6 +143,7 @@ public sealed class SqliteAlertStoreTests : IDisposable
                 ALTER TABLE slack_messages DROP COLUMN detail_ts;
                 DROP TRIGGER tr_notifications_forget_sinks;
                 DROP TABLE sink_deliveries;
+                DROP TABLE slack_post_intents;
                 DELETE FROM schema_version WHERE version >= 3;
                 """;
             command.ExecuteNonQuery();

@@ -15,41 +15,82 @@ public static class StandIns
 {
     /// <summary>
     /// Slack's Web API as far as we use it, answering like Slack with its documented example bodies: chat.postMessage
-    /// hands out a new ts per message (in the channel asked for); chat.update answers ok for a ts it handed out in
-    /// that channel and <c>message_not_found</c> otherwise.
+    /// hands out a new ts per message (in the channel asked for) and keeps the message with its metadata;
+    /// chat.update answers ok for a ts it handed out in that channel and <c>message_not_found</c> otherwise;
+    /// conversations.history lists the channel's top-level messages newest first (see <see cref="ServeSlack"/>).
     /// </summary>
     public static WireMockServer Slack(string pathPrefix = "")
     {
         var server = WireMockServer.Start();
-        var chat = new SlackChatStandIn();
-        server.Given(Request.Create().WithPath(pathPrefix + "/chat.postMessage").UsingPost())
-            .RespondWith(Response.Create().WithStatusCode(HttpStatusCode.OK)
-                .WithHeader("Content-Type", "application/json; charset=utf-8")
-                .WithBody(request => chat.Post(request.Body)));
-        server.Given(Request.Create().WithPath(pathPrefix + "/chat.update").UsingPost())
-            .RespondWith(Response.Create().WithStatusCode(HttpStatusCode.OK)
-                .WithHeader("Content-Type", "application/json; charset=utf-8")
-                .WithBody(request => chat.Update(request.Body)));
+        ServeSlack(server, pathPrefix);
         return server;
     }
 
-    /// <summary>The ts values and answers of a stand-in Slack workspace.</summary>
+    /// <summary>
+    /// Makes <paramref name="server"/> a Slack workspace (as <see cref="Slack"/>), every answer after
+    /// <paramref name="latency"/>. A post is in the workspace once it arrives, whether or not its caller lives to read
+    /// the answer (as with Slack: a client killed mid-call does not take its message back).
+    /// </summary>
+    public static void ServeSlack(WireMockServer server, string pathPrefix = "", TimeSpan? latency = null)
+    {
+        var chat = new SlackChatStandIn();
+        IResponseBuilder Answer(Func<WireMock.IRequestMessage, string> body)
+        {
+            var response = Response.Create().WithStatusCode(HttpStatusCode.OK)
+                .WithHeader("Content-Type", "application/json; charset=utf-8")
+                .WithBody(body);
+            return latency is { } delay ? response.WithDelay(delay) : response;
+        }
+        server.Given(Request.Create().WithPath(pathPrefix + "/chat.postMessage").UsingPost())
+            .RespondWith(Answer(request => chat.Post(request.Body)));
+        server.Given(Request.Create().WithPath(pathPrefix + "/chat.update").UsingPost())
+            .RespondWith(Answer(request => chat.Update(request.Body)));
+        server.Given(Request.Create().WithPath(pathPrefix + "/conversations.history").UsingAnyMethod())
+            .RespondWith(Answer(request => chat.History(Arguments(request))));
+    }
+
+    /// <summary>A Web API call's arguments: the query string (GET) or the form body (POST), as Slack takes either.</summary>
+    private static Dictionary<string, string> Arguments(WireMock.IRequestMessage request)
+    {
+        var arguments = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, values) in request.Query ?? new Dictionary<string, WireMock.Types.WireMockList<string>>())
+            arguments[key] = values.FirstOrDefault() ?? "";
+        if (request.Body is { Length: > 0 } form && !form.TrimStart().StartsWith('{'))
+            foreach (var pair in form.Split('&', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var parts = pair.Split('=', 2);
+                arguments[WebUtility.UrlDecode(parts[0])] = parts.Length > 1 ? WebUtility.UrlDecode(parts[1]) : "";
+            }
+        return arguments;
+    }
+
+    /// <summary>The messages, ts values and answers of a stand-in Slack workspace.</summary>
     private sealed class SlackChatStandIn
     {
-        private readonly HashSet<(string Channel, string Ts)> messages = [];
-        private long next = 1503435956_000247;
+        private sealed record Message(string Channel, string Ts, string? ThreadTs, string Text, System.Text.Json.Nodes.JsonNode? Metadata);
+
+        private readonly List<Message> messages = [];
+        private long last;
 
         public string Post(string? body)
         {
             var (named, text) = Read(body);
+            var root = System.Text.Json.Nodes.JsonNode.Parse(body ?? "{}")!;
+            var metadata = root["metadata"];
+            // Slack refuses metadata without an event_type or with a payload that is not an object.
+            if (metadata is not null && (metadata["event_type"]?.GetValueKind() != JsonValueKind.String
+                                         || metadata["event_payload"]?.GetValueKind() != JsonValueKind.Object))
+                return """{"ok":false,"error":"invalid_metadata_format"}""";
             // Slack posts to a channel named by ID or by name, and answers with the ID.
             var channel = IdOf(named);
             string ts;
             lock (messages)
             {
-                var n = next++;
+                // Unix time in microseconds, as Slack's ts, strictly increasing within the workspace.
+                var now = (DateTimeOffset.UtcNow.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+                var n = last = Math.Max(now, last + 1);
                 ts = $"{n / 1_000_000}.{n % 1_000_000:D6}";
-                messages.Add((channel, ts));
+                messages.Add(new Message(channel, ts, root["thread_ts"]?.GetValue<string>(), text, metadata?.DeepClone()));
             }
             var answer = System.Text.Json.Nodes.JsonNode.Parse(SharedFixtures.Read("webhooks/slack/api-spec-chat.postMessage-ok-response.json"))!;
             answer["channel"] = channel;
@@ -68,7 +109,7 @@ public static class StandIns
             var ts = body is null ? "" : JsonDocument.Parse(body).RootElement.TryGetProperty("ts", out var t) ? t.GetString() ?? "" : "";
             bool known;
             lock (messages)
-                known = messages.Contains((channel, ts));
+                known = messages.Any(m => m.Channel == channel && m.Ts == ts);
             if (!known)
                 return """{"ok":false,"error":"message_not_found"}""";
             var answer = System.Text.Json.Nodes.JsonNode.Parse(SharedFixtures.Read("webhooks/slack/api-spec-chat.update-ok-response.json"))!;
@@ -78,6 +119,67 @@ public static class StandIns
             answer["message"]!["text"] = text;
             return answer.ToJsonString();
         }
+
+        /// <summary>
+        /// conversations.history: the channel's (an ID: a name is channel_not_found) top-level messages newest first,
+        /// after <c>oldest</c> and before <c>latest</c> (exclusive unless <c>inclusive</c>), <c>limit</c> per page
+        /// (default 100, at most 999), the next page by <c>response_metadata.next_cursor</c>; each message's
+        /// <c>metadata</c> only with <c>include_all_metadata=true</c>. Thread replies are not in a channel's history.
+        /// </summary>
+        public string History(IReadOnlyDictionary<string, string> arguments)
+        {
+            var channel = arguments.GetValueOrDefault("channel") ?? "";
+            if (channel.Length == 0)
+                return """{"ok":false,"error":"channel_not_found"}""";
+            if (IdOf(channel) != channel)
+                return """{"ok":false,"error":"channel_not_found"}""";
+            var inclusive = Flag(arguments, "inclusive");
+            var oldest = Number(arguments, "oldest") ?? 0m;
+            var latest = Number(arguments, "latest") ?? decimal.MaxValue;
+            var limit = Math.Clamp((int?)Number(arguments, "limit") ?? 100, 1, 999);
+            var skip = int.TryParse(arguments.GetValueOrDefault("cursor"), out var from) ? from : 0;
+            var withMetadata = Flag(arguments, "include_all_metadata");
+            List<Message> found;
+            lock (messages)
+                found = messages
+                    .Where(m => m.Channel == channel && m.ThreadTs is null)
+                    .Where(m => Ts(m.Ts) is var at && (inclusive ? at >= oldest && at <= latest : at > oldest && at < latest))
+                    .OrderByDescending(m => Ts(m.Ts))
+                    .ToList();
+            var page = found.Skip(skip).Take(limit).ToList();
+            var more = skip + page.Count < found.Count;
+            var answer = new System.Text.Json.Nodes.JsonObject
+            {
+                ["ok"] = true,
+                ["messages"] = new System.Text.Json.Nodes.JsonArray(page.Select(m =>
+                {
+                    var message = new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["type"] = "message", ["user"] = "U0AL3RTL1NK", ["bot_id"] = "B0AL3RTL1NK", ["text"] = m.Text, ["ts"] = m.Ts,
+                    };
+                    if (withMetadata && m.Metadata is not null)
+                        message["metadata"] = m.Metadata.DeepClone();
+                    return (System.Text.Json.Nodes.JsonNode)message;
+                }).ToArray()),
+                ["has_more"] = more,
+                ["pin_count"] = 0,
+                ["response_metadata"] = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["next_cursor"] = more ? (skip + page.Count).ToString(System.Globalization.CultureInfo.InvariantCulture) : "",
+                },
+            };
+            return answer.ToJsonString();
+        }
+
+        private static bool Flag(IReadOnlyDictionary<string, string> arguments, string name) =>
+            arguments.GetValueOrDefault(name) is "true" or "1";
+
+        private static decimal? Number(IReadOnlyDictionary<string, string> arguments, string name) =>
+            decimal.TryParse(arguments.GetValueOrDefault(name), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
+                ? value
+                : null;
+
+        private static decimal Ts(string ts) => decimal.Parse(ts, System.Globalization.CultureInfo.InvariantCulture);
 
         /// <summary>A channel ID (C…, G…, D…) as is; a name (#alerts, alerts) as the stable ID this workspace gives it.</summary>
         public static string IdOf(string channel) =>
@@ -214,6 +316,35 @@ public static class StandIns
             .WithBody(SharedFixtures.Read(SlackOk));
         slack.Given(Request.Create().WithPath(new WildcardMatcher("/api/chat.*")).UsingPost())
             .RespondWith(latency is { } delay ? response.WithDelay(delay) : response);
+    }
+
+    /// <summary>
+    /// Slack as a workspace that keeps what it is sent (the test support stand-in): a ts per post, chat.update of
+    /// known messages, conversations.history with message metadata; every answer after <paramref name="latency"/>.
+    /// </summary>
+    public static void SlackWorkspace(WireMockServer slack, TimeSpan? latency = null)
+    {
+        slack.ResetMappings();
+        ServeSlack(slack, "/api", latency);
+    }
+
+    /// <summary>The channel's top-level messages as Slack's own history lists them (every page), with their metadata.</summary>
+    public static async Task<IReadOnlyList<JsonElement>> SlackHistoryAsync(WireMockServer slack, string channel, CancellationToken ct)
+    {
+        using var http = new HttpClient();
+        var messages = new List<JsonElement>();
+        string cursor = "";
+        do
+        {
+            var url = new Uri(SlackApiUrl(slack), $"conversations.history?channel={channel}&limit=999&include_all_metadata=true&cursor={cursor}");
+            using var document = JsonDocument.Parse(await http.GetStringAsync(url, ct));
+            var root = document.RootElement;
+            Assert.True(root.GetProperty("ok").GetBoolean(), root.GetRawText());
+            messages.AddRange(root.GetProperty("messages").EnumerateArray().Select(m => m.Clone()));
+            cursor = root.GetProperty("response_metadata").GetProperty("next_cursor").GetString() ?? "";
+        }
+        while (cursor.Length > 0);
+        return messages;
     }
 
     /// <summary>Slack down: every call answers 503, so nothing can be delivered.</summary>

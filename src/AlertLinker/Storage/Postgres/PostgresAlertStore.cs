@@ -72,6 +72,9 @@ internal sealed partial class PostgresAlertStore : IAlertStore, IDisposable
     /// <summary>host:port/database: where the store is, without the secret parts.</summary>
     internal string Where { get; }
 
+    /// <summary>The pool, migrated: the action group store shares it (and the schema) rather than opening its own.</summary>
+    internal NpgsqlDataSource DataSource => _dataSource;
+
     public async Task<AcceptResult> AcceptAsync(AlertNotification notification, CancellationToken cancellationToken)
     {
         // Sorted: two accepts sharing keys insert them in one order (with the group lock, belt and braces against deadlock).
@@ -161,7 +164,7 @@ internal sealed partial class PostgresAlertStore : IAlertStore, IDisposable
             }
         }
 
-        return await StoredPayload.SettleClaimAsync(this, owner, claimed, unreadable, (id, error) => LogUnreadable(_logger, id, error), cancellationToken)
+        return await StoredPayload.SettleClaimAsync(this, owner, claimed, unreadable, (id, error) => StoreLog.Unreadable(_logger, id, error), cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -263,13 +266,12 @@ internal sealed partial class PostgresAlertStore : IAlertStore, IDisposable
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
 
         if (requeued.Count > 0)
-            LogRequeued(_logger, requeued.Count, superseded.Count);
+            StoreLog.Requeued(_logger, requeued.Count, superseded.Count);
         var notFailed = ids?.Where(id => !failed.Contains(id)).Distinct().Order().ToList() ?? [];
         return new RetryResult(requeued, superseded, notFailed);
     }
 
-    private const string RecordColumns =
-        "id, source, group_key, status, state, attempts, received_at, next_attempt_at, last_error, delivered_at, claim_owner, lease_until";
+    private const string RecordColumns = StoredRows.RecordColumns;
 
     public async Task<NotificationRecord?> FindAsync(long id, CancellationToken cancellationToken)
     {
@@ -283,21 +285,13 @@ internal sealed partial class PostgresAlertStore : IAlertStore, IDisposable
     public async Task<IReadOnlyList<NotificationRecord>> ListAsync(IReadOnlySet<NotificationState> states, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        var conditions = states.Select(state => state switch
-        {
-            NotificationState.Pending => "(state = 'pending' AND (lease_until IS NULL OR lease_until <= $1))",
-            NotificationState.InFlight => "(state = 'pending' AND lease_until > $1)",
-            NotificationState.Delivered => "state = 'delivered'",
-            NotificationState.Failed => "state = 'failed'",
-            _ => throw new ArgumentOutOfRangeException(nameof(states), state, "unknown state"),
-        }).ToList();
-        if (conditions.Count == 0)
+        if (StoredRows.StateCondition(states, "$1") is not { } condition)
             return [];
 
         var now = Now();
         var records = new List<NotificationRecord>();
         await using var command = _dataSource.CreateCommand(
-            $"SELECT {RecordColumns} FROM notifications WHERE {string.Join(" OR ", conditions)} ORDER BY id LIMIT $2");
+            $"SELECT {RecordColumns} FROM notifications WHERE {condition} ORDER BY id LIMIT $2");
         command.Parameters.Add(new NpgsqlParameter { Value = now });
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -306,32 +300,12 @@ internal sealed partial class PostgresAlertStore : IAlertStore, IDisposable
         return records;
     }
 
-    private static NotificationRecord ReadRecord(NpgsqlDataReader reader, DateTimeOffset now)
-    {
-        DateTimeOffset? Time(int column) => reader.IsDBNull(column) ? null : reader.GetFieldValue<DateTimeOffset>(column);
-        var lease = Time(11);
-        var state = reader.GetString(4) switch
-        {
-            PostgresSchema.Delivered => NotificationState.Delivered,
-            PostgresSchema.Failed => NotificationState.Failed,
-            _ when lease > now => NotificationState.InFlight,
-            _ => NotificationState.Pending,
-        };
-        var inFlight = state == NotificationState.InFlight;
-        return new NotificationRecord(
-            reader.GetInt64(0),
-            reader.GetString(1),
-            reader.GetString(2),
-            Enum.TryParse<AlertStatus>(reader.GetString(3), out var status) ? status : AlertStatus.Firing,
-            state,
-            reader.GetInt32(5),
-            reader.GetFieldValue<DateTimeOffset>(6),
-            Time(7),
-            reader.IsDBNull(8) ? null : reader.GetString(8),
-            Time(9),
-            inFlight && !reader.IsDBNull(10) ? reader.GetString(10) : null,
-            inFlight ? lease : null);
-    }
+    private static NotificationRecord ReadRecord(NpgsqlDataReader reader, DateTimeOffset now) =>
+        StoredRows.Notification(reader, Timestamptz, now);
+
+    /// <summary>A time column as this store keeps it: timestamptz.</summary>
+    internal static DateTimeOffset Timestamptz(System.Data.Common.DbDataReader reader, int column) =>
+        reader.GetFieldValue<DateTimeOffset>(column);
 
     public async Task<NotificationCounts> CountAsync(CancellationToken cancellationToken)
     {
@@ -393,9 +367,15 @@ internal sealed partial class PostgresAlertStore : IAlertStore, IDisposable
                 SELECT source, group_key, channel FROM slack_messages WHERE updated_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)
             """,
             now - _retention.DeliveredRetention, cancellationToken).ConfigureAwait(false);
+        await DeleteInChunksAsync(
+            """
+            DELETE FROM slack_post_intents WHERE (source, group_key, channel) IN (
+                SELECT source, group_key, channel FROM slack_post_intents WHERE recorded_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)
+            """,
+            now - _retention.DeliveredRetention, cancellationToken).ConfigureAwait(false);
 
         if (keys + delivered + failed > 0)
-            LogPruned(_logger, keys, delivered, failed);
+            StoreLog.Pruned(_logger, keys, delivered, failed);
         return new PruneResult(keys, delivered, failed);
     }
 
@@ -439,16 +419,8 @@ internal sealed partial class PostgresAlertStore : IAlertStore, IDisposable
     [LoggerMessage(EventId = 2021, Level = LogLevel.Information, Message = "Alert store schema on PostgreSQL {Database} migrated from version {From} to {To}")]
     private static partial void LogMigrated(ILogger logger, string database, int from, int to);
 
-    [LoggerMessage(EventId = 2022, Level = LogLevel.Information,
-        Message = "Pruned {Keys} dedupe keys, {Delivered} delivered and {Failed} failed notifications")]
-    private static partial void LogPruned(ILogger logger, int keys, int delivered, int failed);
 
-    [LoggerMessage(EventId = 2023, Level = LogLevel.Error, Message = "Notification {Id} cannot be read back ({Error}); marked failed")]
-    private static partial void LogUnreadable(ILogger logger, long id, string error);
 
-    [LoggerMessage(EventId = 2024, Level = LogLevel.Information,
-        Message = "Put {Requeued} failed notifications back to pending ({Superseded} left failed: a later one of their group was delivered)")]
-    private static partial void LogRequeued(ILogger logger, int requeued, int superseded);
 
     [LoggerMessage(EventId = 2025, Level = LogLevel.Warning, Message = "PostgreSQL {Database} does not answer: {Reason}")]
     private static partial void LogPingFailed(ILogger logger, string database, string reason);

@@ -67,6 +67,39 @@ internal static class PostgresSchema
             PRIMARY KEY (notification_id, sink)
         );
         """,
+        """
+        -- A group's top-level post recorded before it is sent, deleted when its ts is recorded (SlackPostIntents).
+        CREATE TABLE slack_post_intents (
+            source      text        NOT NULL,
+            group_key   text        NOT NULL,
+            channel     text        NOT NULL,                                     -- the channel routed to, as configured
+            delivery_id text        NOT NULL,                                     -- in the post's Slack message metadata
+            recorded_at timestamptz NOT NULL,
+            PRIMARY KEY (source, group_key, channel)
+        );
+        """,
+        """
+        -- The groups whose messages carry action buttons (the action group store), and clicks claimed once.
+        CREATE TABLE action_groups (
+            id              text        PRIMARY KEY,                              -- the short random id a button carries
+            source          text        NOT NULL,
+            group_key       text        NOT NULL,
+            matchers        text        NOT NULL,                                 -- JSON object: label -> value
+            notification    text        NOT NULL,                                 -- AlertNotification as JSON, as last rendered
+            silence_id      text,
+            silence_ends_at timestamptz,
+            silence_by      text,
+            silence_api_url text,
+            updated_at      timestamptz NOT NULL,
+            UNIQUE (source, group_key)
+        );
+        CREATE INDEX ix_action_groups_updated_at ON action_groups (updated_at);
+        CREATE TABLE action_claims (
+            key        text        PRIMARY KEY,
+            claimed_at timestamptz NOT NULL
+        );
+        CREATE INDEX ix_action_claims_claimed_at ON action_claims (claimed_at);
+        """,
     ];
 
     internal static int LatestVersion => Migrations.Length;

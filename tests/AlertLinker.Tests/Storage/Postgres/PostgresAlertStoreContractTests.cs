@@ -46,3 +46,17 @@ public sealed class PostgresAlertStoreContractTests(PostgresServer server) : Ale
         return _db.Value.Open(time, options);
     }
 }
+
+/// <summary>The action group store contract on a real PostgreSQL, each "replica" a store of its own on one schema.</summary>
+[Collection(PostgresCollection.Name)]
+[RequiresPostgres]
+public sealed class PostgresActionGroupStoreContractTests(PostgresServer server) : ActionGroupStoreContract
+{
+    private readonly Lazy<PostgresTestDatabase> _db = new(() => new PostgresTestDatabase(server, typeof(PostgresActionGroupStoreContractTests)));
+
+    protected override (AlertLinker.Actions.IActionGroupStore Store, IDisposable Owner) OpenStore()
+    {
+        var owner = _db.Value.Open(Clock);
+        return (new PostgresActionGroupStore(owner, Clock), owner);
+    }
+}
