@@ -11,6 +11,9 @@ public sealed record EnrichedAlert(
 
     /// <summary>Every exemplar of every backend, each trace id once with a link per backend that found it.</summary>
     public IReadOnlyList<FoundTrace> Traces => FoundTrace.Collect(Backends);
+
+    /// <summary>The alert's expression drawn over its window: on one alert of a group (drawn once per notification), else null.</summary>
+    public AlertGraph? Graph { get; init; }
 }
 
 /// <summary>A notification, each of its alerts enriched: the input of a sink.</summary>
