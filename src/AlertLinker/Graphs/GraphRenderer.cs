@@ -68,13 +68,13 @@ public static class GraphRenderer
 
         if (picture.Threshold is { } threshold)
         {
-            var line = plot.Add.HorizontalLine(threshold.Value * scale.Factor, 1.5f, ThresholdColor, LinePattern.Dashed);
+            var line = plot.Add.HorizontalLine(threshold.Value * scale.Factor, 2f, ThresholdColor, LinePattern.Dashed);
             line.LegendText = $"threshold {threshold.Operator} {scale.Format(threshold.Value)}";
         }
 
         if (picture.AlertStart is { } start && start >= picture.Range.Start && start <= picture.Range.End)
         {
-            var line = plot.Add.VerticalLine(X(start), 1.5f, AlertStartColor, LinePattern.Dotted);
+            var line = plot.Add.VerticalLine(X(start), 2f, AlertStartColor, LinePattern.Dashed);
             line.LegendText = "alert start " + start.UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
         }
 
@@ -98,11 +98,17 @@ public static class GraphRenderer
             marks.Add((exemplar, at));
         }
 
-        plot.Axes.DateTimeTicksBottom();
+        // Times of day in UTC; the date too when the window crosses midnight.
+        var sameDay = picture.Range.Start.UtcDateTime.Date == picture.Range.End.UtcDateTime.Date;
+        var timeAxis = plot.Axes.DateTimeTicksBottom();
+        if (timeAxis.TickGenerator is ScottPlot.TickGenerators.DateTimeAutomatic automatic)
+            automatic.LabelFormatter = at => at.ToString(sameDay ? "HH:mm" : "MMM d HH:mm", CultureInfo.InvariantCulture);
         plot.Title(Shorten(picture.Title, 90), 14);
-        plot.XLabel("time (UTC)", 12);
+        plot.XLabel(sameDay ? picture.Range.Start.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " (UTC)" : "time (UTC)", 12);
         plot.YLabel(scale.Suffix.Length == 0 ? "value" : scale.Suffix, 12);
         plot.ShowLegend(Alignment.UpperLeft);
+        // Room for the last time label at the right edge.
+        plot.Axes.Right.MinimumSize = 24;
 
         plot.Axes.AutoScale();
         // The whole window, not just where data is, so the alert's start and a recovery sit where they happened;

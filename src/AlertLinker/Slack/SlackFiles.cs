@@ -158,7 +158,7 @@ internal sealed class SlackDryRunFiles(ILogger<SlackDryRunFiles> logger) : ISlac
 {
     public Task<SlackUpload> UploadAsync(SlackFileUpload file, CancellationToken cancellationToken)
     {
-        SlackLog.DryRunUpload(logger, file.FileName, file.Bytes.Length, file.Channel, file.ThreadTs, file.AltText);
+        SlackGraphLog.DryRunUpload(logger, file.FileName, file.Bytes.Length, file.Channel, file.ThreadTs, file.AltText);
         return Task.FromResult(new SlackUpload("dry-run-file", null));
     }
 }

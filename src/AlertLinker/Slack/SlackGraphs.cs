@@ -71,26 +71,13 @@ internal sealed class SlackGraphs(ISlackFiles files, ISlackChat chat, IOptions<S
         }
         if (result.Ok)
         {
-            SlackLog.GraphUploaded(logger, graph.FileName, record.GroupKey, record.Channel, record.Ts, result.FileId!);
+            SlackGraphLog.GraphUploaded(logger, graph.FileName, record.GroupKey, record.Channel, record.Ts, result.FileId!);
             return;
         }
-        SlackLog.GraphUploadFailed(logger, record.GroupKey, record.Channel, result.Failure ?? "unknown");
+        SlackGraphLog.GraphUploadFailed(logger, record.GroupKey, record.Channel, result.Failure ?? "unknown");
         var note = "📈 Graph not attached: " + SlackText.EscapeWithin(SlackText.SingleLine(result.Failure ?? "the upload failed"), MaxCommentLength).Text;
         var replied = await chat.PostAsync(SlackLifecycle.Reply(record.Channel, record.Ts, note), cancellationToken);
         if (!replied.Ok)
             SlackLog.ReplyFailed(logger, record.GroupKey, record.Channel, replied.Result.Error ?? "unknown");
     }
-}
-
-/// <summary>The graph upload's log lines (Slack's range, 7080–7089).</summary>
-internal static partial class SlackLog
-{
-    [LoggerMessage(7080, LogLevel.Information, "Dry run: would upload {FileName} ({Bytes} bytes) into thread {ThreadTs} of {Channel}: {AltText}")]
-    public static partial void DryRunUpload(ILogger logger, string fileName, int bytes, string channel, string threadTs, string altText);
-
-    [LoggerMessage(7081, LogLevel.Information, "Graph {FileName} of group {GroupKey} uploaded into thread {ThreadTs} of {Channel} as {FileId}")]
-    public static partial void GraphUploaded(ILogger logger, string fileName, string groupKey, string channel, string threadTs, string fileId);
-
-    [LoggerMessage(7082, LogLevel.Warning, "Graph of group {GroupKey} not uploaded into {Channel}: {Reason}")]
-    public static partial void GraphUploadFailed(ILogger logger, string groupKey, string channel, string reason);
 }
