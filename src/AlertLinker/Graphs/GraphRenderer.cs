@@ -54,13 +54,23 @@ public static class GraphRenderer
             largest = Math.Max(largest, Math.Abs(t.Value));
         var scale = GraphScale.For(picture.Unit, largest);
 
+        // The window, or from a little before the first point where Prometheus has nothing earlier (a new series, a
+        // short retention): an empty left half would squeeze the spike into a few pixels.
+        var from = picture.Range.Start;
+        var first = drawn.Select(s => s.Points[0].At).DefaultIfEmpty(from).Min();
+        if (first > from)
+            from = first - (picture.Range.End - first) / 20;
+        var to = picture.Range.End;
+
         for (var i = 0; i < drawn.Count; i++)
         {
             var series = drawn[i];
             var xs = series.Points.Select(p => X(p.At)).ToArray();
             var ys = series.Points.Select(p => p.Value * scale.Factor).ToArray();
-            var line = plot.Add.ScatterLine(xs, ys, Palette[i % Palette.Length]);
+            var line = plot.Add.Scatter(xs, ys, Palette[i % Palette.Length]);
             line.LineWidth = 2;
+            // Few points (a fresh series): each one visible, a lone point too.
+            line.MarkerSize = xs.Length < 40 ? 5 : 0;
             line.LegendText = Shorten(series.Name, 60);
         }
         if (hidden > 0)
@@ -72,7 +82,7 @@ public static class GraphRenderer
             line.LegendText = $"threshold {threshold.Operator} {scale.Format(threshold.Value)}";
         }
 
-        if (picture.AlertStart is { } start && start >= picture.Range.Start && start <= picture.Range.End)
+        if (picture.AlertStart is { } start && start >= from && start <= to)
         {
             var line = plot.Add.VerticalLine(X(start), 2f, AlertStartColor, LinePattern.Dashed);
             line.LegendText = "alert start " + start.UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
@@ -81,7 +91,7 @@ public static class GraphRenderer
         var marks = new List<(GraphExemplar, Coordinates)>();
         foreach (var exemplar in picture.Exemplars)
         {
-            if (exemplar.At < picture.Range.Start || exemplar.At > picture.Range.End)
+            if (exemplar.At < from || exemplar.At > to)
                 continue;
             var y = exemplar.Value ?? ValueAt(drawn, exemplar.At);
             if (y is not { } value || !double.IsFinite(value))
@@ -100,20 +110,22 @@ public static class GraphRenderer
 
         // Times of day in UTC; the date too when the window crosses midnight.
         var sameDay = picture.Range.Start.UtcDateTime.Date == picture.Range.End.UtcDateTime.Date;
+        var format = !sameDay ? "MMM d HH:mm" : to - from < TimeSpan.FromMinutes(10) ? "HH:mm:ss" : "HH:mm";
         var timeAxis = plot.Axes.DateTimeTicksBottom();
         if (timeAxis.TickGenerator is ScottPlot.TickGenerators.DateTimeAutomatic automatic)
-            automatic.LabelFormatter = at => at.ToString(sameDay ? "HH:mm" : "MMM d HH:mm", CultureInfo.InvariantCulture);
+            automatic.LabelFormatter = at => at.ToString(format, CultureInfo.InvariantCulture);
         plot.Title(Shorten(picture.Title, 90), 14);
         plot.XLabel(sameDay ? picture.Range.Start.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " (UTC)" : "time (UTC)", 12);
         plot.YLabel(scale.Suffix.Length == 0 ? "value" : scale.Suffix, 12);
-        plot.ShowLegend(Alignment.UpperLeft);
+        // Below the plot, never over the data.
+        plot.ShowLegend(Edge.Bottom);
         // Room for the last time label at the right edge.
         plot.Axes.Right.MinimumSize = 24;
 
         plot.Axes.AutoScale();
         // The whole window, not just where data is, so the alert's start and a recovery sit where they happened;
         // the threshold always in view, so the reader sees how far the series is from it.
-        plot.Axes.SetLimitsX(X(picture.Range.Start), X(picture.Range.End));
+        plot.Axes.SetLimitsX(X(from), X(to));
         var limits = plot.Axes.GetLimits();
         var bottom = Math.Min(limits.Bottom, 0);
         var top = limits.Top;

@@ -91,6 +91,20 @@ public sealed class GraphRendererTests
     }
 
     [Fact]
+    public void ASeriesThatStartsLateInTheWindowIsDrawnFromJustBeforeItsFirstPoint()
+    {
+        // Prometheus has the last five minutes of a twenty-minute window only (a new series, a fresh server).
+        var late = new GraphSeries(new Dictionary<string, string> { ["service"] = "checkout" },
+            Enumerable.Range(0, 51).Select(i => (Start.AddMinutes(15).AddSeconds(i * 6), 1.0)).ToList());
+        var picture = Picture([late], [new GraphExemplar("dddddddd", Start.AddMinutes(17), null)]);
+
+        var rendered = GraphRenderer.Render(picture, 800, 400, 5);
+
+        // At minute 17 of 15–20 (with a 5 % margin): left of the middle, not squeezed against the right edge.
+        Assert.InRange(Assert.Single(rendered.Markers).X, 250f, 450f);
+    }
+
+    [Fact]
     public void AnExemplarOutsideTheWindowIsNotMarked()
     {
         var rendered = GraphRenderer.Render(Picture(exemplars: [new GraphExemplar("cccccccc", Start.AddHours(-1), null)]), 800, 400, 5);
