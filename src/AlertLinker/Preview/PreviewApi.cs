@@ -105,6 +105,7 @@ public static partial class PreviewApi
             PreviewSlack.Of(message, notification))
         {
             TemplatesNotLoaded = runbooks.StaleBecause is { Count: > 0 } stale ? stale : null,
+            Graph = enriched.Alerts.Select(a => a.Graph).OfType<AlertGraph>().Select(PreviewGraph.Of).FirstOrDefault(),
         });
     }
 
@@ -154,6 +155,9 @@ public sealed record PreviewResponse(
     /// then rendered with the last set that loaded, not with what is on disk.
     /// </summary>
     public IReadOnlyList<string>? TemplatesNotLoaded { get; init; }
+
+    /// <summary>The alert's expression drawn over its window; null when the alert has none (or no Prometheus is configured).</summary>
+    public PreviewGraph? Graph { get; init; }
 }
 
 /// <summary>One alert: <paramref name="Model"/> is exactly what runbook templates see (snake_case, see templates/README.md).</summary>
@@ -161,6 +165,19 @@ public sealed record PreviewAlert(IReadOnlyDictionary<string, object?> Model, IR
 {
     internal static PreviewAlert Of(EnrichedAlert alert) =>
         new(RunbookModel.Plain(RunbookModel.Build(alert.Resolved, alert.Backends)), alert.Runbooks);
+}
+
+/// <summary>
+/// The alert's graph as bot mode would upload it into the message's thread: the PNG inline as a <c>data:</c> URL (so a
+/// template author sees it too), its alt text and link; or the one-line note the message would carry instead.
+/// </summary>
+public sealed record PreviewGraph(string? Png, string AltText, string? Note, Uri? Link)
+{
+    internal static PreviewGraph Of(AlertGraph graph) => new(
+        graph.Png is { } png ? "data:image/png;base64," + Convert.ToBase64String(png.Span) : null,
+        graph.AltText,
+        graph.Note,
+        graph.Link);
 }
 
 /// <summary>
