@@ -94,7 +94,7 @@ public sealed partial class GraphEndToEndTests(ITestOutputHelper output)
         using var bitmap = SKBitmap.Decode(png);
         Assert.NotNull(bitmap);
         Assert.Equal((800, 400), (bitmap.Width, bitmap.Height));
-        Assert.True(Count(bitmap, SKColor.Parse("#1f77b4")) > 100, "the series line is missing from the picture");
+        Assert.True(PngPixels.Count(bitmap, SKColor.Parse("#1f77b4")) > 100, "the series line is missing from the picture");
 
         // The exemplars marked are trace ids the scrape target served and Prometheus stored (named in the alt text),
         // and the picture has their black marks.
@@ -107,22 +107,7 @@ public sealed partial class GraphEndToEndTests(ITestOutputHelper output)
         var served = target.ServedTraceIds;
         foreach (var shortId in marked.Groups[1].Value.Split(", "))
             Assert.Contains(served, id => id.StartsWith(shortId, StringComparison.OrdinalIgnoreCase));
-        Assert.True(Count(bitmap, SKColors.Black) > 20, "no exemplar marks in the picture");
+        Assert.True(PngPixels.Count(bitmap, SKColors.Black) > 20, "no exemplar marks in the picture");
         output.WriteLine($"passed after {clock.Elapsed.TotalSeconds:0.0} s; {png.Length} bytes");
-    }
-
-    private static int Count(SKBitmap bitmap, SKColor wanted)
-    {
-        var count = 0;
-        for (var y = 0; y < bitmap.Height; y++)
-        {
-            for (var x = 0; x < bitmap.Width; x++)
-            {
-                var c = bitmap.GetPixel(x, y);
-                if (Math.Abs(c.Red - wanted.Red) <= 12 && Math.Abs(c.Green - wanted.Green) <= 12 && Math.Abs(c.Blue - wanted.Blue) <= 12)
-                    count++;
-            }
-        }
-        return count;
     }
 }

@@ -48,9 +48,9 @@ public sealed class GraphRendererTests
             File.WriteAllBytes(sample, rendered.Png);
         using var bitmap = SKBitmap.Decode(rendered.Png);
 
-        Assert.True(Count(bitmap, "#1f77b4") > 300, "the series line is hardly there");
-        Assert.True(Count(bitmap, GraphRenderer.ThresholdColor.ToHex()) > 100, "no dashed threshold line");
-        Assert.True(Count(bitmap, GraphRenderer.AlertStartColor.ToHex()) > 50, "no alert start marker");
+        Assert.True(PngPixels.Count(bitmap, SKColor.Parse("#1f77b4")) > 300, "the series line is hardly there");
+        Assert.True(PngPixels.Count(bitmap, SKColor.Parse(GraphRenderer.ThresholdColor.ToHex())) > 100, "no dashed threshold line");
+        Assert.True(PngPixels.Count(bitmap, SKColor.Parse(GraphRenderer.AlertStartColor.ToHex())) > 50, "no alert start marker");
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class GraphRendererTests
 
         Assert.Equal(3, rendered.Markers.Count);
         foreach (var (exemplar, x, y) in rendered.Markers)
-            Assert.True(Near(bitmap, x, y, "#000000"), $"no exemplar mark at ({x:0}, {y:0}) for {exemplar.ShortId}");
+            Assert.True(PngPixels.Near(bitmap, x, y, SKColors.Black), $"no exemplar mark at ({x:0}, {y:0}) for {exemplar.ShortId}");
         // Two minutes apart each: the marks are as far apart on the time axis, and all on the 1.2 s plateau.
         var xs = rendered.Markers.Select(m => m.X).ToList();
         Assert.InRange(xs[2] - xs[1] - (xs[1] - xs[0]), -1.5f, 1.5f);
@@ -135,37 +135,4 @@ public sealed class GraphRendererTests
             + "threshold > 0.5 s; the alert started at 14:06:00 UTC; 1 exemplar trace marked: 4bf92f35.",
             AlertGrapher.AltText(picture, rendered, 5));
     }
-
-    private static int Count(SKBitmap bitmap, string hex)
-    {
-        var wanted = SKColor.Parse(hex);
-        var count = 0;
-        for (var y = 0; y < bitmap.Height; y++)
-        {
-            for (var x = 0; x < bitmap.Width; x++)
-            {
-                if (Close(bitmap.GetPixel(x, y), wanted))
-                    count++;
-            }
-        }
-        return count;
-    }
-
-    private static bool Near(SKBitmap bitmap, float x, float y, string hex)
-    {
-        var wanted = SKColor.Parse(hex);
-        for (var dy = -2; dy <= 2; dy++)
-        {
-            for (var dx = -2; dx <= 2; dx++)
-            {
-                var (px, py) = ((int)Math.Round(x) + dx, (int)Math.Round(y) + dy);
-                if (px >= 0 && py >= 0 && px < bitmap.Width && py < bitmap.Height && Close(bitmap.GetPixel(px, py), wanted))
-                    return true;
-            }
-        }
-        return false;
-    }
-
-    private static bool Close(SKColor a, SKColor b) =>
-        Math.Abs(a.Red - b.Red) <= 12 && Math.Abs(a.Green - b.Green) <= 12 && Math.Abs(a.Blue - b.Blue) <= 12;
 }
