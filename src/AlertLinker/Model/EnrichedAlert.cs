@@ -14,6 +14,8 @@ public sealed record EnrichedAlert(
 
     /// <summary>The log links of each exemplar trace (<see cref="Traces"/>), in trace order; none when no log UI is configured.</summary>
     public IReadOnlyList<LogLink> LogLinks { get; init; } = [];
+    /// <summary>The alert's expression drawn over its window: on one alert of a group (drawn once per notification), else null.</summary>
+    public AlertGraph? Graph { get; init; }
 }
 
 /// <summary>A notification, each of its alerts enriched: the input of a sink.</summary>

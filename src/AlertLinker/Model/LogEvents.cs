@@ -24,6 +24,7 @@ public static class LogEvents
         new("zipkin", 3600, 3699, "AlertLinker.Backends.Zipkin"),
         new("lightstep", 3700, 3799, "AlertLinker.Backends.Lightstep"),
         new("log links", 3800, 3899, "AlertLinker.LogLinks"),
+        new("graphs", 3900, 3999, "AlertLinker.Graphs"),
         new("analysis", 4000, 4099, "AlertLinker.Analysis"),
         new("runbooks", 5000, 5099, "AlertLinker.Runbooks"),
         new("resolution", 6000, 6099, "AlertLinker.Resolution"),

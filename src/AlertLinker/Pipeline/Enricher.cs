@@ -16,17 +16,32 @@ public sealed partial class Enricher(
     IOptions<EnrichmentOptions> options,
     TimeProvider time,
     AlertLinkerMetrics metrics,
-    ILogger<Enricher> logger)
+    ILogger<Enricher> logger,
+    IAlertGraphs? graphs = null)
 {
-    public async Task<IReadOnlyList<BackendSection>> EnrichAsync(ResolvedAlert alert, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<BackendSection>> EnrichAsync(ResolvedAlert alert, CancellationToken cancellationToken) =>
+        (await EnrichAsync(alert, drawGraph: false, cancellationToken)).Sections;
+
+    /// <param name="drawGraph">Also draw the alert's expression (once per notification: the caller picks the alert),
+    /// under the same budget: the query runs beside the backends, the picture marks the exemplars they found.</param>
+    public async Task<(IReadOnlyList<BackendSection> Sections, AlertGraph? Graph)> EnrichAsync(
+        ResolvedAlert alert, bool drawGraph, CancellationToken cancellationToken)
     {
         using var activity = AlertLinkerActivity.Source.StartActivity("enrich");
         activity?.SetTag("alertlinker.service", alert.Service);
         using var budget = new CancellationTokenSource(options.Value.Budget, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
         var all = backends.All;
-        var sections = await Task.WhenAll(all.Select(b => EnrichOneAsync(b, alert, linked.Token, cancellationToken)));
-        return await AnalyseAsync(all, sections, alert, linked.Token, cancellationToken);
+        var searched = SearchAndAnalyseAsync(all, alert, linked.Token, cancellationToken);
+        var graph = drawGraph && graphs is not null ? graphs.DrawAsync(alert, searched, linked.Token) : Task.FromResult<AlertGraph?>(null);
+        return (await searched, await graph);
+    }
+
+    private async Task<IReadOnlyList<BackendSection>> SearchAndAnalyseAsync(
+        IReadOnlyList<ITraceBackend> all, ResolvedAlert alert, CancellationToken budgeted, CancellationToken caller)
+    {
+        var sections = await Task.WhenAll(all.Select(b => EnrichOneAsync(b, alert, budgeted, caller)));
+        return await AnalyseAsync(all, sections, alert, budgeted, caller);
     }
 
     private async Task<BackendSection> EnrichOneAsync(

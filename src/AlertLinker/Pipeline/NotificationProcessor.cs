@@ -89,21 +89,23 @@ public sealed class NotificationProcessor(
         var resolved = notification.Alerts.Select(a => resolver.Resolve(a, now)).ToList();
 
         // Alerts of one group that share service, operation, window and expression share one set of backend queries.
-        var sections = new Dictionary<SearchKey, IReadOnlyList<BackendSection>>();
+        var sections = new Dictionary<SearchKey, (IReadOnlyList<BackendSection> Sections, AlertGraph? Graph)>();
         var distinct = resolved.Select(SearchKey.Of).Distinct().ToList();
+        // One graph per notification (the group's): of the earliest alert with an expression, whose window shows the most.
+        var graphed = resolved.OrderBy(r => r.Expression is null).ThenBy(r => r.Window.Start).Select(SearchKey.Of).FirstOrDefault();
         await Parallel.ForEachAsync(distinct, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
             async (key, ct) =>
             {
-                var result = await enricher.EnrichAsync(resolved.First(r => SearchKey.Of(r) == key), ct);
+                var result = await enricher.EnrichAsync(resolved.First(r => SearchKey.Of(r) == key), drawGraph: key == graphed, ct);
                 lock (sections)
                     sections[key] = result;
             });
 
         var alerts = resolved.Select(r =>
         {
-            var backends = sections[SearchKey.Of(r)];
+            var (backends, graph) = sections[SearchKey.Of(r)];
             var logs = logLinks?.ForTraces(r, FoundTrace.Collect(backends)) ?? [];
-            return new EnrichedAlert(r, backends, runbooks.Render(r, backends, logs)) { LogLinks = logs };
+            return new EnrichedAlert(r, backends, runbooks.Render(r, backends, logs)) { LogLinks = logs, Graph = graph };
         }).ToList();
         return new EnrichedNotification(notification, alerts);
     }

@@ -146,7 +146,10 @@ public static partial class PreviewApi
             notification.Note,
             null,
             enriched.Alerts.Select(PreviewAlert.Of).ToList(),
-            PreviewSlack.Of(message, notification)), null);
+            PreviewSlack.Of(message, notification))
+        {
+            Graph = enriched.Alerts.Select(a => a.Graph).OfType<AlertGraph>().Select(PreviewGraph.Of).FirstOrDefault(),
+        }, null);
     }
 
     /// <summary>The body is any registered source's payload: documented as one of them.</summary>
@@ -195,6 +198,9 @@ public sealed record PreviewResponse(
     /// then rendered with the last set that loaded, not with what is on disk.
     /// </summary>
     public IReadOnlyList<string>? TemplatesNotLoaded { get; init; }
+
+    /// <summary>The alert's expression drawn over its window; null when the alert has none (or no Prometheus is configured).</summary>
+    public PreviewGraph? Graph { get; init; }
 }
 
 /// <summary>One alert: <paramref name="Model"/> is exactly what runbook templates see (snake_case, see templates/README.md).</summary>
@@ -202,6 +208,19 @@ public sealed record PreviewAlert(IReadOnlyDictionary<string, object?> Model, IR
 {
     internal static PreviewAlert Of(EnrichedAlert alert) =>
         new(RunbookModel.Plain(RunbookModel.Build(alert.Resolved, alert.Backends, alert.LogLinks)), alert.Runbooks);
+}
+
+/// <summary>
+/// The alert's graph as bot mode would upload it into the message's thread: the PNG inline as a <c>data:</c> URL (so a
+/// template author sees it too), its alt text and link; or the one-line note the message would carry instead.
+/// </summary>
+public sealed record PreviewGraph(string? Png, string AltText, string? Note, Uri? Link)
+{
+    internal static PreviewGraph Of(AlertGraph graph) => new(
+        graph.Png is { } png ? "data:image/png;base64," + Convert.ToBase64String(png.Span) : null,
+        graph.AltText,
+        graph.Note,
+        graph.Link);
 }
 
 /// <summary>

@@ -73,6 +73,10 @@ public sealed class SlackOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The whole upload of a graph (three calls) may take this long; past it the thread gets a one-line note instead.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
+    public TimeSpan UploadTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Bot mode: ask Slack's auth.test at start-up whether it takes the token (logged, and on /readyz as "slack").</summary>
     public bool VerifyTokenOnStart { get; set; } = true;
 

@@ -49,6 +49,17 @@ public static class SlackRegistration
             // The default HttpClient logging writes the request URI; the webhook's path is its secret.
             .RemoveAllLoggers();
 
+        services.TryAddSingleton<ISlackFiles>(sp => sp.GetRequiredService<IOptions<SlackOptions>>().Value.Mode == SlackMode.BotToken
+            ? ActivatorUtilities.CreateInstance<SlackWebApiFiles>(sp)
+            : ActivatorUtilities.CreateInstance<SlackDryRunFiles>(sp));
+        services.TryAddSingleton<SlackGraphs>();
+        services.AddHttpClient(SlackWebApiFiles.ClientName)
+            .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<SlackOptions>>().Value.Timeout)
+            .ConfigurePrimaryHttpMessageHandler(NewHandler)
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            // upload_url is a signed URL: not for the log.
+            .RemoveAllLoggers();
+
         services.AddSingleton<IAlertSink, SlackSink>();
         services.AddHostedService<SlackModeLog>();
         services.TryAddSingleton<SlackAuth>();

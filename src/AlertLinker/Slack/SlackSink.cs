@@ -23,6 +23,7 @@ internal sealed class SlackSink(
     SlackStormThread stormThread,
     SlackPostIntents intents,
     SlackPace pace,
+    SlackGraphs graphs,
     IHttpClientFactory httpClientFactory,
     IOptions<SlackOptions> options,
     TimeProvider time,
@@ -49,7 +50,7 @@ internal sealed class SlackSink(
     public async Task<DeliveryResult> DeliverAsync(EnrichedNotification notification, CancellationToken cancellationToken)
     {
         var groupKey = notification.Notification.GroupKey;
-        var message = builder.Build(notification, thread: options.Mode != SlackMode.IncomingWebhook);
+        var message = graphs.WithLine(builder.Build(notification, thread: options.Mode != SlackMode.IncomingWebhook), notification);
         var cuts = message.Cuts.Concat(message.Detail?.Cuts.Select(c => "thread: " + c) ?? []).ToList();
         if (cuts.Count > 0)
             SlackLog.Shortened(logger, groupKey, string.Join("; ", cuts));
@@ -105,6 +106,8 @@ internal sealed class SlackSink(
                 if (!posted.Ok || record is null)
                     return posted.Result;
                 var (detailed, _) = await DetailAsync(record, message, cancellationToken);
+                if (detailed.Delivered)
+                    await graphs.AttachAsync(record, enriched, cancellationToken);
                 if (!detailed.Delivered || notification.Kind != NotificationKind.Note)
                     return detailed;
                 return await ReplyAsync(record, notification, SlackLifecycle.NoteReply(notification), cancellationToken);
@@ -148,6 +151,9 @@ internal sealed class SlackSink(
                 // Retried as a whole: the update is repeated with the same content, then the reply.
                 if (!replied.Delivered && replied.Retryable)
                     return replied;
+                // The graph again on resolve: the picture now shows the recovery.
+                if (notification.Status == AlertStatus.Resolved)
+                    await graphs.AttachAsync(shown, enriched, cancellationToken);
             }
             await messages.SaveSlackMessageAsync(shown with { Status = notification.Status, UpdatedAt = time.GetUtcNow() }, CancellationToken.None);
             return DeliveryResult.Ok;
