@@ -8,10 +8,9 @@ namespace AlertLinker.Storage;
 /// </summary>
 internal sealed partial class SqliteAlertStore : ISlackMessageStore
 {
-    public async Task<SlackMessageRecord?> FindSlackMessageAsync(string source, string groupKey, string channel, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+    // On the writer thread (see SqliteAlertStore): every delivery looks its group's message up.
+    public Task<SlackMessageRecord?> FindSlackMessageAsync(string source, string groupKey, string channel, CancellationToken cancellationToken) =>
+        OnWriterAsync(() =>
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var command = _connection.CreateCommand();
@@ -38,12 +37,7 @@ internal sealed partial class SqliteAlertStore : ISlackMessageStore
             {
                 DetailTs = reader.IsDBNull(5) ? null : reader.GetString(5),
             };
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+        }, cancellationToken);
 
     public Task SaveSlackMessageAsync(SlackMessageRecord record, CancellationToken cancellationToken) =>
         ExecuteAsync(
