@@ -10,7 +10,7 @@ using AlertLinker.StormBenchmark;
 // Slack, Jaeger (v1), Tempo and Zipkin that serve the ../shared/fixtures formats. Prints what docs/benchmarks.md reports.
 //   dotnet build -c Release src/AlertLinker && dotnet run -c Release --project bench/AlertLinker.StormBenchmark
 // Options: --app <AlertLinker.dll> (default: the Release build), --fixtures <dir> (default: ../shared/fixtures),
-// --observe <seconds> (how long to watch, default 90).
+// --observe <seconds> (how long to watch, default 90). `hung [--count N] [--every MS]`: the hung-backend scenario.
 
 const int Services = 20;
 const int AlertNames = 10;
@@ -23,6 +23,9 @@ var fixtures = Arg("--fixtures") ?? Path.GetFullPath(Path.Combine(root, "../shar
 var observe = TimeSpan.FromSeconds(double.Parse(Arg("--observe") ?? "90", CultureInfo.InvariantCulture));
 if (!File.Exists(appDll))
     return Fail($"no {appDll}: build it first (dotnet build -c Release src/AlertLinker)");
+// `hung`: a hung backend and a 2 s budget while notifications arrive continuously (see HungBackend).
+if (args is ["hung", ..])
+    return await HungBackend.RunAsync(appDll, root, fixtures, args);
 string Fixture(string name) => File.ReadAllText(Path.Combine(fixtures, "backends", name));
 
 var clock = Stopwatch.StartNew();
