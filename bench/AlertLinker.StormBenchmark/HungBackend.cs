@@ -11,7 +11,7 @@ namespace AlertLinker.StormBenchmark;
 /// notifications arrive continuously (one every <c>--every</c> ms, <c>--count</c> of them, each its own group, over
 /// ten services so that questions repeat). Slack in bot mode without pacing or storms, so what is measured is the
 /// pipeline, not Slack's rate limit: for each notification, from just before its webhook is sent to the first Slack
-/// call that names it.
+/// call that names it. One warm-up notification goes first, not counted (<c>--warmup 0</c> measures a cold start).
 /// </summary>
 internal static class HungBackend
 {
@@ -21,6 +21,7 @@ internal static class HungBackend
     {
         var count = int.Parse(Option(args, "--count") ?? "120", CultureInfo.InvariantCulture);
         var every = TimeSpan.FromMilliseconds(int.Parse(Option(args, "--every") ?? "250", CultureInfo.InvariantCulture));
+        var warmups = int.Parse(Option(args, "--warmup") ?? "1", CultureInfo.InvariantCulture);
         var clock = Stopwatch.StartNew();
         await using var slack = await StandIn.StartAsync(clock, StandIn.Slack());
         await using var jaeger = await StandIn.StartAsync(clock, async (context, _) =>
@@ -35,36 +36,24 @@ internal static class HungBackend
                 await tempoAnswers(context, body);
         });
 
-        var port = FreePort();
+        var port = ServiceProcess.FreePort();
         var data = Directory.CreateTempSubdirectory("alertlinker-hung-");
-        var start = new ProcessStartInfo("dotnet", [appDll, "--urls", $"http://127.0.0.1:{port}"])
+        var start = ServiceProcess.StartInfo(appDll, root, port, data, Token, "CHUNG001", slack.Url);
+        foreach (var (key, value) in new Dictionary<string, string>
         {
-            WorkingDirectory = root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment =
-            {
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                ["Logging__LogLevel__Default"] = "Warning",
-                ["AlertLinker__Storage__Path"] = Path.Combine(data.FullName, "alertlinker.db"),
-                ["AlertLinker__Sources__Alertmanager__BearerToken"] = Token,
-                ["AlertLinker__Runbooks__Directory"] = Path.Combine(root, "templates/runbooks"),
-                ["AlertLinker__Enrichment__Budget"] = "00:00:02",
-                ["AlertLinker__Slack__BotToken"] = "xoxb-hung-bench",
-                ["AlertLinker__Slack__Channel"] = "CHUNG001",
-                ["AlertLinker__Slack__ApiUrl"] = slack.Url + "api/",
-                ["AlertLinker__Slack__PaceInterval"] = "00:00:00",
-                ["AlertLinker__Slack__PaceBurst"] = "50",
-                ["AlertLinker__Slack__StormThreshold"] = "1000",
-                ["AlertLinker__Backends__jaeger__Type"] = "Jaeger",
-                ["AlertLinker__Backends__jaeger__ApiUrl"] = jaeger.Url,
-                ["AlertLinker__Backends__jaeger__Api"] = "V1",
-                ["AlertLinker__Backends__tempo__Type"] = "Tempo",
-                ["AlertLinker__Backends__tempo__ApiUrl"] = tempo.Url,
-                ["AlertLinker__Backends__tempo__UiUrl"] = "http://grafana.bench/",
-                ["AlertLinker__Backends__tempo__DatasourceUid"] = "tempo",
-            },
-        };
+            ["AlertLinker__Enrichment__Budget"] = "00:00:02",
+            ["AlertLinker__Slack__PaceInterval"] = "00:00:00",
+            ["AlertLinker__Slack__PaceBurst"] = "50",
+            ["AlertLinker__Slack__StormThreshold"] = "1000",
+            ["AlertLinker__Backends__jaeger__Type"] = "Jaeger",
+            ["AlertLinker__Backends__jaeger__ApiUrl"] = jaeger.Url,
+            ["AlertLinker__Backends__jaeger__Api"] = "V1",
+            ["AlertLinker__Backends__tempo__Type"] = "Tempo",
+            ["AlertLinker__Backends__tempo__ApiUrl"] = tempo.Url,
+            ["AlertLinker__Backends__tempo__UiUrl"] = "http://grafana.bench/",
+            ["AlertLinker__Backends__tempo__DatasourceUid"] = "tempo",
+        })
+            start.Environment[key] = value;
         foreach (var setting in args.Where(a => a.Contains('=', StringComparison.Ordinal) && a.Contains("__", StringComparison.Ordinal)))
             start.Environment[setting[..setting.IndexOf('=', StringComparison.Ordinal)]] = setting[(setting.IndexOf('=', StringComparison.Ordinal) + 1)..];
         using var app = Process.Start(start)!;
@@ -76,11 +65,24 @@ internal static class HungBackend
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
             http.DefaultRequestHeaders.Authorization = new("Bearer", Token);
-            if (!await ReadyAsync(http))
+            if (!await ServiceProcess.ReadyAsync(http))
             {
                 Console.Error.WriteLine("hung-backend benchmark: the service did not answer /healthz within 60 s");
                 return 1;
             }
+
+            // A running service, not a cold one: one notification first (not counted), until Slack has it, so that
+            // start-up costs (JIT, first connections) are not charged to the first alerts measured. --warmup 0: cold.
+            for (var w = 0; w < warmups; w++)
+            {
+                await PostAsync(http, "Warmup" + w, "svc-warmup", count + w);
+                var until = clock.Elapsed + TimeSpan.FromSeconds(30);
+                while (clock.Elapsed < until && !slack.Requests.Any(r => r.Body.Contains("Warmup" + w, StringComparison.Ordinal)))
+                    await Task.Delay(100);
+            }
+            var warmupCalls = slack.Requests.Count;
+            var jaegerBefore = jaeger.Requests.Count;
+            var tempoBefore = tempo.Requests.Count;
 
             // Continuous arrival on a fixed schedule (not after the previous answer), like alerts firing.
             var sent = new TimeSpan[count];
@@ -92,7 +94,7 @@ internal static class HungBackend
                 if (due > clock.Elapsed)
                     await Task.Delay(due - clock.Elapsed);
                 sent[i] = clock.Elapsed;
-                posts.Add(PostAsync(http, i));
+                posts.Add(PostAsync(http, Name(i), $"svc{i % 10:00}", i));
             }
             await Task.WhenAll(posts);
 
@@ -119,12 +121,12 @@ internal static class HungBackend
             var lateOnes = Enumerable.Range(0, count).Where(i => arrived[i] is null || (arrived[i]!.Value - sent[i]).TotalSeconds > 3).ToList();
             var late = lateOnes.Count > 0 ? $" — numbers {string.Join(", ", lateOnes)} (0-based, in sending order)" : "";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"hung backend: {count} notifications, one every {every.TotalMilliseconds:0} ms; Jaeger hangs, Tempo answers in 10 s, budget 2 s; " +
+                $"hung backend: {count} notifications, one every {every.TotalMilliseconds:0} ms, after {warmups} warm-up; Jaeger hangs, Tempo answers in 10 s, budget 2 s; " +
                 $"{Environment.ProcessorCount} cores, load average {LoadAverage()}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"webhook→Slack s: p50 {Pct(50):0.00} p90 {Pct(90):0.00} p99 {Pct(99):0.00} max {Pct(100):0.00}; " +
                 $"arrived {latencies.Length}/{count}; later than 3 s: {latencies.Count(l => l > 3)} (target: 0){late}"));
-            Console.WriteLine($"backend requests: Jaeger {jaeger.Requests.Count}, Tempo {tempo.Requests.Count}; Slack calls {slack.Requests.Count}");
+            Console.WriteLine($"backend requests (measured part): Jaeger {jaeger.Requests.Count - jaegerBefore}, Tempo {tempo.Requests.Count - tempoBefore}; Slack calls {slack.Requests.Count - warmupCalls}");
             return 0;
         }
         finally
@@ -137,10 +139,8 @@ internal static class HungBackend
 
     private static string Name(int i) => $"Hung{i:000}";
 
-    private static async Task PostAsync(HttpClient http, int i)
+    private static async Task PostAsync(HttpClient http, string name, string service, int i)
     {
-        var name = Name(i);
-        var service = $"svc{i % 10:00}";
         var startsAt = DateTime.UtcNow.AddSeconds(-10).ToString("yyyy-MM-ddTHH:mm:ss'Z'", CultureInfo.InvariantCulture);
         var body = $$"""
             {"receiver":"slack","status":"firing","version":"4","groupKey":"{}:{alertname=\"{{name}}\"}","truncatedAlerts":0,
@@ -157,31 +157,6 @@ internal static class HungBackend
     }
 
     private static string? Option(string[] args, string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
-
-    private static async Task<bool> ReadyAsync(HttpClient http)
-    {
-        for (var i = 0; i < 120; i++)
-        {
-            try
-            {
-                if ((await http.GetAsync("healthz")).IsSuccessStatusCode)
-                    return true;
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(500);
-        }
-        return false;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";

@@ -40,35 +40,23 @@ await using var zipkin = await StandIn.StartAsync(clock, StandIn.Fixtures(
     ("/api/v2/traces", "[" + Fixture("zipkin/trace_by_id_yelp.json") + "]"),
     ("/api/v2/trace/", Fixture("zipkin/trace_by_id_yelp.json"))));
 
-var port = FreePort();
+var port = ServiceProcess.FreePort();
 var data = Directory.CreateTempSubdirectory("alertlinker-storm-");
-var start = new ProcessStartInfo("dotnet", [appDll, "--urls", $"http://127.0.0.1:{port}"])
+var start = ServiceProcess.StartInfo(appDll, root, port, data, Token, "CSTORM01", slack.Url);
+foreach (var (key, value) in new Dictionary<string, string>
 {
-    WorkingDirectory = root,
-    RedirectStandardOutput = true,
-    RedirectStandardError = true,
-    Environment =
-    {
-        ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        ["Logging__LogLevel__Default"] = "Warning",
-        ["Logging__LogLevel__AlertLinker.Pipeline.DeliveryWorker"] = "Information",
-        ["AlertLinker__Storage__Path"] = Path.Combine(data.FullName, "alertlinker.db"),
-        ["AlertLinker__Sources__Alertmanager__BearerToken"] = Token,
-        ["AlertLinker__Runbooks__Directory"] = Path.Combine(root, "templates/runbooks"),
-        ["AlertLinker__Slack__BotToken"] = "xoxb-storm-bench",
-        ["AlertLinker__Slack__Channel"] = "CSTORM01",
-        ["AlertLinker__Slack__ApiUrl"] = slack.Url + "api/",
-        ["AlertLinker__Backends__jaeger__Type"] = "Jaeger",
-        ["AlertLinker__Backends__jaeger__ApiUrl"] = jaeger.Url,
-        ["AlertLinker__Backends__jaeger__Api"] = "V1",
-        ["AlertLinker__Backends__tempo__Type"] = "Tempo",
-        ["AlertLinker__Backends__tempo__ApiUrl"] = tempo.Url,
-        ["AlertLinker__Backends__tempo__UiUrl"] = "http://grafana.bench/",
-        ["AlertLinker__Backends__tempo__DatasourceUid"] = "tempo",
-        ["AlertLinker__Backends__zipkin__Type"] = "Zipkin",
-        ["AlertLinker__Backends__zipkin__ApiUrl"] = zipkin.Url,
-    },
-};
+    ["Logging__LogLevel__AlertLinker.Pipeline.DeliveryWorker"] = "Information",
+    ["AlertLinker__Backends__jaeger__Type"] = "Jaeger",
+    ["AlertLinker__Backends__jaeger__ApiUrl"] = jaeger.Url,
+    ["AlertLinker__Backends__jaeger__Api"] = "V1",
+    ["AlertLinker__Backends__tempo__Type"] = "Tempo",
+    ["AlertLinker__Backends__tempo__ApiUrl"] = tempo.Url,
+    ["AlertLinker__Backends__tempo__UiUrl"] = "http://grafana.bench/",
+    ["AlertLinker__Backends__tempo__DatasourceUid"] = "tempo",
+    ["AlertLinker__Backends__zipkin__Type"] = "Zipkin",
+    ["AlertLinker__Backends__zipkin__ApiUrl"] = zipkin.Url,
+})
+    start.Environment[key] = value;
 using var app = Process.Start(start)!;
 var delivered = new List<TimeSpan>();
 app.OutputDataReceived += (_, e) =>
@@ -83,7 +71,7 @@ app.BeginErrorReadLine();
 
 using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
 http.DefaultRequestHeaders.Authorization = new("Bearer", Token);
-if (!await ReadyAsync(http))
+if (!await ServiceProcess.ReadyAsync(http))
     return Fail("the service did not answer /healthz within 60 s");
 
 // Like Alertmanager: a few notifications in flight at once.
@@ -210,35 +198,10 @@ static string Strings(string json)
     return text.ToString();
 }
 
-static async Task<bool> ReadyAsync(HttpClient http)
-{
-    for (var i = 0; i < 120; i++)
-    {
-        try
-        {
-            if ((await http.GetAsync("healthz")).IsSuccessStatusCode)
-                return true;
-        }
-        catch (HttpRequestException)
-        {
-            // Not listening yet.
-        }
-        await Task.Delay(500);
-    }
-    return false;
-}
-
 static string PeakMemory(int pid)
 {
     var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
     return line is null ? "unknown" : (long.Parse(Regex.Match(line, @"\d+").Value, CultureInfo.InvariantCulture) / 1024.0).ToString("0 'MB'", CultureInfo.InvariantCulture);
-}
-
-static int FreePort()
-{
-    using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
 }
 
 static string FindRoot()
