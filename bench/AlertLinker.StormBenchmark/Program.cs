@@ -113,7 +113,8 @@ data.Delete(recursive: true);
 var slackCalls = slack.Requests.ToArray();
 var report = new StringBuilder();
 report.AppendLine(CultureInfo.InvariantCulture, $"webhooks: {groups.Count} notifications × {AlertsPerNotification} alerts, all accepted in {accepted.TotalSeconds:0.0} s");
-report.AppendLine(CultureInfo.InvariantCulture, $"first Slack call: {Seconds(slackCalls.FirstOrDefault()?.At - firstWebhook)} after the first webhook (target ≤ 5 s)");
+// Messages only: the readiness check's auth.test can come before the first webhook.
+report.AppendLine(CultureInfo.InvariantCulture, $"first Slack call: {Seconds(slackCalls.FirstOrDefault(c => c.Path.Contains("/chat.", StringComparison.Ordinal))?.At - firstWebhook)} after the first webhook (target ≤ 5 s)");
 report.AppendLine(CultureInfo.InvariantCulture, $"groups named in Slack: {named.Count}/{groups.Count}, the last {Seconds(named.Count == groups.Count ? named.Values.Max() : null)} after the first webhook (target ≤ 30 s)");
 report.AppendLine(CultureInfo.InvariantCulture, $"Slack calls in the first minute: {slackCalls.Count(c => c.At - firstWebhook <= TimeSpan.FromMinutes(1))} (target ≤ 60); in {Seconds(clock.Elapsed - firstWebhook)} watched: {slackCalls.Length} " +
     $"({slackCalls.Count(c => c.Path.EndsWith("chat.postMessage", StringComparison.Ordinal))} chat.postMessage, {slackCalls.Count(c => c.Path.EndsWith("chat.update", StringComparison.Ordinal))} chat.update)");
