@@ -53,14 +53,14 @@ internal static partial class AcceptBenchmark
         var barePort = FreePort();
         var durablePort = FreePort();
         using var bare = Start("dotnet", [typeof(AcceptBenchmark).Assembly.Location, "accept-bare", barePort.ToString(CultureInfo.InvariantCulture)], new());
-        using var durable = Start("dotnet", [dll, "--urls", $"http://127.0.0.1:{durablePort}"], new()
+        using var durable = Start("dotnet", [dll, "--urls", $"http://127.0.0.1:{durablePort}"], new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["AlertLinker__Storage__Path"] = Path.Combine(data.FullName, "alertlinker.db"),
             ["AlertLinker__Sources__Alertmanager__BearerToken"] = Token,
             ["AlertLinker__Runbooks__Directory"] = Path.Combine(root, "templates", "runbooks"),
             ["Logging__LogLevel__Default"] = "Warning",
-        });
+        }.Concat(Settings(args)).ToDictionary());
         try
         {
             var bareUrl = new Uri($"http://127.0.0.1:{barePort}/webhooks/alertmanager");
@@ -316,6 +316,16 @@ internal static partial class AcceptBenchmark
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    /// <summary>Every <c>--env KEY=VALUE</c>: extra environment for AlertLinker (e.g. a delivery setting to compare).</summary>
+    private static IEnumerable<KeyValuePair<string, string>> Settings(string[] args)
+    {
+        for (var i = 0; i + 1 < args.Length; i++)
+        {
+            if (args[i] == "--env" && args[i + 1].Split('=', 2) is [var key, var value])
+                yield return new(key, value);
+        }
+    }
 
     private static int Option(string[] args, string name, int fallback)
     {

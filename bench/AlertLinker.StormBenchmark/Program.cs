@@ -10,7 +10,7 @@ using AlertLinker.StormBenchmark;
 // Slack, Jaeger (v1), Tempo and Zipkin that serve the ../shared/fixtures formats. Prints what docs/benchmarks.md reports.
 //   dotnet build -c Release src/AlertLinker && dotnet run -c Release --project bench/AlertLinker.StormBenchmark
 // Options: --app <AlertLinker.dll> (default: the Release build), --fixtures <dir> (default: ../shared/fixtures),
-// --observe <seconds> (how long to watch, default 90).
+// --observe <seconds> (how long to watch, default 90). `hung [--count N] [--every MS]`: the hung-backend scenario.
 
 const int Services = 20;
 const int AlertNames = 10;
@@ -23,6 +23,9 @@ var fixtures = Arg("--fixtures") ?? Path.GetFullPath(Path.Combine(root, "../shar
 var observe = TimeSpan.FromSeconds(double.Parse(Arg("--observe") ?? "90", CultureInfo.InvariantCulture));
 if (!File.Exists(appDll))
     return Fail($"no {appDll}: build it first (dotnet build -c Release src/AlertLinker)");
+// `hung`: a hung backend and a 2 s budget while notifications arrive continuously (see HungBackend).
+if (args is ["hung", ..])
+    return await HungBackend.RunAsync(appDll, root, fixtures, args);
 string Fixture(string name) => File.ReadAllText(Path.Combine(fixtures, "backends", name));
 
 var clock = Stopwatch.StartNew();
@@ -37,35 +40,23 @@ await using var zipkin = await StandIn.StartAsync(clock, StandIn.Fixtures(
     ("/api/v2/traces", "[" + Fixture("zipkin/trace_by_id_yelp.json") + "]"),
     ("/api/v2/trace/", Fixture("zipkin/trace_by_id_yelp.json"))));
 
-var port = FreePort();
+var port = ServiceProcess.FreePort();
 var data = Directory.CreateTempSubdirectory("alertlinker-storm-");
-var start = new ProcessStartInfo("dotnet", [appDll, "--urls", $"http://127.0.0.1:{port}"])
+var start = ServiceProcess.StartInfo(appDll, root, port, data, Token, "CSTORM01", slack.Url);
+foreach (var (key, value) in new Dictionary<string, string>
 {
-    WorkingDirectory = root,
-    RedirectStandardOutput = true,
-    RedirectStandardError = true,
-    Environment =
-    {
-        ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        ["Logging__LogLevel__Default"] = "Warning",
-        ["Logging__LogLevel__AlertLinker.Pipeline.DeliveryWorker"] = "Information",
-        ["AlertLinker__Storage__Path"] = Path.Combine(data.FullName, "alertlinker.db"),
-        ["AlertLinker__Sources__Alertmanager__BearerToken"] = Token,
-        ["AlertLinker__Runbooks__Directory"] = Path.Combine(root, "templates/runbooks"),
-        ["AlertLinker__Slack__BotToken"] = "xoxb-storm-bench",
-        ["AlertLinker__Slack__Channel"] = "CSTORM01",
-        ["AlertLinker__Slack__ApiUrl"] = slack.Url + "api/",
-        ["AlertLinker__Backends__jaeger__Type"] = "Jaeger",
-        ["AlertLinker__Backends__jaeger__ApiUrl"] = jaeger.Url,
-        ["AlertLinker__Backends__jaeger__Api"] = "V1",
-        ["AlertLinker__Backends__tempo__Type"] = "Tempo",
-        ["AlertLinker__Backends__tempo__ApiUrl"] = tempo.Url,
-        ["AlertLinker__Backends__tempo__UiUrl"] = "http://grafana.bench/",
-        ["AlertLinker__Backends__tempo__DatasourceUid"] = "tempo",
-        ["AlertLinker__Backends__zipkin__Type"] = "Zipkin",
-        ["AlertLinker__Backends__zipkin__ApiUrl"] = zipkin.Url,
-    },
-};
+    ["Logging__LogLevel__AlertLinker.Pipeline.DeliveryWorker"] = "Information",
+    ["AlertLinker__Backends__jaeger__Type"] = "Jaeger",
+    ["AlertLinker__Backends__jaeger__ApiUrl"] = jaeger.Url,
+    ["AlertLinker__Backends__jaeger__Api"] = "V1",
+    ["AlertLinker__Backends__tempo__Type"] = "Tempo",
+    ["AlertLinker__Backends__tempo__ApiUrl"] = tempo.Url,
+    ["AlertLinker__Backends__tempo__UiUrl"] = "http://grafana.bench/",
+    ["AlertLinker__Backends__tempo__DatasourceUid"] = "tempo",
+    ["AlertLinker__Backends__zipkin__Type"] = "Zipkin",
+    ["AlertLinker__Backends__zipkin__ApiUrl"] = zipkin.Url,
+})
+    start.Environment[key] = value;
 using var app = Process.Start(start)!;
 var delivered = new List<TimeSpan>();
 app.OutputDataReceived += (_, e) =>
@@ -80,7 +71,7 @@ app.BeginErrorReadLine();
 
 using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
 http.DefaultRequestHeaders.Authorization = new("Bearer", Token);
-if (!await ReadyAsync(http))
+if (!await ServiceProcess.ReadyAsync(http))
     return Fail("the service did not answer /healthz within 60 s");
 
 // Like Alertmanager: a few notifications in flight at once.
@@ -122,7 +113,8 @@ data.Delete(recursive: true);
 var slackCalls = slack.Requests.ToArray();
 var report = new StringBuilder();
 report.AppendLine(CultureInfo.InvariantCulture, $"webhooks: {groups.Count} notifications × {AlertsPerNotification} alerts, all accepted in {accepted.TotalSeconds:0.0} s");
-report.AppendLine(CultureInfo.InvariantCulture, $"first Slack call: {Seconds(slackCalls.FirstOrDefault()?.At - firstWebhook)} after the first webhook (target ≤ 5 s)");
+// Messages only: the readiness check's auth.test can come before the first webhook.
+report.AppendLine(CultureInfo.InvariantCulture, $"first Slack call: {Seconds(slackCalls.FirstOrDefault(c => c.Path.Contains("/chat.", StringComparison.Ordinal))?.At - firstWebhook)} after the first webhook (target ≤ 5 s)");
 report.AppendLine(CultureInfo.InvariantCulture, $"groups named in Slack: {named.Count}/{groups.Count}, the last {Seconds(named.Count == groups.Count ? named.Values.Max() : null)} after the first webhook (target ≤ 30 s)");
 report.AppendLine(CultureInfo.InvariantCulture, $"Slack calls in the first minute: {slackCalls.Count(c => c.At - firstWebhook <= TimeSpan.FromMinutes(1))} (target ≤ 60); in {Seconds(clock.Elapsed - firstWebhook)} watched: {slackCalls.Length} " +
     $"({slackCalls.Count(c => c.Path.EndsWith("chat.postMessage", StringComparison.Ordinal))} chat.postMessage, {slackCalls.Count(c => c.Path.EndsWith("chat.update", StringComparison.Ordinal))} chat.update)");
@@ -207,35 +199,10 @@ static string Strings(string json)
     return text.ToString();
 }
 
-static async Task<bool> ReadyAsync(HttpClient http)
-{
-    for (var i = 0; i < 120; i++)
-    {
-        try
-        {
-            if ((await http.GetAsync("healthz")).IsSuccessStatusCode)
-                return true;
-        }
-        catch (HttpRequestException)
-        {
-            // Not listening yet.
-        }
-        await Task.Delay(500);
-    }
-    return false;
-}
-
 static string PeakMemory(int pid)
 {
     var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
     return line is null ? "unknown" : (long.Parse(Regex.Match(line, @"\d+").Value, CultureInfo.InvariantCulture) / 1024.0).ToString("0 'MB'", CultureInfo.InvariantCulture);
-}
-
-static int FreePort()
-{
-    using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
 }
 
 static string FindRoot()

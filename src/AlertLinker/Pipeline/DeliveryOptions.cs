@@ -18,10 +18,13 @@ public sealed class DeliveryOptions : IValidatableObject
 
     /// <summary>
     /// How many notifications (always of different groups) are in flight at the same time. Each runs on its own; a
-    /// freed slot is filled at once. Bounded so delivery never starves the accept path of CPU.
+    /// freed slot is filled at once. An in-flight notification mostly waits (on backends, up to the enrichment budget,
+    /// and on Slack), so the bound is sized for waiting, not for cores: with 4, a hung backend and a 2 s budget let
+    /// through 2 notifications a second and alerts arriving faster queued for tens of seconds (bench `hung`). It is
+    /// still a bound, so a storm's backlog cannot start thousands of deliveries at once.
     /// </summary>
-    [Range(1, 64)]
-    public int MaxConcurrency { get; set; } = 4;
+    [Range(1, 256)]
+    public int MaxConcurrency { get; set; } = 32;
 
     /// <summary>
     /// How long a claim holds a notification for this process; renewed every third of it while the delivery runs.

@@ -9,10 +9,9 @@ namespace AlertLinker.Storage;
 /// </summary>
 internal sealed partial class SqliteAlertStore : ISlackMessageStore
 {
-    public async Task<SlackMessageRecord?> FindSlackMessageAsync(string source, string groupKey, string channel, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+    // On the writer thread (see SqliteAlertStore): every delivery looks its group's message up.
+    public Task<SlackMessageRecord?> FindSlackMessageAsync(string source, string groupKey, string channel, CancellationToken cancellationToken) =>
+        OnWriterAsync(() =>
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var command = _connection.CreateCommand();
@@ -29,12 +28,7 @@ internal sealed partial class SqliteAlertStore : ISlackMessageStore
             if (!reader.Read())
                 return null;
             return StoredRows.SlackMessage(reader, source, groupKey, UnixMs);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+        }, cancellationToken);
 
     public Task SaveSlackMessageAsync(SlackMessageRecord record, CancellationToken cancellationToken) =>
         ExecuteAsync(SaveSql, command => BindRecord(command, record), cancellationToken);
