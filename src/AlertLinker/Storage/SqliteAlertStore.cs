@@ -263,6 +263,26 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="write"/> in one transaction committed with <c>synchronous = FULL</c> (fsynced), and restores the
+    /// connection's NORMAL after. The level cannot change inside a transaction, so it is set around it. Inside the gate.
+    /// </summary>
+    private void CommitDurably(Action<SqliteTransaction> write)
+    {
+        Execute("PRAGMA synchronous = FULL");
+        try
+        {
+            // BEGIN IMMEDIATE (the default of BeginTransaction): take the write lock up front, no upgrade deadlocks.
+            using var transaction = _connection.BeginTransaction();
+            write(transaction);
+            transaction.Commit();
+        }
+        finally
+        {
+            Execute("PRAGMA synchronous = NORMAL");
+        }
+    }
+
     /// <summary>Commits a batch of accepts in one transaction and answers each caller. Runs inside the gate; never throws.</summary>
     private void CommitAccepts(List<QueuedAccept> batch)
     {
@@ -272,12 +292,8 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             var now = NowMs();
             // A 202 means on disk: this commit is fsynced (the connection's default, for bookkeeping, is NORMAL).
-            // The level cannot change inside a transaction, so it is set around it.
-            Execute("PRAGMA synchronous = FULL");
-            try
+            CommitDurably(transaction =>
             {
-                // BEGIN IMMEDIATE (the default of BeginTransaction): take the write lock up front, no upgrade deadlocks.
-                using var transaction = _connection.BeginTransaction();
                 _insertKey.Transaction = transaction;
                 _insertNotification.Transaction = transaction;
                 _insertKey.Parameters["$now"].Value = now;
@@ -307,12 +323,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
                     // else: every key was seen before; nothing of this notification is written.
                     results[i] = new AcceptResult(id, fresh, keys.Count - fresh);
                 }
-                transaction.Commit();
-            }
-            finally
-            {
-                Execute("PRAGMA synchronous = NORMAL");
-            }
+            });
         }
         catch (Exception e)
         {
@@ -473,10 +484,8 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             var now = NowMs();
             // An operator's decision, made once: worth the fsync.
-            Execute("PRAGMA synchronous = FULL");
-            try
+            CommitDurably(transaction =>
             {
-                using var transaction = _connection.BeginTransaction();
                 using (var select = _connection.CreateCommand())
                 {
                     select.Transaction = transaction;
@@ -513,22 +522,14 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
                     update.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(requeued.ToArray(), StorageJsonContext.Default.Int64Array));
                     update.ExecuteNonQuery();
                 }
-                transaction.Commit();
-            }
-            finally
-            {
-                Execute("PRAGMA synchronous = NORMAL");
-            }
+            });
         }
         finally
         {
             _gate.Release();
         }
 
-        if (requeued.Count > 0)
-            StoreLog.Requeued(_logger, requeued.Count, superseded.Count);
-        var notFailed = ids?.Where(id => !failed.Contains(id)).Distinct().Order().ToList() ?? [];
-        return new RetryResult(requeued, superseded, notFailed);
+        return StoredRows.Retried(_logger, ids, requeued, superseded, failed);
     }
 
     private const string RecordColumns = StoredRows.RecordColumns;

@@ -9,6 +9,18 @@ namespace AlertLinker.Storage;
 /// </summary>
 internal static class StoredRows
 {
+    /// <summary>
+    /// What a retry of failed notifications did: logs the requeue, and names the asked-for ids that were not failed.
+    /// </summary>
+    public static RetryResult Retried(
+        ILogger logger, IReadOnlyCollection<long>? ids, List<long> requeued, List<long> superseded, HashSet<long> failed)
+    {
+        if (requeued.Count > 0)
+            StoreLog.Requeued(logger, requeued.Count, superseded.Count);
+        var notFailed = ids?.Where(id => !failed.Contains(id)).Distinct().Order().ToList() ?? [];
+        return new RetryResult(requeued, superseded, notFailed);
+    }
+
     /// <summary>The columns <see cref="Notification"/> reads, in its order.</summary>
     public const string RecordColumns =
         "id, source, group_key, status, state, attempts, received_at, next_attempt_at, last_error, delivered_at, claim_owner, lease_until";

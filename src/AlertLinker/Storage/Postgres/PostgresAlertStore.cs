@@ -265,10 +265,7 @@ internal sealed partial class PostgresAlertStore : IAlertStore, IDisposable
         }
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
 
-        if (requeued.Count > 0)
-            StoreLog.Requeued(_logger, requeued.Count, superseded.Count);
-        var notFailed = ids?.Where(id => !failed.Contains(id)).Distinct().Order().ToList() ?? [];
-        return new RetryResult(requeued, superseded, notFailed);
+        return StoredRows.Retried(_logger, ids, requeued, superseded, failed);
     }
 
     private const string RecordColumns = StoredRows.RecordColumns;
