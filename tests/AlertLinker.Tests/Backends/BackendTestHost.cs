@@ -17,7 +17,8 @@ internal sealed class BackendTestHost : IDisposable
     private readonly ServiceProvider provider;
     private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider? fakeTime;
 
-    public BackendTestHost(IDictionary<string, string?> settings, int exemplars = 3, TimeProvider? time = null, TimeSpan? cacheTtl = null)
+    public BackendTestHost(
+        IDictionary<string, string?> settings, int exemplars = 3, TimeProvider? time = null, TimeSpan? cacheTtl = null, IReadOnlyList<string>? businessKeys = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
@@ -27,6 +28,7 @@ internal sealed class BackendTestHost : IDisposable
             o.Exemplars = exemplars;
             // Backend tests count the requests of each call; the shared cache has its own tests.
             o.CacheTtl = cacheTtl ?? TimeSpan.Zero;
+            o.BusinessKeys = [.. businessKeys ?? []];
         });
         if (time is not null)
             services.AddSingleton(time);

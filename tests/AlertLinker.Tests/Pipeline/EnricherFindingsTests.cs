@@ -101,8 +101,15 @@ public sealed class EnricherFindingsTests : IDisposable
         Serve("/api/traces", 200, JaegerV1WindowOfTwelveTraces());
         using var host = Host("Jaeger", ("Api", "V1"));
 
-        var sections = await EnricherOver(host.Backend("jaeger")).EnrichAsync(BackendTestHost.Alert("checkout", BackendTestHost.Window), CancellationToken.None);
+        AssertAcmeStandsOut(await EnrichCheckoutAsync(host, "jaeger"));
+    }
 
+    private static Task<IReadOnlyList<BackendSection>> EnrichCheckoutAsync(BackendTestHost host, string backend) =>
+        EnricherOver(host.Backend(backend)).EnrichAsync(BackendTestHost.Alert("checkout", BackendTestHost.Window), CancellationToken.None);
+
+    /// <summary>The one section says, and the message shows, that tenant acme is what the 4 slow traces of the 12 share.</summary>
+    private static void AssertAcmeStandsOut(IReadOnlyList<BackendSection> sections)
+    {
         var pattern = Assert.Single(Assert.Single(sections).Patterns);
         Assert.Equal("tenant.id = acme in 4 of 4 slow traces, 1 of 8 others", pattern.Summary);
         Assert.Contains("🧩 *tenant.id = acme in 4 of 4 slow traces, 1 of 8 others*", Message(sections), StringComparison.Ordinal);
@@ -116,9 +123,106 @@ public sealed class EnricherFindingsTests : IDisposable
             .Replace("\"umbrella\"", "\"acme\"").Replace("\"hooli\"", "\"acme\""));
         using var host = Host("Jaeger", ("Api", "V1"));
 
-        var sections = await EnricherOver(host.Backend("jaeger")).EnrichAsync(BackendTestHost.Alert("checkout", BackendTestHost.Window), CancellationToken.None);
+        var sections = await EnrichCheckoutAsync(host, "jaeger");
 
         Assert.Empty(Assert.Single(sections).Patterns);
+        Assert.DoesNotContain("🧩", Message(sections), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A Tempo <c>/api/search</c> body in the shape of the shared docs example (search_traceql_response.docs.json:
+    /// <c>traces[]</c> with string <c>startTimeUnixNano</c>, <c>durationMs</c>, the deprecated <c>spanSet</c> and
+    /// <c>spanSets[].spans[].attributes</c>) carrying what <c>select(…)</c> adds: the span attribute <c>tenant.id</c>
+    /// and the resource attributes <c>service.version</c> and <c>host.name</c>, named without their scope as Tempo
+    /// does, beside the matched <c>service.name</c>: traces 0-3 slow (tenant acme), 4-11 fast, as in the Jaeger window above.
+    /// </summary>
+    private static string TempoSearchOf(IEnumerable<int> traces, string[]? fastTenants = null)
+    {
+        fastTenants ??= ["acme", "globex", "initech", "umbrella", "globex", "initech", "umbrella", "hooli"];
+        var start = BackendTestHost.Window.Start.ToUnixTimeMilliseconds() * 1_000_000 + 60_000_000_000;
+        static object Text(string key, string value) => new { key, value = new { stringValue = value } };
+        return JsonSerializer.Serialize(new
+        {
+            traces = traces.Select(i =>
+            {
+                var slow = i < 4;
+                long durationMs = slow ? 1_800 + i * 100 : 120 + i * 10;
+                var spanStart = (start + i * 1_000_000_000L).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var spanSet = new
+                {
+                    spans = new[]
+                    {
+                        new
+                        {
+                            spanID = $"{i + 1:x16}", startTimeUnixNano = spanStart,
+                            durationNanos = (durationMs * 1_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                            attributes = new[]
+                            {
+                                Text("service.name", "checkout"), Text("tenant.id", slow ? "acme" : fastTenants[i - 4]),
+                                Text("service.version", "1.4.2"), Text("host.name", $"node-{i % 3}"),
+                            },
+                        },
+                    },
+                    matched = 1,
+                };
+                return new
+                {
+                    traceID = $"{i + 1:x32}", rootServiceName = "checkout", rootTraceName = "GET /checkout",
+                    startTimeUnixNano = spanStart, durationMs, spanSet, spanSets = new[] { spanSet },
+                };
+            }),
+            metrics = new { inspectedBytes = "292781", completedJobs = 1, totalJobs = 1 },
+        });
+    }
+
+    /// <summary>Tempo answering the slow search with the 4 slow traces, the error search with none, the window with all 12.</summary>
+    private void ServeTempoWindow(string[]? fastTenants = null)
+    {
+        void Search(string q, int priority, string body) =>
+            server.Given(Request.Create().WithPath("/api/search").UsingGet().WithParam("q", new WireMock.Matchers.WildcardMatcher(q))).AtPriority(priority)
+                .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(body));
+        Search("*duration > 500ms*", 1, TempoSearchOf(Enumerable.Range(0, 4), fastTenants));
+        Search("*status = error*", 1, TempoSearchOf([]));
+        Search("*", 10, TempoSearchOf(Enumerable.Range(0, 12), fastTenants));
+    }
+
+    private BackendTestHost TempoHost(IReadOnlyList<string>? businessKeys = null) =>
+        new(BackendTestHost.Settings("tempo", [("Type", "Tempo"), ("ApiUrl", server.LoopbackUrl()), ("AttemptTimeout", "00:00:30"),
+            ("UiUrl", "http://grafana.test/"), ("DatasourceUid", "tempo")]), businessKeys: businessKeys);
+
+    [Fact]
+    public async Task WhenTempoSlowTracesShareATenantTheMessageSaysSoWithCounts()
+    {
+        ServeTempoWindow();
+        using var host = TempoHost();
+
+        AssertAcmeStandsOut(await EnrichCheckoutAsync(host, "tempo"));
+    }
+
+    [Fact]
+    public async Task TempoSearchesSelectTheConfiguredKeysAndReadThemBack()
+    {
+        ServeTempoWindow();
+        using var host = TempoHost(businessKeys: ["tenant.id", "resource.service.version"]);
+
+        var sections = await EnrichCheckoutAsync(host, "tempo");
+
+        Assert.Equal("tenant.id = acme in 4 of 4 slow traces, 1 of 8 others", Assert.Single(Assert.Single(sections).Patterns).Summary);
+        var queries = server.RequestsTo("/api/search").Select(r => r.Param("q")).ToList();
+        Assert.Equal(3, queries.Count);
+        Assert.All(queries, q => Assert.EndsWith(" } | select(.tenant.id, resource.service.version)", q, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WhenTempoSlowAndFastTracesCarryTheSameTenantTheMessageHasNoPattern()
+    {
+        ServeTempoWindow(fastTenants: [.. Enumerable.Repeat("acme", 8)]);
+        using var host = TempoHost();
+
+        var sections = await EnrichCheckoutAsync(host, "tempo");
+
+        Assert.Equal(BackendOutcome.Found, Assert.Single(sections).Outcome);
+        Assert.Empty(sections[0].Patterns);
         Assert.DoesNotContain("🧩", Message(sections), StringComparison.Ordinal);
     }
 

@@ -50,22 +50,35 @@ internal sealed partial class TempoBackend(
     {
         if (alert.Service is null)
             return [];
-        var slowQuery = TraceQl.SpanSet(alert.Service, alert.Operation, minDuration: options.SlowThreshold);
-        var errorQuery = TraceQl.SpanSet(alert.Service, alert.Operation, errorsOnly: true);
+        // The business keys ride along as select(…): Tempo returns them on the matched spans of each trace.
+        IReadOnlyList<string> keys = options.SelectBusinessKeys ? enrichment.Value.EffectiveBusinessKeys : [];
+        var slowQuery = TraceQl.WithSelect(TraceQl.SpanSet(alert.Service, alert.Operation, minDuration: options.SlowThreshold), keys);
+        var errorQuery = TraceQl.WithSelect(TraceQl.SpanSet(alert.Service, alert.Operation, errorsOnly: true), keys);
+        var windowQuery = TraceQl.WithSelect(TraceQl.SpanSet(alert.Service, alert.Operation), keys);
         var slow = SearchAsync(slowQuery, alert.Window, errorSearch: false, cancellationToken);
         var errors = SearchAsync(errorQuery, alert.Window, errorSearch: true, cancellationToken);
-        await Task.WhenAll(slow, errors).ConfigureAwait(false);
+        // The two searches above return only slow and failing traces; comparing them needs the window's ordinary
+        // ones too, so with keys to compare the window is searched alongside (and serves as the fallback below).
+        var window = keys.Count > 0 ? SearchAsync(windowQuery, alert.Window, errorSearch: false, cancellationToken) : null;
+        await Task.WhenAll(window is null ? [slow, errors] : [slow, errors, window]).ConfigureAwait(false);
 
-        var candidates = (await slow.ConfigureAwait(false)).Concat(await errors.ConfigureAwait(false)).ToList();
+        var hits = (await slow.ConfigureAwait(false)).Concat(await errors.ConfigureAwait(false)).ToList();
+        var candidates = hits.Select(h => h.Summary).ToList();
         if (candidates.Count == 0)
         {
             // Nothing above the threshold and no errors: the alert may be about a service that is slow by its own
             // standards only. The window's traces, slowest first, still beat an empty section.
             Log.NothingAboveThreshold(logger, name, options.SlowThreshold);
-            candidates = [.. await SearchAsync(TraceQl.SpanSet(alert.Service, alert.Operation), alert.Window, errorSearch: false, cancellationToken).ConfigureAwait(false)];
+            var windowHits = window is null
+                ? await SearchAsync(windowQuery, alert.Window, errorSearch: false, cancellationToken).ConfigureAwait(false)
+                : await window.ConfigureAwait(false);
+            candidates = [.. windowHits.Select(h => h.Summary)];
         }
         var linked = candidates.Select(t => t with { Link = BuildTraceLink(t.TraceId, alert.Window) });
-        return ExemplarPicker.Pick(linked, enrichment.Value.Exemplars);
+        var picked = ExemplarPicker.Pick(linked, enrichment.Value.Exemplars);
+        if (window is null)
+            return picked;
+        return new ExemplarList(picked, TempoProfiles.Of(hits.Concat(await window.ConfigureAwait(false)), keys));
     }
 
     /// <summary>The whole trace; null when Tempo no longer has it (404) or its body is unreadable.</summary>
@@ -89,7 +102,7 @@ internal sealed partial class TempoBackend(
         SearchProfiles.GetAsync(name, "/api/v2/search/tag/resource.service.name/values",
             () => api.GetServiceNamesAsync(string.IsNullOrEmpty(options.Tenant) ? null : options.Tenant, cancellationToken), cancellationToken);
 
-    private async Task<IReadOnlyList<TraceSummary>> SearchAsync(string query, AlertWindow window, bool errorSearch, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<TempoSearchHit>> SearchAsync(string query, AlertWindow window, bool errorSearch, CancellationToken cancellationToken)
     {
         using var response = await BackendHttp.SendAsync(() => api.SearchAsync(
             query,
@@ -104,7 +117,7 @@ internal sealed partial class TempoBackend(
             throw BackendHttp.Unexpected(name, "/api/search", response, body);
         try
         {
-            return TempoParsing.ParseSearch(body, errorSearch);
+            return TempoParsing.ParseHits(body, errorSearch);
         }
         catch (JsonException e)
         {

@@ -29,6 +29,13 @@ public sealed class TempoOptions : BackendOptions
     /// <summary>Spans per span set (<c>spss</c>).</summary>
     public int SpansPerSpanSet { get; set; } = 3;
 
+    /// <summary>
+    /// Adds <c>| select(…)</c> of <c>AlertLinker:Enrichment:BusinessKeys</c> to the searches and searches the window's
+    /// ordinary traces alongside the slow and errored ones, so the slow or failing traces can be compared with the
+    /// others ("tenant.id = acme in 4 of 4 slow traces, 1 of 8 others"). false keeps the two searches as they were.
+    /// </summary>
+    public bool SelectBusinessKeys { get; set; } = true;
+
     public override IEnumerable<string> Validate()
     {
         foreach (var message in base.Validate())

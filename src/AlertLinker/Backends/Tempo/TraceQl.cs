@@ -36,10 +36,16 @@ public static partial class TraceQl
     {
         if (Intrinsics.Contains(key))
             return key;
+        var (scope, name) = SplitScope(key);
+        return (scope ?? AnyScope) + (BareName().IsMatch(name) ? name : Quote(name));
+    }
+
+    /// <summary>The key's scope prefix (<c>span.</c>, <c>resource.</c>, a leading dot…) or null, and the name after it.</summary>
+    private static (string? Scope, string Name) SplitScope(string key)
+    {
         var scope = Scopes.FirstOrDefault(s => key.StartsWith(s, StringComparison.Ordinal))
             ?? (key.StartsWith('.') ? AnyScope : null);
-        var name = scope is null ? key : key[scope.Length..];
-        return (scope ?? AnyScope) + (BareName().IsMatch(name) ? name : Quote(name));
+        return (scope, scope is null ? key : key[scope.Length..]);
     }
 
     /// <summary>
@@ -73,6 +79,26 @@ public static partial class TraceQl
             conditions.Add("status = error");
         return conditions.Count == 0 ? "{ }" : "{ " + string.Join(" && ", conditions) + " }";
     }
+
+    /// <summary>
+    /// <c>select(.tenant.id, resource.service.version, …)</c>: Tempo adds the selected attributes to the spans of each
+    /// span set it returns. Keys without a scope stay unscoped (<c>.tenant.id</c>), which Tempo looks up on the span
+    /// and on its resource, as the profiles of the other backends do (span attribute, else process/resource); a
+    /// scoped key (<c>span.tenant.id</c>) keeps its scope.
+    /// </summary>
+    public static string Select(IEnumerable<string> keys) => "select(" + string.Join(", ", keys.Select(Attribute)) + ")";
+
+    /// <summary><paramref name="spanSet"/> piped into <see cref="Select"/> of <paramref name="keys"/>; unchanged without keys.</summary>
+    public static string WithSelect(string spanSet, IReadOnlyList<string> keys) =>
+        keys.Count == 0 ? spanSet : spanSet + " | " + Select(keys);
+
+    /// <summary>
+    /// The key Tempo answers a selected attribute under in <c>spanSets[].spans[].attributes</c>: its name without the
+    /// scope (Tempo's search response writes <c>attribute.Name</c>: <c>resource.service.name</c> comes back as
+    /// <c>service.name</c>), so <c>span.tenant.id</c>, <c>.tenant.id</c> and <c>tenant.id</c> all answer as <c>tenant.id</c>.
+    /// </summary>
+    public static string ResultName(string key) =>
+        Intrinsics.Contains(key) ? key : SplitScope(key).Name;
 
     /// <summary>The TraceQL for a backend-neutral search.</summary>
     public static string ForSearch(TraceSearch search) =>

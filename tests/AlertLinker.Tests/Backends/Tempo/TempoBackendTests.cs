@@ -12,10 +12,14 @@ public sealed class TempoBackendTests : IDisposable
 
     public void Dispose() => server.Stop();
 
-    private BackendTestHost Host(int exemplars = 3, params (string Key, string? Value)[] extra) =>
+    /// <summary>What every search gains with the default business keys: the only change to the queries.</summary>
+    private const string DefaultSelect = " | select(.tenant.id, .customer.id, .user.id, .order.id, .region, .cloud.region, .service.version, "
+        + ".deployment.environment, .k8s.pod.name, .host.name, .http.route, .db.statement)";
+
+    private BackendTestHost Host(int exemplars = 3, IReadOnlyList<string>? businessKeys = null, params (string Key, string? Value)[] extra) =>
         new(BackendTestHost.Settings("tempo",
             [("Type", "Tempo"), ("ApiUrl", server.LoopbackUrl()), ("UiUrl", "https://grafana.example.com/"), ("DatasourceUid", "tempo-uid"), ("AttemptTimeout", "00:00:30"), .. extra]),
-            exemplars);
+            exemplars, businessKeys: businessKeys);
 
     private void ServeSearch(string traceQlFragment, string body, int status = 200) =>
         server.Given(Request.Create().WithPath(Search).UsingGet().WithParam("q", new WireMock.Matchers.WildcardMatcher("*" + traceQlFragment + "*")))
@@ -28,6 +32,7 @@ public sealed class TempoBackendTests : IDisposable
     {
         ServeSearch("duration > 500ms", SharedFixtures.Read("backends/tempo/search_tags_response.docs.json"));
         ServeSearch("status = error", SharedFixtures.Read("backends/tempo/search_traceql_response.docs.json"));
+        ServeSearch("\"checkout\" } |", "{\"traces\":[],\"metrics\":{}}");
         using var host = Host(extra: [("Tenant", "team-a")]);
 
         var exemplars = await host.Backend("tempo").FindExemplarsAsync(Checkout, CancellationToken.None);
@@ -37,7 +42,7 @@ public sealed class TempoBackendTests : IDisposable
         Assert.True(exemplars[0].Error);
         Assert.Contains("5b8efff798038103d269b633813fc700", exemplars[0].Link!.Query, StringComparison.Ordinal);
         var requests = server.RequestsTo(Search);
-        Assert.Equal(2, requests.Count);
+        Assert.Equal(3, requests.Count);
         Assert.All(requests, r =>
         {
             Assert.Equal("1795428000", r.Param("start"));
@@ -46,7 +51,43 @@ public sealed class TempoBackendTests : IDisposable
             Assert.Equal("3", r.Param("spss"));
             Assert.Equal("team-a", r.RequestMessage.Headers!["X-Scope-OrgID"].Single());
         });
-        Assert.Contains(requests, r => r.Param("q") == "{ resource.service.name = \"checkout\" && duration > 500ms }");
+        // The queries of before, each with the select of the default keys, and the window's ordinary traces beside them.
+        Assert.Equal(
+            [
+                "{ resource.service.name = \"checkout\" && duration > 500ms }" + DefaultSelect,
+                "{ resource.service.name = \"checkout\" && status = error }" + DefaultSelect,
+                "{ resource.service.name = \"checkout\" }" + DefaultSelect,
+            ],
+            requests.Select(r => r.Param("q")).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task WithSelectBusinessKeysOffTheSearchesAreTheTwoOfBeforeUnchanged()
+    {
+        ServeSearch("duration > 500ms", SharedFixtures.Read("backends/tempo/search_tags_response.docs.json"));
+        ServeSearch("status = error", SharedFixtures.Read("backends/tempo/search_traceql_response.docs.json"));
+        using var host = Host(extra: [("SelectBusinessKeys", "false")]);
+
+        var exemplars = await host.Backend("tempo").FindExemplarsAsync(Checkout, CancellationToken.None);
+
+        Assert.Equal(3, exemplars.Count);
+        Assert.IsNotType<ExemplarList>(exemplars);
+        Assert.Equal(
+            ["{ resource.service.name = \"checkout\" && duration > 500ms }", "{ resource.service.name = \"checkout\" && status = error }"],
+            server.RequestsTo(Search).Select(r => r.Param("q")).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task EverySearchSelectsTheConfiguredKeys()
+    {
+        ServeSearch("checkout", "{\"traces\":[],\"metrics\":{}}");
+        using var host = Host(businessKeys: ["tenant.id", "resource.service.version", "span.http.route"]);
+
+        await host.Backend("tempo").FindExemplarsAsync(Checkout, CancellationToken.None);
+
+        var queries = server.RequestsTo(Search).Select(r => r.Param("q")).ToList();
+        Assert.Equal(3, queries.Count);
+        Assert.All(queries, q => Assert.EndsWith(" } | select(.tenant.id, resource.service.version, span.http.route)", q, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -65,12 +106,13 @@ public sealed class TempoBackendTests : IDisposable
     {
         ServeSearch("duration >", "{\"traces\":[],\"metrics\":{}}");
         ServeSearch("status = error", "{\"traces\":[],\"metrics\":{}}");
-        server.Given(Request.Create().WithPath(Search).UsingGet().WithParam("q", "{ resource.service.name = \"checkout\" }"))
+        server.Given(Request.Create().WithPath(Search).UsingGet().WithParam("q", "{ resource.service.name = \"checkout\" }" + DefaultSelect))
             .RespondWith(Response.Create().WithStatusCode(200).WithBody(SharedFixtures.Read("backends/tempo/search_tags_response.docs.json")));
         using var host = Host();
 
         var exemplars = await host.Backend("tempo").FindExemplarsAsync(Checkout, CancellationToken.None);
 
+        // The window's search ran beside the other two (for the comparison) and is reused, not asked a second time.
         Assert.True(3 == server.RequestsTo(Search).Count, string.Join("\n", server.LogEntries.Select(e => e.RequestMessage.RawQuery + " -> " + e.ResponseMessage.StatusCode)));
         Assert.Equal(2, exemplars.Count);
     }

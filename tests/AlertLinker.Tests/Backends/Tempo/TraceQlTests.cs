@@ -60,4 +60,26 @@ public sealed class TraceQlTests
             "{ resource.service.name = \"checkout\" && .db.system = \"postgresql\" && .http.status_code = 500 && duration > 1s && status = error }",
             TraceQl.ForSearch(search));
     }
+    [Fact]
+    public void SelectKeepsUnscopedKeysUnscopedAndScopedOnesScoped() =>
+        Assert.Equal("select(.tenant.id, resource.service.version, span.http.route, .\"my attr\")",
+            TraceQl.Select(["tenant.id", "resource.service.version", "span.http.route", "my attr"]));
+
+    [Fact]
+    public void ASpanSetWithSelectedKeysIsPipedIntoTheSelect() =>
+        Assert.Equal("{ resource.service.name = \"checkout\" && status = error } | select(.tenant.id, .region)",
+            TraceQl.WithSelect(TraceQl.SpanSet("checkout", errorsOnly: true), ["tenant.id", "region"]));
+
+    [Fact]
+    public void WithoutKeysTheSpanSetIsUnchanged() =>
+        Assert.Equal("{ resource.service.name = \"checkout\" }", TraceQl.WithSelect(TraceQl.SpanSet("checkout"), []));
+
+    [Theory]
+    [InlineData("tenant.id", "tenant.id")]
+    [InlineData(".tenant.id", "tenant.id")]
+    [InlineData("span.tenant.id", "tenant.id")]
+    [InlineData("resource.service.version", "service.version")]
+    [InlineData("status", "status")]
+    public void TempoAnswersASelectedKeyUnderItsNameWithoutTheScope(string key, string expected) =>
+        Assert.Equal(expected, TraceQl.ResultName(key));
 }
