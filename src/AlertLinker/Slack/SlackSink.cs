@@ -20,6 +20,7 @@ internal sealed class SlackSink(
     SlackRouter router,
     ISlackMessageStore messages,
     SlackStorms storms,
+    ISlackStormStore stormStore,
     SlackStormThread stormThread,
     SlackPostIntents intents,
     SlackPace pace,
@@ -75,7 +76,7 @@ internal sealed class SlackSink(
     {
         var notification = enriched.Notification;
         var channel = router.ChannelFor(notification);
-        var identity = notification.Source + "\n" + notification.GroupKey;
+        var identity = StormMember.IdentityOf(notification.Source, notification.GroupKey);
         var gate = channelLocks.GetOrAdd(channel, _ => new SemaphoreSlim(1, 1));
         if (!await gate.WaitAsync(TimeSpan.Zero, cancellationToken))
         {
@@ -98,8 +99,8 @@ internal sealed class SlackSink(
                 shown = null;
             if (shown is null)
             {
-                if (notification.Kind != NotificationKind.Note && storms.Observe(channel, identity, notification.Alerts.Count) is { } storm)
-                    return await ProgressStormAsync(storm, Join(storm, enriched, message, channel, identity), channel, cancellationToken);
+                if (notification.Kind != NotificationKind.Note && await ObserveAsync(channel, identity, notification.Alerts.Count, cancellationToken) is { } storm)
+                    return await ProgressStormAsync(storm, await JoinAsync(storm, enriched, message, channel, identity, cancellationToken), channel, cancellationToken);
                 var (posted, record) = await PostAsync(notification, message, channel, threadTs: null, cancellationToken);
                 if (posted.Ok)
                     storms.PostedAlone(channel, identity);
@@ -117,7 +118,7 @@ internal sealed class SlackSink(
             // group's full message in the digest's thread, and later ones update that.
             if (shown.ThreadTs == shown.Ts && notification.Kind != NotificationKind.Note)
             {
-                MarkInStorm(channel, identity, notification.Status);
+                await MarkInStormAsync(channel, identity, notification.Status);
                 return (await PostAsync(notification, message, shown.Channel, shown.Ts, cancellationToken)).Call.Result;
             }
 
@@ -138,7 +139,7 @@ internal sealed class SlackSink(
                 return fresh.Ok && freshRecord is not null ? (await DetailAsync(freshRecord, message, cancellationToken)).Result : fresh.Result;
             }
             SlackLog.Updated(logger, notification.GroupKey, shown.Channel, shown.Ts, notification.Status.ToString());
-            MarkInStorm(channel, identity, notification.Status);
+            await MarkInStormAsync(channel, identity, notification.Status);
 
             var (detail, withDetail) = await DetailAsync(shown, message, cancellationToken);
             if (!detail.Delivered)
@@ -164,8 +165,30 @@ internal sealed class SlackSink(
         }
     }
 
+    /// <summary>
+    /// Counts a new group's arrival; answers the channel's storm it belongs to — this process's, or the one another
+    /// process on the store opened (so replicas share one digest) — or null when it gets a message of its own.
+    /// </summary>
+    private async Task<SlackStorm?> ObserveAsync(string channel, string identity, int alerts, CancellationToken cancellationToken)
+    {
+        var local = storms.Observe(channel, identity, alerts);
+        if (local is { Id: not null })
+            return local;
+        var now = time.GetUtcNow();
+        var (groups, sum) = local is null ? storms.Alone(channel, identity) : (local.EarlierGroups, local.EarlierAlerts);
+        var candidate = new SlackStormRecord(channel, Guid.NewGuid().ToString("N"), local?.Start ?? now, now, groups, sum);
+        var shared = await stormStore.OpenStormAsync(candidate, now - options.StormWindow, create: local is not null, cancellationToken);
+        if (shared is null)
+            return local;
+        if (local is null)
+            return storms.Adopt(shared);
+        local.Share(shared);
+        return local;
+    }
+
     /// <summary>A new group of a storm: one member of the digest, its full message held in case it gets one.</summary>
-    private StormMember Join(SlackStorm storm, EnrichedNotification enriched, SlackMessage message, string channel, string identity)
+    private async Task<StormMember> JoinAsync(
+        SlackStorm storm, EnrichedNotification enriched, SlackMessage message, string channel, string identity, CancellationToken cancellationToken)
     {
         var notification = enriched.Notification;
         var member = storm.Join(
@@ -173,6 +196,7 @@ internal sealed class SlackSink(
                 StormLine.Of(enriched), notification.Status) { Detail = (notification, message) },
             options);
         SlackLog.StormMember(logger, channel, notification.GroupKey, storm.Count);
+        await ShareAsync(storm, member, cancellationToken);
         return member;
     }
 
@@ -198,9 +222,9 @@ internal sealed class SlackSink(
         if (notification.Kind != NotificationKind.Note && busy.Member(identity) is null)
         {
             var shown = await messages.FindSlackMessageAsync(notification.Source, notification.GroupKey, channel, cancellationToken);
-            if (shown is null && storms.Observe(channel, identity, notification.Alerts.Count) is { } storm)
+            if (shown is null && await ObserveAsync(channel, identity, notification.Alerts.Count, cancellationToken) is { } storm)
             {
-                Join(storm, enriched, message, channel, identity);
+                await JoinAsync(storm, enriched, message, channel, identity, cancellationToken);
                 return DeliveryResult.Later("in the storm digest's next edit", later);
             }
         }
@@ -208,12 +232,29 @@ internal sealed class SlackSink(
     }
 
     /// <summary>A storm member's state changed: its digest line shows it at the next edit.</summary>
-    private void MarkInStorm(string channel, string identity, AlertStatus status)
+    private async Task MarkInStormAsync(string channel, string identity, AlertStatus status)
     {
         if (storms.Current(channel) is { } storm && storm.Member(identity) is { } member && member.Status != status)
         {
             member.Status = status;
             storm.Dirty = true;
+            await ShareAsync(storm, member, CancellationToken.None);
+        }
+    }
+
+    /// <summary>The member's line goes to the store, where every process's digest edit reads it.</summary>
+    private async Task ShareAsync(SlackStorm storm, StormMember member, CancellationToken cancellationToken)
+    {
+        if (storm.Id is not { } id)
+            return;
+        try
+        {
+            await stormStore.SaveStormMemberAsync(member.Record(id), time.GetUtcNow(), cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // This process's own edits still name it (they add the members they hold); only another replica's miss it.
+            SlackLog.StormMemberNotShared(logger, exception, storm.Channel, member.GroupKey);
         }
     }
 
