@@ -692,6 +692,115 @@ public abstract class AlertStoreContract : IDisposable
         Assert.Equal(3, new[] { a.DeliveryId, b.DeliveryId, c.DeliveryId }.Distinct().Count());
     }
 
+    // ---- Slack storm digests (one per channel, whichever processes the storm's groups reach) ----
+
+    private static readonly TimeSpan StormWindow = TimeSpan.FromSeconds(30);
+
+    private static SlackStormRecord StormCandidate(TimeProvider time, string channel = "C1", int earlierGroups = 0, int earlierAlerts = 0) =>
+        new(channel, Guid.NewGuid().ToString("N"), time.GetUtcNow(), time.GetUtcNow(), earlierGroups, earlierAlerts);
+
+    private static SlackStormMemberRecord StormGroup(string stormId, string groupKey, int alerts = 1, AlertStatus status = AlertStatus.Firing) =>
+        new(stormId, "alertmanager", groupKey, "Rule " + groupKey, "checkout", alerts, status, Detailed: false);
+
+    [StoreFact]
+    public async Task ASecondProcessOpeningTheChannelsStormJoinsTheOpenOneAndAddsTheGroupsItPostedAlone()
+    {
+        var time = TestNotifications.Clock();
+        ISlackStormStore a = (ISlackStormStore)Open(time), b = (ISlackStormStore)Open(time);
+        var first = StormCandidate(time, earlierGroups: 2, earlierAlerts: 5);
+
+        Assert.Equal(first, await a.OpenStormAsync(first, time.GetUtcNow() - StormWindow, create: true, CancellationToken.None));
+        time.Advance(TimeSpan.FromSeconds(3));
+        var joined = await b.OpenStormAsync(StormCandidate(time, earlierGroups: 1, earlierAlerts: 4), time.GetUtcNow() - StormWindow, create: true, CancellationToken.None);
+
+        Assert.Equal(first.StormId, joined?.StormId);
+        Assert.Equal((3, 9), (joined!.EarlierGroups, joined.EarlierAlerts));
+        Assert.Equal(first.Start.ToUnixTimeMilliseconds(), joined.Start.ToUnixTimeMilliseconds());
+        Assert.Equal(time.GetUtcNow().ToUnixTimeMilliseconds(), joined.LastArrival.ToUnixTimeMilliseconds());
+        var found = await a.FindStormAsync("C1", CancellationToken.None);
+        Assert.Equal((first.StormId, 3, 9), (found?.StormId, found?.EarlierGroups, found?.EarlierAlerts));
+        Assert.Null(await a.FindStormAsync("C2", CancellationToken.None));
+    }
+
+    [StoreFact]
+    public async Task ProcessesOpeningAStormAtOnceAgreeOnOneAndEveryEarlierGroupIsCountedOnce()
+    {
+        var time = TestNotifications.Clock();
+        var stores = Enumerable.Range(0, 2).Select(_ => (ISlackStormStore)Open(time)).ToList();
+
+        var opened = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            stores[i % 2].OpenStormAsync(StormCandidate(time, earlierGroups: 1, earlierAlerts: 2), time.GetUtcNow() - StormWindow, create: true, CancellationToken.None)));
+
+        Assert.Single(opened.Select(o => o!.StormId).Distinct());
+        var found = await stores[0].FindStormAsync("C1", CancellationToken.None);
+        Assert.Equal((8, 16), (found?.EarlierGroups, found?.EarlierAlerts));
+    }
+
+    [StoreFact]
+    public async Task AStormQuietForAWholeWindowIsJoinedByNoOneAndReplacedByTheNextWithItsMembersForgotten()
+    {
+        var time = TestNotifications.Clock();
+        var store = (ISlackStormStore)Open(time);
+        var old = (await store.OpenStormAsync(StormCandidate(time), time.GetUtcNow() - StormWindow, create: true, CancellationToken.None))!;
+        await store.SaveStormMemberAsync(StormGroup(old.StormId, "g1"), time.GetUtcNow(), CancellationToken.None);
+        time.Advance(StormWindow + TimeSpan.FromSeconds(1));
+
+        Assert.Null(await store.OpenStormAsync(StormCandidate(time), time.GetUtcNow() - StormWindow, create: false, CancellationToken.None));
+        var next = StormCandidate(time);
+        Assert.Equal(next.StormId, (await store.OpenStormAsync(next, time.GetUtcNow() - StormWindow, create: true, CancellationToken.None))?.StormId);
+
+        Assert.Equal(next.StormId, (await store.FindStormAsync("C1", CancellationToken.None))?.StormId);
+        Assert.Empty(await store.StormMembersAsync(old.StormId, CancellationToken.None));
+    }
+
+    [StoreFact]
+    public async Task StormMembersAreListedInJoinOrderUpdatedInPlaceAndEachCountsAsAnArrival()
+    {
+        var time = TestNotifications.Clock();
+        ISlackStormStore a = (ISlackStormStore)Open(time), b = (ISlackStormStore)Open(time);
+        var storm = (await a.OpenStormAsync(StormCandidate(time), time.GetUtcNow() - StormWindow, create: true, CancellationToken.None))!;
+
+        await a.SaveStormMemberAsync(StormGroup(storm.StormId, "g2", alerts: 3), time.GetUtcNow(), CancellationToken.None);
+        await b.SaveStormMemberAsync(StormGroup(storm.StormId, "g1"), time.GetUtcNow(), CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(20));
+        await b.SaveStormMemberAsync(StormGroup(storm.StormId, "g2", alerts: 4, AlertStatus.Resolved) with { Detailed = true }, time.GetUtcNow(), CancellationToken.None);
+
+        var members = await a.StormMembersAsync(storm.StormId, CancellationToken.None);
+        Assert.Equal(["g2", "g1"], members.Select(m => m.GroupKey));
+        Assert.Equal(StormGroup(storm.StormId, "g2", alerts: 4, AlertStatus.Resolved) with { Detailed = true }, members[0]);
+        Assert.Equal(StormGroup(storm.StormId, "g1"), members[1]);
+        // The last arrival moved with the member: the storm is still open a window after it began.
+        time.Advance(TimeSpan.FromSeconds(20));
+        Assert.Equal(storm.StormId, (await b.OpenStormAsync(StormCandidate(time), time.GetUtcNow() - StormWindow, create: false, CancellationToken.None))?.StormId);
+    }
+
+    [StoreFact]
+    public async Task TheDigestClaimIsHeldByOneProcessUntilReleasedOrRunOutAndTheDigestTsIsRecordedOnce()
+    {
+        var time = TestNotifications.Clock();
+        ISlackStormStore a = (ISlackStormStore)Open(time), b = (ISlackStormStore)Open(time);
+        var storm = (await a.OpenStormAsync(StormCandidate(time), time.GetUtcNow() - StormWindow, create: true, CancellationToken.None))!;
+        var now = time.GetUtcNow();
+
+        Assert.True(await a.ClaimDigestAsync(storm.StormId, Worker, now, now + Lease, CancellationToken.None));
+        Assert.False(await b.ClaimDigestAsync(storm.StormId, OtherWorker, now, now + Lease, CancellationToken.None));
+        Assert.True(await a.ClaimDigestAsync(storm.StormId, Worker, now, now + Lease, CancellationToken.None));
+        await a.ReleaseDigestAsync(storm.StormId, Worker, "1700000000.000100", "C0ALERTS", CancellationToken.None);
+
+        Assert.True(await b.ClaimDigestAsync(storm.StormId, OtherWorker, now, now + Lease, CancellationToken.None));
+        // Its holder died: after the lease the claim is another's.
+        time.Advance(Lease + TimeSpan.FromSeconds(1));
+        now = time.GetUtcNow();
+        Assert.True(await a.ClaimDigestAsync(storm.StormId, Worker, now, now + Lease, CancellationToken.None));
+        // A late release by the process that lost the claim neither frees it nor changes the recorded digest.
+        await b.ReleaseDigestAsync(storm.StormId, OtherWorker, "1700000000.000999", "C0OTHER", CancellationToken.None);
+        Assert.False(await b.ClaimDigestAsync(storm.StormId, OtherWorker, now, now + Lease, CancellationToken.None));
+
+        var found = await b.FindStormAsync("C1", CancellationToken.None);
+        Assert.Equal(("1700000000.000100", "C0ALERTS"), (found?.DigestTs, found?.DigestChannel));
+        Assert.False(await a.ClaimDigestAsync("no-such-storm", Worker, now, now + Lease, CancellationToken.None));
+    }
+
     [StoreFact]
     public async Task StoreThatIsOpenAnswersPing()
     {
