@@ -9,12 +9,22 @@ namespace AlertLinker.Slack;
 public interface ISlackStormStore
 {
     /// <summary>
-    /// Joins the channel's open storm — one whose latest arrival is not before <paramref name="openSince"/> — adding
-    /// <paramref name="candidate"/>'s earlier groups and alerts (each process counts the groups it posted alone) and its
-    /// arrival; without one, records <paramref name="candidate"/> as the channel's storm when <paramref name="create"/>
-    /// (a unique key per channel: of two processes opening at once, one creates and the other joins), else answers null.
+    /// Joins the channel's open storm — one whose latest arrival is not before <paramref name="openSince"/> — counting
+    /// <paramref name="candidate"/>'s arrival; without one, records <paramref name="candidate"/> as the channel's storm
+    /// when <paramref name="create"/> (a unique key per channel: of two processes opening at once, one creates and the
+    /// other joins), else answers null. A created storm counts as earlier every group posted alone in the channel
+    /// (<see cref="RecordAloneAsync"/>, by any process) that arrived since <paramref name="openSince"/>, but
+    /// <paramref name="arriving"/>; the candidate's own earlier counts are not used.
     /// </summary>
-    Task<SlackStormRecord?> OpenStormAsync(SlackStormRecord candidate, DateTimeOffset openSince, bool create, CancellationToken cancellationToken);
+    Task<SlackStormRecord?> OpenStormAsync(
+        SlackStormRecord candidate, (string Source, string GroupKey) arriving, DateTimeOffset openSince, bool create, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A new group of the channel, arrived at <paramref name="arrivedAt"/>, got a message of its own: a storm opened
+    /// later in the window counts it as earlier, and a storm already open (another process opened it while this one
+    /// posted) counts it now. Groups that arrived before <paramref name="openSince"/> are forgotten.
+    /// </summary>
+    Task RecordAloneAsync(string channel, string source, string groupKey, int alerts, DateTimeOffset arrivedAt, DateTimeOffset openSince, CancellationToken cancellationToken);
 
     /// <summary>The channel's latest storm, open or over; null when it never had one.</summary>
     Task<SlackStormRecord?> FindStormAsync(string channel, CancellationToken cancellationToken);
@@ -37,7 +47,7 @@ public interface ISlackStormStore
 }
 
 /// <summary>One channel's storm as the store keeps it.</summary>
-/// <param name="EarlierGroups">Groups of the window that started the storm with messages of their own, summed over processes.</param>
+/// <param name="EarlierGroups">Groups of the window that started the storm with messages of their own, from every process.</param>
 /// <param name="DigestTs">The digest's ts once posted; null before.</param>
 public sealed record SlackStormRecord(
     string Channel,
@@ -47,7 +57,12 @@ public sealed record SlackStormRecord(
     int EarlierGroups,
     int EarlierAlerts,
     string? DigestTs = null,
-    string? DigestChannel = null);
+    string? DigestChannel = null)
+{
+    /// <summary>This open storm joined by <paramref name="candidate"/>: its arrival counted.</summary>
+    public SlackStormRecord JoinedBy(SlackStormRecord candidate) =>
+        this with { LastArrival = LastArrival > candidate.LastArrival ? LastArrival : candidate.LastArrival };
+}
 
 /// <summary>What the digest shows of one group: its line, as raw text (escaped when rendered).</summary>
 /// <param name="Detailed">Its full message is (or will be) in the digest's thread: the line says so.</param>

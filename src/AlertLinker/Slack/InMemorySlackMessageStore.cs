@@ -41,19 +41,30 @@ internal sealed class InMemorySlackStormStore : ISlackStormStore
     private readonly Dictionary<string, SlackStormRecord> storms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Owner, DateTimeOffset Until)> claims = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<SlackStormMemberRecord>> members = new(StringComparer.Ordinal);
+    private readonly List<(string Channel, string Source, string GroupKey, int Alerts, DateTimeOffset At)> alone = [];
 
-    public Task<SlackStormRecord?> OpenStormAsync(SlackStormRecord candidate, DateTimeOffset openSince, bool create, CancellationToken cancellationToken)
+    public Task RecordAloneAsync(string channel, string source, string groupKey, int alerts, DateTimeOffset arrivedAt, DateTimeOffset openSince, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            alone.RemoveAll(a => a.Channel == channel && a.At < openSince);
+            if (alone.Any(a => a.Channel == channel && a.Source == source && a.GroupKey == groupKey))
+                return Task.CompletedTask;
+            alone.Add((channel, source, groupKey, alerts, arrivedAt));
+            if (storms.TryGetValue(channel, out var open) && open.LastArrival >= openSince)
+                storms[channel] = open with { EarlierGroups = open.EarlierGroups + 1, EarlierAlerts = open.EarlierAlerts + alerts };
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<SlackStormRecord?> OpenStormAsync(
+        SlackStormRecord candidate, (string Source, string GroupKey) arriving, DateTimeOffset openSince, bool create, CancellationToken cancellationToken)
     {
         lock (gate)
         {
             if (storms.TryGetValue(candidate.Channel, out var open) && open.LastArrival >= openSince)
             {
-                var joined = open with
-                {
-                    EarlierGroups = open.EarlierGroups + candidate.EarlierGroups,
-                    EarlierAlerts = open.EarlierAlerts + candidate.EarlierAlerts,
-                    LastArrival = open.LastArrival > candidate.LastArrival ? open.LastArrival : candidate.LastArrival,
-                };
+                var joined = open.JoinedBy(candidate);
                 storms[candidate.Channel] = joined;
                 return Task.FromResult<SlackStormRecord?>(joined);
             }
@@ -64,8 +75,10 @@ internal sealed class InMemorySlackStormStore : ISlackStormStore
                 members.Remove(open.StormId);
                 claims.Remove(open.StormId);
             }
-            storms[candidate.Channel] = candidate;
-            return Task.FromResult<SlackStormRecord?>(candidate);
+            var earlier = alone.Where(a => a.Channel == candidate.Channel && a.At >= openSince && (a.Source, a.GroupKey) != arriving).ToList();
+            var created = candidate with { EarlierGroups = earlier.Count, EarlierAlerts = earlier.Sum(a => a.Alerts), DigestTs = null, DigestChannel = null };
+            storms[candidate.Channel] = created;
+            return Task.FromResult<SlackStormRecord?>(created);
         }
     }
 

@@ -99,11 +99,11 @@ internal sealed class SlackSink(
                 shown = null;
             if (shown is null)
             {
-                if (notification.Kind != NotificationKind.Note && await ObserveAsync(channel, identity, notification.Alerts.Count, cancellationToken) is { } storm)
+                if (notification.Kind != NotificationKind.Note && await ObserveAsync(channel, identity, notification, cancellationToken) is { } storm)
                     return await ProgressStormAsync(storm, await JoinAsync(storm, enriched, message, channel, identity, cancellationToken), channel, cancellationToken);
                 var (posted, record) = await PostAsync(notification, message, channel, threadTs: null, cancellationToken);
                 if (posted.Ok)
-                    storms.PostedAlone(channel, identity);
+                    await PostedAloneAsync(channel, notification);
                 if (!posted.Ok || record is null)
                     return posted.Result;
                 var (detailed, _) = await DetailAsync(record, message, cancellationToken);
@@ -169,15 +169,14 @@ internal sealed class SlackSink(
     /// Counts a new group's arrival; answers the channel's storm it belongs to — this process's, or the one another
     /// process on the store opened (so replicas share one digest) — or null when it gets a message of its own.
     /// </summary>
-    private async Task<SlackStorm?> ObserveAsync(string channel, string identity, int alerts, CancellationToken cancellationToken)
+    private async Task<SlackStorm?> ObserveAsync(string channel, string identity, AlertNotification notification, CancellationToken cancellationToken)
     {
-        var local = storms.Observe(channel, identity, alerts);
+        var local = storms.Observe(channel, identity, notification.Alerts.Count);
         if (local is { Id: not null })
             return local;
         var now = time.GetUtcNow();
-        var (groups, sum) = local is null ? storms.Alone(channel, identity) : (local.EarlierGroups, local.EarlierAlerts);
-        var candidate = new SlackStormRecord(channel, Guid.NewGuid().ToString("N"), local?.Start ?? now, now, groups, sum);
-        var shared = await stormStore.OpenStormAsync(candidate, now - options.StormWindow, create: local is not null, cancellationToken);
+        var candidate = new SlackStormRecord(channel, Guid.NewGuid().ToString("N"), local?.Start ?? now, now, 0, 0);
+        var shared = await stormStore.OpenStormAsync(candidate, (notification.Source, notification.GroupKey), now - options.StormWindow, create: local is not null, cancellationToken);
         if (shared is null)
             return local;
         if (local is null)
@@ -222,7 +221,7 @@ internal sealed class SlackSink(
         if (notification.Kind != NotificationKind.Note && busy.Member(identity) is null)
         {
             var shown = await messages.FindSlackMessageAsync(notification.Source, notification.GroupKey, channel, cancellationToken);
-            if (shown is null && await ObserveAsync(channel, identity, notification.Alerts.Count, cancellationToken) is { } storm)
+            if (shown is null && await ObserveAsync(channel, identity, notification, cancellationToken) is { } storm)
             {
                 await JoinAsync(storm, enriched, message, channel, identity, cancellationToken);
                 return DeliveryResult.Later("in the storm digest's next edit", later);
@@ -239,6 +238,23 @@ internal sealed class SlackSink(
             member.Status = status;
             storm.Dirty = true;
             await ShareAsync(storm, member, CancellationToken.None);
+        }
+    }
+
+    /// <summary>A group before any storm has its own message: every process's next storm in the window counts it.</summary>
+    private async Task PostedAloneAsync(string channel, AlertNotification notification)
+    {
+        if (storms.PostedAlone(channel, StormMember.IdentityOf(notification.Source, notification.GroupKey)) is not { } arrival)
+            return;
+        try
+        {
+            // Not cancelled: the message is out, and a storm's count should know it.
+            await stormStore.RecordAloneAsync(channel, notification.Source, notification.GroupKey, arrival.Alerts, arrival.At,
+                time.GetUtcNow() - options.StormWindow, CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            SlackLog.StormMemberNotShared(logger, exception, channel, notification.GroupKey);
         }
     }
 

@@ -56,28 +56,18 @@ internal sealed class SlackStorms(IOptions<SlackOptions> options, TimeProvider t
         }
     }
 
-    /// <summary>The group's own message is in Slack (it came before any storm): a later storm counts it as earlier.</summary>
-    public void PostedAlone(string channel, string groupIdentity)
-    {
-        lock (gate)
-        {
-            if (channels.TryGetValue(channel, out var state) && state.Seen.TryGetValue(groupIdentity, out var arrival))
-                arrival.PostedAlone = true;
-        }
-    }
-
     /// <summary>
-    /// The groups of the channel's window with messages of their own (but <paramref name="groupIdentity"/>): what this
-    /// process adds to the earlier groups of a storm another process opened.
+    /// The group's own message is in Slack (it came before any storm): a later storm counts it as earlier. Answers when
+    /// it arrived and with how many alerts, for the store (other processes' storms count it too).
     /// </summary>
-    public (int Groups, int Alerts) Alone(string channel, string groupIdentity)
+    public (DateTimeOffset At, int Alerts)? PostedAlone(string channel, string groupIdentity)
     {
         lock (gate)
         {
-            if (!channels.TryGetValue(channel, out var state))
-                return (0, 0);
-            var alone = state.Recent.Where(a => a.PostedAlone && a.Group != groupIdentity).ToList();
-            return (alone.Count, alone.Sum(a => a.Alerts));
+            if (!channels.TryGetValue(channel, out var state) || !state.Seen.TryGetValue(groupIdentity, out var arrival))
+                return null;
+            arrival.PostedAlone = true;
+            return (arrival.At, arrival.Alerts);
         }
     }
 

@@ -10,7 +10,41 @@ namespace AlertLinker.Storage;
 /// </summary>
 internal sealed partial class SqliteAlertStore : ISlackStormStore
 {
-    public Task<SlackStormRecord?> OpenStormAsync(SlackStormRecord candidate, DateTimeOffset openSince, bool create, CancellationToken cancellationToken) =>
+    public Task RecordAloneAsync(string channel, string source, string groupKey, int alerts, DateTimeOffset arrivedAt, DateTimeOffset openSince, CancellationToken cancellationToken) =>
+        OnWriterAsync(() =>
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var transaction = _connection.BeginTransaction();
+            using var insert = Command("""
+                DELETE FROM slack_storm_alone WHERE channel = $channel AND arrived_at < $open_since;
+                INSERT INTO slack_storm_alone (channel, source, group_key, alerts, arrived_at)
+                VALUES ($channel, $source, $group_key, $alerts, $arrived_at) ON CONFLICT DO NOTHING;
+                SELECT changes();
+                """, transaction);
+            insert.Parameters.AddWithValue("$channel", channel);
+            insert.Parameters.AddWithValue("$source", source);
+            insert.Parameters.AddWithValue("$group_key", groupKey);
+            insert.Parameters.AddWithValue("$alerts", alerts);
+            insert.Parameters.AddWithValue("$arrived_at", arrivedAt.ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$open_since", openSince.ToUnixTimeMilliseconds());
+            if (Convert.ToInt64(insert.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 1)
+            {
+                // A storm another process opened while this group was posted: it counts the group now.
+                using var count = Command("""
+                    UPDATE slack_storms SET earlier_groups = earlier_groups + 1, earlier_alerts = earlier_alerts + $alerts
+                    WHERE channel = $channel AND last_arrival >= $open_since
+                    """, transaction);
+                count.Parameters.AddWithValue("$channel", channel);
+                count.Parameters.AddWithValue("$alerts", alerts);
+                count.Parameters.AddWithValue("$open_since", openSince.ToUnixTimeMilliseconds());
+                count.ExecuteNonQuery();
+            }
+            transaction.Commit();
+            return 0;
+        }, cancellationToken);
+
+    public Task<SlackStormRecord?> OpenStormAsync(
+        SlackStormRecord candidate, (string Source, string GroupKey) arriving, DateTimeOffset openSince, bool create, CancellationToken cancellationToken) =>
         OnWriterAsync(() =>
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -19,12 +53,7 @@ internal sealed partial class SqliteAlertStore : ISlackStormStore
             SlackStormRecord? result;
             if (open is not null && open.LastArrival >= openSince)
             {
-                result = open with
-                {
-                    EarlierGroups = open.EarlierGroups + candidate.EarlierGroups,
-                    EarlierAlerts = open.EarlierAlerts + candidate.EarlierAlerts,
-                    LastArrival = open.LastArrival > candidate.LastArrival ? open.LastArrival : candidate.LastArrival,
-                };
+                result = open.JoinedBy(candidate);
                 using var join = Command(
                     "UPDATE slack_storms SET earlier_groups = $groups, earlier_alerts = $alerts, last_arrival = $last WHERE channel = $channel",
                     transaction);
@@ -40,16 +69,20 @@ internal sealed partial class SqliteAlertStore : ISlackStormStore
                 using var replace = Command("""
                     DELETE FROM slack_storm_members WHERE storm_id IN (SELECT storm_id FROM slack_storms WHERE channel = $channel);
                     INSERT OR REPLACE INTO slack_storms (channel, storm_id, started_at, last_arrival, earlier_groups, earlier_alerts)
-                    VALUES ($channel, $storm_id, $started_at, $last, $groups, $alerts);
+                    SELECT $channel, $storm_id, $started_at, $last, count(*), coalesce(sum(alerts), 0) FROM slack_storm_alone
+                    WHERE channel = $channel AND arrived_at >= $open_since AND NOT (source = $source AND group_key = $group_key);
+                    SELECT earlier_groups, earlier_alerts FROM slack_storms WHERE channel = $channel;
                     """, transaction);
                 replace.Parameters.AddWithValue("$channel", candidate.Channel);
                 replace.Parameters.AddWithValue("$storm_id", candidate.StormId);
                 replace.Parameters.AddWithValue("$started_at", candidate.Start.ToUnixTimeMilliseconds());
                 replace.Parameters.AddWithValue("$last", candidate.LastArrival.ToUnixTimeMilliseconds());
-                replace.Parameters.AddWithValue("$groups", candidate.EarlierGroups);
-                replace.Parameters.AddWithValue("$alerts", candidate.EarlierAlerts);
-                replace.ExecuteNonQuery();
-                result = candidate with { DigestTs = null, DigestChannel = null };
+                replace.Parameters.AddWithValue("$open_since", openSince.ToUnixTimeMilliseconds());
+                replace.Parameters.AddWithValue("$source", arriving.Source);
+                replace.Parameters.AddWithValue("$group_key", arriving.GroupKey);
+                using var reader = replace.ExecuteReader();
+                reader.Read();
+                result = candidate with { EarlierGroups = reader.GetInt32(0), EarlierAlerts = reader.GetInt32(1), DigestTs = null, DigestChannel = null };
             }
             else
                 result = null;

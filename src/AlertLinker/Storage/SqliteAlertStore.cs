@@ -141,6 +141,15 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
             detailed  INTEGER NOT NULL,                        -- 1: its full message is in the digest's thread
             UNIQUE (storm_id, source, group_key)
         );
+        -- New groups of the window that got messages of their own, from every process: a storm's earlier groups.
+        CREATE TABLE slack_storm_alone (
+            channel    TEXT    NOT NULL,
+            source     TEXT    NOT NULL,
+            group_key  TEXT    NOT NULL,
+            alerts     INTEGER NOT NULL,
+            arrived_at INTEGER NOT NULL,                       -- unix ms
+            PRIMARY KEY (channel, source, group_key)
+        ) WITHOUT ROWID;
         """,
     ];
 

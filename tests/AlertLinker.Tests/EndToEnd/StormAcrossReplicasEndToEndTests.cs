@@ -78,6 +78,7 @@ public sealed partial class StormAcrossReplicasEndToEndTests(ITestOutputHelper o
 
         foreach (var version in slack.LogEntries.Select(e => e.RequestMessage.Body ?? "").Where(body => body.Contains("Alert storm", StringComparison.Ordinal)))
             output.WriteLine("digest version: " + StormTitle().Match(version).Value);
+        output.WriteLine("alone: " + string.Join(", ", alone.Order()) + "\n" + shown);
         Assert.True(title.Success, shown);
         Assert.Equal((Enumerable.Range(0, Groups).Sum(Alerts), Groups), (int.Parse(title.Groups[1].Value), int.Parse(title.Groups[2].Value)));
         // Every group is in the channel once: with a message of its own from before the storm, or a line of the digest.

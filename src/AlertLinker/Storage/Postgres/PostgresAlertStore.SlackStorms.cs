@@ -9,24 +9,69 @@ namespace AlertLinker.Storage.Postgres;
 /// </summary>
 internal sealed partial class PostgresAlertStore : ISlackStormStore
 {
-    public async Task<SlackStormRecord?> OpenStormAsync(SlackStormRecord candidate, DateTimeOffset openSince, bool create, CancellationToken cancellationToken)
+    public async Task RecordAloneAsync(string channel, string source, string groupKey, int alerts, DateTimeOffset arrivedAt, DateTimeOffset openSince, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await LockChannelAsync(connection, transaction, channel, cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("DELETE FROM slack_storm_alone WHERE channel = $1 AND arrived_at < $2")
+        {
+            Parameters = { new NpgsqlParameter { Value = channel }, new NpgsqlParameter { Value = openSince.ToUniversalTime() } },
+        });
+        // A storm another replica opened while this group was posted counts the group now (only once: a new row).
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            """
+            WITH added AS (
+                INSERT INTO slack_storm_alone (channel, source, group_key, alerts, arrived_at) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT DO NOTHING RETURNING alerts)
+            UPDATE slack_storms SET earlier_groups = earlier_groups + 1, earlier_alerts = earlier_alerts + added.alerts
+            FROM added WHERE channel = $1 AND last_arrival >= $6
+            """)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter { Value = channel },
+                new NpgsqlParameter { Value = source },
+                new NpgsqlParameter { Value = groupKey },
+                new NpgsqlParameter { Value = alerts },
+                new NpgsqlParameter { Value = arrivedAt.ToUniversalTime() },
+                new NpgsqlParameter { Value = openSince.ToUniversalTime() },
+            },
+        });
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<SlackStormRecord?> OpenStormAsync(
+        SlackStormRecord candidate, (string Source, string GroupKey) arriving, DateTimeOffset openSince, bool create, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // Per channel, opening a storm and counting a group posted alone take turns: neither misses the other's row.
+        await LockChannelAsync(connection, transaction, candidate.Channel, cancellationToken);
         if (create)
         {
-            // The unique key decides between replicas opening at once: one inserts, the other waits for its commit
-            // and then finds the row below (a new statement, a new snapshot) and joins it.
+            // The unique key decides between replicas opening at once: one inserts, the other finds its row below.
             await using var insert = new NpgsqlCommand(
                 """
                 INSERT INTO slack_storms (channel, storm_id, started_at, last_arrival, earlier_groups, earlier_alerts)
-                VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (channel) DO NOTHING
+                SELECT $1, $2, $3, $4, count(*), coalesce(sum(alerts), 0) FROM slack_storm_alone
+                WHERE channel = $1 AND arrived_at >= $5 AND NOT (source = $6 AND group_key = $7)
+                ON CONFLICT (channel) DO NOTHING
+                RETURNING earlier_groups, earlier_alerts
                 """, connection, transaction);
-            BindCandidate(insert.Parameters, candidate);
-            if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+            BindCandidate(insert.Parameters, candidate, openSince, arriving);
+            SlackStormRecord? created = null;
+            await using (var inserted = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (await inserted.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    created = candidate with { EarlierGroups = inserted.GetInt32(0), EarlierAlerts = inserted.GetInt32(1), DigestTs = null, DigestChannel = null };
+            }
+            if (created is not null)
             {
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return candidate with { DigestTs = null, DigestChannel = null };
+                return created;
             }
         }
 
@@ -42,12 +87,7 @@ internal sealed partial class PostgresAlertStore : ISlackStormStore
         SlackStormRecord? result;
         if (open is not null && open.LastArrival >= openSince)
         {
-            result = open with
-            {
-                EarlierGroups = open.EarlierGroups + candidate.EarlierGroups,
-                EarlierAlerts = open.EarlierAlerts + candidate.EarlierAlerts,
-                LastArrival = open.LastArrival > candidate.LastArrival ? open.LastArrival : candidate.LastArrival,
-            };
+            result = open.JoinedBy(candidate);
             await using var join = new NpgsqlCommand(
                 "UPDATE slack_storms SET earlier_groups = $1, earlier_alerts = $2, last_arrival = $3 WHERE channel = $4",
                 connection, transaction);
@@ -67,14 +107,24 @@ internal sealed partial class PostgresAlertStore : ISlackStormStore
             });
             var update = new NpgsqlBatchCommand(
                 """
-                UPDATE slack_storms SET storm_id = $2, started_at = $3, last_arrival = $4, earlier_groups = $5, earlier_alerts = $6,
+                UPDATE slack_storms SET storm_id = $2, started_at = $3, last_arrival = $4,
+                    earlier_groups = e.groups, earlier_alerts = e.alerts,
                     digest_ts = NULL, digest_channel = NULL, claim_owner = NULL, claim_until = NULL
+                FROM (SELECT count(*)::integer AS groups, coalesce(sum(alerts), 0)::integer AS alerts FROM slack_storm_alone
+                      WHERE channel = $1 AND arrived_at >= $5 AND NOT (source = $6 AND group_key = $7)) AS e
                 WHERE channel = $1
+                RETURNING earlier_groups, earlier_alerts
                 """);
-            BindCandidate(update.Parameters, candidate);
+            BindCandidate(update.Parameters, candidate, openSince, arriving);
             replace.BatchCommands.Add(update);
-            await replace.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            result = candidate with { DigestTs = null, DigestChannel = null };
+            await using (var replaced = await replace.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // The DELETE answers no rows: the UPDATE's RETURNING is the first result set with any.
+                while (!await replaced.ReadAsync(cancellationToken).ConfigureAwait(false) && await replaced.NextResultAsync(cancellationToken).ConfigureAwait(false))
+                {
+                }
+                result = candidate with { EarlierGroups = replaced.GetInt32(0), EarlierAlerts = replaced.GetInt32(1), DigestTs = null, DigestChannel = null };
+            }
         }
         else
             result = null;
@@ -159,13 +209,21 @@ internal sealed partial class PostgresAlertStore : ISlackStormStore
         return members;
     }
 
-    private static void BindCandidate(NpgsqlParameterCollection parameters, SlackStormRecord candidate)
+    private static async Task LockChannelAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string channel, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = "slack-storm\n" + channel });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void BindCandidate(NpgsqlParameterCollection parameters, SlackStormRecord candidate, DateTimeOffset openSince, (string Source, string GroupKey) arriving)
     {
         parameters.Add(new NpgsqlParameter { Value = candidate.Channel });
         parameters.Add(new NpgsqlParameter { Value = candidate.StormId });
         parameters.Add(new NpgsqlParameter { Value = candidate.Start.ToUniversalTime() });
         parameters.Add(new NpgsqlParameter { Value = candidate.LastArrival.ToUniversalTime() });
-        parameters.Add(new NpgsqlParameter { Value = candidate.EarlierGroups });
-        parameters.Add(new NpgsqlParameter { Value = candidate.EarlierAlerts });
+        parameters.Add(new NpgsqlParameter { Value = openSince.ToUniversalTime() });
+        parameters.Add(new NpgsqlParameter { Value = arriving.Source });
+        parameters.Add(new NpgsqlParameter { Value = arriving.GroupKey });
     }
 }

@@ -126,6 +126,15 @@ internal static class PostgresSchema
             detailed  boolean NOT NULL,                                           -- its full message is in the digest's thread
             UNIQUE (storm_id, source, group_key)
         );
+        -- New groups of the window that got messages of their own, from every replica: a storm's earlier groups.
+        CREATE TABLE slack_storm_alone (
+            channel    text        NOT NULL,
+            source     text        NOT NULL,
+            group_key  text        NOT NULL,
+            alerts     integer     NOT NULL,
+            arrived_at timestamptz NOT NULL,
+            PRIMARY KEY (channel, source, group_key)
+        );
         """,
     ];
 
