@@ -93,4 +93,10 @@ internal static partial class SlackLog
 
     [LoggerMessage(7082, LogLevel.Warning, "Slack post of group {GroupKey} to {Channel} was begun by an earlier delivery (intent {DeliveryId}) but the channel's history cannot be read ({Error}; the bot needs channels:history / groups:history and a channel ID): posting it now, which may show it twice")]
     public static partial void HistoryUnreadable(ILogger logger, string groupKey, string channel, string deliveryId, string error);
+
+    [LoggerMessage(7086, LogLevel.Warning, "Slack storm in {Channel}: group {GroupKey} could not be recorded in the store, so other replicas' storm digests miss it")]
+    public static partial void StormMemberNotShared(ILogger logger, Exception exception, string channel, string groupKey);
+
+    [LoggerMessage(7087, LogLevel.Warning, "Slack storm in {Channel}: the digest {DigestTs} could not be recorded in the store (its claim runs out by itself; a replica taking it over finds the digest by its metadata)")]
+    public static partial void StormDigestNotShared(ILogger logger, Exception exception, string channel, string? digestTs);
 }

@@ -27,6 +27,7 @@ public static class SlackRegistration
         services.TryAddSingleton<SlackPostIntents>();
         // AddAlertStore replaces this with the SQLite store (whichever of the two runs first).
         services.TryAddSingleton<ISlackMessageStore, InMemorySlackMessageStore>();
+        services.TryAddSingleton<ISlackStormStore, InMemorySlackStormStore>();
         services.TryAddSingleton<ISlackChat>(sp => sp.GetRequiredService<IOptions<SlackOptions>>().Value.Mode == SlackMode.BotToken
             ? ActivatorUtilities.CreateInstance<SlackWebApiChat>(sp)
             : ActivatorUtilities.CreateInstance<SlackDryRunChat>(sp));

@@ -20,6 +20,7 @@ internal sealed class SlackSink(
     SlackRouter router,
     ISlackMessageStore messages,
     SlackStorms storms,
+    ISlackStormStore stormStore,
     SlackStormThread stormThread,
     SlackPostIntents intents,
     SlackPace pace,
@@ -75,7 +76,7 @@ internal sealed class SlackSink(
     {
         var notification = enriched.Notification;
         var channel = router.ChannelFor(notification);
-        var identity = notification.Source + "\n" + notification.GroupKey;
+        var identity = StormMember.IdentityOf(notification.Source, notification.GroupKey);
         var gate = channelLocks.GetOrAdd(channel, _ => new SemaphoreSlim(1, 1));
         if (!await gate.WaitAsync(TimeSpan.Zero, cancellationToken))
         {
@@ -98,11 +99,11 @@ internal sealed class SlackSink(
                 shown = null;
             if (shown is null)
             {
-                if (notification.Kind != NotificationKind.Note && storms.Observe(channel, identity, notification.Alerts.Count) is { } storm)
-                    return await ProgressStormAsync(storm, Join(storm, enriched, message, channel, identity), channel, cancellationToken);
+                if (notification.Kind != NotificationKind.Note && await ObserveAsync(channel, identity, notification, cancellationToken) is { } storm)
+                    return await ProgressStormAsync(storm, await JoinAsync(storm, enriched, message, channel, identity, cancellationToken), channel, cancellationToken);
                 var (posted, record) = await PostAsync(notification, message, channel, threadTs: null, cancellationToken);
                 if (posted.Ok)
-                    storms.PostedAlone(channel, identity);
+                    await PostedAloneAsync(channel, notification);
                 if (!posted.Ok || record is null)
                     return posted.Result;
                 var (detailed, _) = await DetailAsync(record, message, cancellationToken);
@@ -117,7 +118,7 @@ internal sealed class SlackSink(
             // group's full message in the digest's thread, and later ones update that.
             if (shown.ThreadTs == shown.Ts && notification.Kind != NotificationKind.Note)
             {
-                MarkInStorm(channel, identity, notification.Status);
+                await MarkInStormAsync(channel, identity, notification.Status);
                 return (await PostAsync(notification, message, shown.Channel, shown.Ts, cancellationToken)).Call.Result;
             }
 
@@ -138,7 +139,7 @@ internal sealed class SlackSink(
                 return fresh.Ok && freshRecord is not null ? (await DetailAsync(freshRecord, message, cancellationToken)).Result : fresh.Result;
             }
             SlackLog.Updated(logger, notification.GroupKey, shown.Channel, shown.Ts, notification.Status.ToString());
-            MarkInStorm(channel, identity, notification.Status);
+            await MarkInStormAsync(channel, identity, notification.Status);
 
             var (detail, withDetail) = await DetailAsync(shown, message, cancellationToken);
             if (!detail.Delivered)
@@ -164,8 +165,29 @@ internal sealed class SlackSink(
         }
     }
 
+    /// <summary>
+    /// Counts a new group's arrival; answers the channel's storm it belongs to — this process's, or the one another
+    /// process on the store opened (so replicas share one digest) — or null when it gets a message of its own.
+    /// </summary>
+    private async Task<SlackStorm?> ObserveAsync(string channel, string identity, AlertNotification notification, CancellationToken cancellationToken)
+    {
+        var local = storms.Observe(channel, identity, notification.Alerts.Count);
+        if (local is { Id: not null })
+            return local;
+        var now = time.GetUtcNow();
+        var candidate = new SlackStormRecord(channel, Guid.NewGuid().ToString("N"), local?.Start ?? now, now, 0, 0);
+        var shared = await stormStore.OpenStormAsync(candidate, (notification.Source, notification.GroupKey), now - options.StormWindow, create: local is not null, cancellationToken);
+        if (shared is null)
+            return local;
+        if (local is null)
+            return storms.Adopt(shared);
+        local.Share(shared);
+        return local;
+    }
+
     /// <summary>A new group of a storm: one member of the digest, its full message held in case it gets one.</summary>
-    private StormMember Join(SlackStorm storm, EnrichedNotification enriched, SlackMessage message, string channel, string identity)
+    private async Task<StormMember> JoinAsync(
+        SlackStorm storm, EnrichedNotification enriched, SlackMessage message, string channel, string identity, CancellationToken cancellationToken)
     {
         var notification = enriched.Notification;
         var member = storm.Join(
@@ -173,6 +195,7 @@ internal sealed class SlackSink(
                 StormLine.Of(enriched), notification.Status) { Detail = (notification, message) },
             options);
         SlackLog.StormMember(logger, channel, notification.GroupKey, storm.Count);
+        await ShareAsync(storm, member, cancellationToken);
         return member;
     }
 
@@ -198,9 +221,9 @@ internal sealed class SlackSink(
         if (notification.Kind != NotificationKind.Note && busy.Member(identity) is null)
         {
             var shown = await messages.FindSlackMessageAsync(notification.Source, notification.GroupKey, channel, cancellationToken);
-            if (shown is null && storms.Observe(channel, identity, notification.Alerts.Count) is { } storm)
+            if (shown is null && await ObserveAsync(channel, identity, notification, cancellationToken) is { } storm)
             {
-                Join(storm, enriched, message, channel, identity);
+                await JoinAsync(storm, enriched, message, channel, identity, cancellationToken);
                 return DeliveryResult.Later("in the storm digest's next edit", later);
             }
         }
@@ -208,12 +231,46 @@ internal sealed class SlackSink(
     }
 
     /// <summary>A storm member's state changed: its digest line shows it at the next edit.</summary>
-    private void MarkInStorm(string channel, string identity, AlertStatus status)
+    private async Task MarkInStormAsync(string channel, string identity, AlertStatus status)
     {
         if (storms.Current(channel) is { } storm && storm.Member(identity) is { } member && member.Status != status)
         {
             member.Status = status;
             storm.Dirty = true;
+            await ShareAsync(storm, member, CancellationToken.None);
+        }
+    }
+
+    /// <summary>A group before any storm has its own message: every process's next storm in the window counts it.</summary>
+    private async Task PostedAloneAsync(string channel, AlertNotification notification)
+    {
+        if (storms.PostedAlone(channel, StormMember.IdentityOf(notification.Source, notification.GroupKey)) is not { } arrival)
+            return;
+        try
+        {
+            // Not cancelled: the message is out, and a storm's count should know it.
+            await stormStore.RecordAloneAsync(channel, notification.Source, notification.GroupKey, arrival.Alerts, arrival.At,
+                time.GetUtcNow() - options.StormWindow, CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            SlackLog.StormMemberNotShared(logger, exception, channel, notification.GroupKey);
+        }
+    }
+
+    /// <summary>The member's line goes to the store, where every process's digest edit reads it.</summary>
+    private async Task ShareAsync(SlackStorm storm, StormMember member, CancellationToken cancellationToken)
+    {
+        if (storm.Id is not { } id)
+            return;
+        try
+        {
+            await stormStore.SaveStormMemberAsync(member.Record(id), time.GetUtcNow(), cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // This process's own edits still name it (they add the members they hold); only another replica's miss it.
+            SlackLog.StormMemberNotShared(logger, exception, storm.Channel, member.GroupKey);
         }
     }
 

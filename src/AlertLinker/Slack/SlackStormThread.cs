@@ -10,10 +10,18 @@ namespace AlertLinker.Slack;
 /// reply for every group that joined since the last (split only where Slack's limits demand) and then edits the
 /// digest pages. A member's notification is delivered once the member is in the thread and named in the digest;
 /// until then it is deferred (<see cref="DeliveryResult.Later"/>) and stays in the store, so a crash loses nothing.
+/// <para>
+/// Several replicas share the storm through <see cref="ISlackStormStore"/>: the digest is posted and edited under a
+/// claim (one process at a time, each edit naming every member recorded before it), the post goes out under a
+/// recorded intent with its Slack metadata (<see cref="SlackPostIntents"/>), so a process that dies after Slack took
+/// the digest leaves it to be found rather than posted again, and each replica posts its own groups' replies.
+/// </para>
 /// </summary>
 internal sealed class SlackStormThread(
     ISlackChat chat,
     ISlackMessageStore messages,
+    ISlackStormStore stormStore,
+    SlackPostIntents intents,
     IOptions<SlackOptions> options,
     TimeProvider time,
     ILogger<SlackStormThread> logger)
@@ -21,7 +29,16 @@ internal sealed class SlackStormThread(
     /// <summary>Shortest deferral: the store is polled about once a second anyway.</summary>
     private static readonly TimeSpan MinimumDeferral = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How long a claim on the digest holds if its process dies mid-call: then another replica takes over.</summary>
+    internal static readonly TimeSpan DigestClaimLease = TimeSpan.FromSeconds(30);
+
+    /// <summary>The source a digest's post intent is recorded under (its group key is the storm's id).</summary>
+    internal const string DigestSource = "slack-storm";
+
     private readonly SlackOptions options = options.Value;
+
+    /// <summary>This process, as the owner of its digest claims.</summary>
+    private readonly string owner = Guid.NewGuid().ToString("N");
 
     /// <summary>Posts a member's full message in the digest's thread and remembers it (the sink's post, with its record).</summary>
     public delegate Task<SlackCall> PostDetail(StormMember member, string digestTs, CancellationToken cancellationToken);
@@ -30,16 +47,17 @@ internal sealed class SlackStormThread(
     {
         if (storm.DigestTs is null)
         {
-            var shown = storm.Snapshot();
-            var pages = SlackStormMessages.Pages(storm, shown);
-            var digest = pages[0];
-            var posted = await chat.PostAsync(new SlackPostMessageRequest(channel, digest.Text, digest.Blocks), cancellationToken);
-            if (!posted.Ok || posted.Ts is null)
-                return posted.Result;
-            storm.DigestPosted(posted.Ts, posted.Channel, TextOf(digest), time.GetUtcNow(), shown);
-            SlackLog.StormStarted(logger, channel, posted.Ts, storm.EarlierGroups, storm.Count);
-            if (await SyncContinuationsAsync(storm, pages, channel, cancellationToken) is { } failed)
-                return failed;
+            if (!await ClaimAsync(storm, cancellationToken))
+                return DeliveryResult.Later("another replica is posting the storm digest", MinimumDeferral);
+            try
+            {
+                if (await PostDigestAsync(storm, channel, cancellationToken) is { } failed)
+                    return failed;
+            }
+            finally
+            {
+                await ReleaseAsync(storm);
+            }
         }
         var digestTs = storm.DigestTs!;
 
@@ -58,8 +76,17 @@ internal sealed class SlackStormThread(
         var edit = storm.NextEditAt(options.StormDigestInterval);
         if (now >= edit && storm.Snapshot() is var members && (storm.Dirty || members.Any(m => !m.Done)))
         {
-            if (await EditAsync(storm, members, channel, digestTs, cancellationToken) is { } failed)
-                return failed;
+            if (!await ClaimAsync(storm, cancellationToken))
+                return DeliveryResult.Later("another replica is editing the storm digest", MinimumDeferral);
+            try
+            {
+                if (await EditAsync(storm, members, channel, digestTs, cancellationToken) is { } failed)
+                    return failed;
+            }
+            finally
+            {
+                await ReleaseAsync(storm);
+            }
             edit = storm.NextEditAt(options.StormDigestInterval);
         }
 
@@ -69,6 +96,81 @@ internal sealed class SlackStormThread(
         return DeliveryResult.Later(
             $"in the storm digest's next edit (at most one per {options.StormDigestInterval.TotalSeconds:0.#} s)",
             wait > MinimumDeferral ? wait : MinimumDeferral);
+    }
+
+    /// <summary>
+    /// The digest's first post, under the claim: unless another replica posted it meanwhile (the store has its ts),
+    /// under a recorded intent whose metadata it carries — a digest an earlier holder of the claim posted and never
+    /// recorded is found in the channel's history and taken instead of posted twice.
+    /// </summary>
+    private async Task<DeliveryResult?> PostDigestAsync(SlackStorm storm, string channel, CancellationToken cancellationToken)
+    {
+        var shown = await ShownAsync(storm, cancellationToken);
+        if (storm.DigestTs is not null)
+            return null;
+        var pages = SlackStormMessages.Pages(storm, shown);
+        var digest = pages[0];
+        var request = new SlackPostMessageRequest(channel, digest.Text, digest.Blocks);
+        SlackPostIntent? intent = null;
+        SlackCall? posted = null;
+        if (storm.Id is { } id)
+        {
+            (intent, posted) = await intents.BeginAsync(DigestSource, id, channel, cancellationToken);
+            request = request with { Metadata = SlackPostIntents.Metadata(intent) };
+        }
+        posted ??= await chat.PostAsync(request, cancellationToken);
+        if (!posted.Ok || posted.Ts is null)
+            return posted.Result;
+        storm.DigestPosted(posted.Ts, posted.Channel, TextOf(digest), time.GetUtcNow(), shown);
+        SlackLog.StormStarted(logger, channel, posted.Ts, storm.EarlierGroups, storm.Count);
+        if (intent is not null)
+            await RememberAsync(new SlackMessageRecord(DigestSource, intent.GroupKey, posted.Channel ?? channel, posted.Ts, null, AlertStatus.Firing, time.GetUtcNow()), intent);
+        return await SyncContinuationsAsync(storm, pages, channel, cancellationToken);
+    }
+
+    /// <summary>The members the digest names: every process's, in join order, this process's own as they are now.</summary>
+    private async Task<IReadOnlyList<StormMember>> ShownAsync(SlackStorm storm, CancellationToken cancellationToken)
+    {
+        var local = storm.Snapshot();
+        if (storm.Id is not { } id)
+            return local;
+        if (await stormStore.FindStormAsync(storm.Channel, cancellationToken) is { } shared && shared.StormId == id)
+            storm.Share(shared);
+        var records = await stormStore.StormMembersAsync(id, cancellationToken);
+        var shown = new List<StormMember>(Math.Max(records.Count, local.Count));
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var record in records)
+        {
+            var identity = StormMember.IdentityOf(record.Source, record.GroupKey);
+            if (named.Add(identity))
+                shown.Add(storm.Member(identity) ?? StormMember.Shared(record));
+        }
+        // Members the store did not take (it failed): named all the same, so their notifications are delivered.
+        shown.AddRange(local.Where(m => !named.Contains(m.Identity)));
+        return shown;
+    }
+
+    private async Task<bool> ClaimAsync(SlackStorm storm, CancellationToken cancellationToken)
+    {
+        if (storm.Id is not { } id)
+            return true;
+        var now = time.GetUtcNow();
+        return await stormStore.ClaimDigestAsync(id, owner, now, now + DigestClaimLease, cancellationToken);
+    }
+
+    private async Task ReleaseAsync(SlackStorm storm)
+    {
+        if (storm.Id is not { } id)
+            return;
+        try
+        {
+            // Not cancelled: the claim must not hold the other replicas off for its whole lease.
+            await stormStore.ReleaseDigestAsync(id, owner, storm.OwnsPages ? storm.DigestTs : null, storm.DigestChannel, CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            SlackLog.StormDigestNotShared(logger, exception, storm.Channel, storm.DigestTs);
+        }
     }
 
     /// <summary>One coalesced edit: the batched reply for every pending group, then the digest pages naming all.</summary>
@@ -86,12 +188,12 @@ internal sealed class SlackStormThread(
                 listed.State = StormMemberState.Listed;
                 // The group's message is the digest (a thread root: ts = thread ts): a later notification of the group
                 // posts its full message in the thread instead of editing the digest.
-                await RememberAsync(new SlackMessageRecord(listed.Source, listed.GroupKey, threadChannel, digestTs, digestTs, listed.Status, time.GetUtcNow()));
+                await RememberAsync(new SlackMessageRecord(listed.Source, listed.GroupKey, threadChannel, digestTs, digestTs, listed.Status, time.GetUtcNow()), intent: null);
             }
             SlackLog.StormBatch(logger, channel, digestTs, held.Count);
         }
 
-        var shown = storm.Snapshot();
+        var shown = await ShownAsync(storm, cancellationToken);
         var pages = SlackStormMessages.Pages(storm, shown);
         var digest = pages[0];
         var text = TextOf(digest);
@@ -113,6 +215,9 @@ internal sealed class SlackStormThread(
     /// <summary>Pages 2… of the digest: posted in its thread when new, edited when their text changed.</summary>
     private async Task<DeliveryResult?> SyncContinuationsAsync(SlackStorm storm, IReadOnlyList<SlackMessage> pages, string channel, CancellationToken cancellationToken)
     {
+        // Their ts are this process's: a replica that found the digest posted leaves them to the one that posted it.
+        if (!storm.OwnsPages)
+            return null;
         var threadChannel = storm.DigestChannel ?? channel;
         for (var i = 1; i < pages.Count; i++)
         {
@@ -137,12 +242,15 @@ internal sealed class SlackStormThread(
         return null;
     }
 
-    private async Task RememberAsync(SlackMessageRecord record)
+    private async Task RememberAsync(SlackMessageRecord record, SlackPostIntent? intent)
     {
         try
         {
             // Not cancelled: the line is in Slack, the store must know.
-            await messages.SaveSlackMessageAsync(record, CancellationToken.None);
+            if (intent is null)
+                await messages.SaveSlackMessageAsync(record, CancellationToken.None);
+            else
+                await messages.CompletePostAsync(intent, record, CancellationToken.None);
         }
         catch (Exception exception)
         {

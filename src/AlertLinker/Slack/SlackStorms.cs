@@ -9,9 +9,9 @@ namespace AlertLinker.Slack;
 /// every group, the groups' details in its thread — until a whole window passes without a new group and every member
 /// is in Slack. Groups posted on their own before the storm keep their messages and are counted once.
 /// <para>
-/// State is plain data in memory, behind the Slack sink: after a restart a continuing storm starts a new digest (the
-/// store still holds every notification that was not in Slack yet). A shared store for several replicas would keep
-/// the same per-channel records (arrivals, the storm's members and page ts) and take the channel lock there.
+/// Arrivals are counted in memory, per process. A storm once started is shared through the store
+/// (<see cref="ISlackStormStore"/>): its digest's ts, the groups it lists and the earlier groups it counts, so that
+/// replicas on one database post one digest and every replica's groups join it (see <see cref="SlackStormThread"/>).
 /// </para>
 /// </summary>
 internal sealed class SlackStorms(IOptions<SlackOptions> options, TimeProvider time)
@@ -56,13 +56,33 @@ internal sealed class SlackStorms(IOptions<SlackOptions> options, TimeProvider t
         }
     }
 
-    /// <summary>The group's own message is in Slack (it came before any storm): a later storm counts it as earlier.</summary>
-    public void PostedAlone(string channel, string groupIdentity)
+    /// <summary>
+    /// The group's own message is in Slack (it came before any storm): a later storm counts it as earlier. Answers when
+    /// it arrived and with how many alerts, for the store (other processes' storms count it too).
+    /// </summary>
+    public (DateTimeOffset At, int Alerts)? PostedAlone(string channel, string groupIdentity)
     {
         lock (gate)
         {
-            if (channels.TryGetValue(channel, out var state) && state.Seen.TryGetValue(groupIdentity, out var arrival))
-                arrival.PostedAlone = true;
+            if (!channels.TryGetValue(channel, out var state) || !state.Seen.TryGetValue(groupIdentity, out var arrival))
+                return null;
+            arrival.PostedAlone = true;
+            return (arrival.At, arrival.Alerts);
+        }
+    }
+
+    /// <summary>The channel's storm is the shared one (another process opened it): this process's groups join it.</summary>
+    public SlackStorm Adopt(SlackStormRecord shared)
+    {
+        var now = time.GetUtcNow();
+        lock (gate)
+        {
+            if (!channels.TryGetValue(shared.Channel, out var state))
+                channels[shared.Channel] = state = new ChannelState();
+            state.Storm ??= new SlackStorm(shared.Channel, shared.Start, shared.EarlierGroups, shared.EarlierAlerts);
+            state.Storm.Share(shared);
+            state.Storm.Arrived(now);
+            return state.Storm;
         }
     }
 
@@ -122,14 +142,20 @@ internal sealed class SlackStorm(string channel, DateTimeOffset start, int earli
 
     public string Channel { get; } = channel;
 
-    public DateTimeOffset Start { get; } = start;
+    public DateTimeOffset Start { get; private set; } = start;
+
+    /// <summary>The storm's id in the store once shared (<see cref="ISlackStormStore"/>); null before.</summary>
+    public string? Id { get; private set; }
+
+    /// <summary>This process posted the digest, so it keeps the continuation pages (their ts are not shared).</summary>
+    public bool OwnsPages { get; private set; }
 
     public DateTimeOffset LastArrival { get; private set; } = start;
 
     /// <summary>Groups of the window that started the storm, each with its own message above the digest.</summary>
-    public int EarlierGroups { get; } = earlierGroups;
+    public int EarlierGroups { get; private set; } = earlierGroups;
 
-    public int EarlierAlerts { get; } = earlierAlerts;
+    public int EarlierAlerts { get; private set; } = earlierAlerts;
 
     /// <summary>The digest's ts once posted; its thread holds the details, the batched lines and continuation pages.</summary>
     public string? DigestTs { get; private set; }
@@ -237,10 +263,30 @@ internal sealed class SlackStorm(string channel, DateTimeOffset start, int earli
             return members.FirstOrDefault(m => m.State == StormMemberState.Detailed && m != member && m.Line.Signature == member.Line.Signature);
     }
 
+    /// <summary>Takes what the store knows of the storm: its id, its counts over every process, the digest another posted.</summary>
+    public void Share(SlackStormRecord shared)
+    {
+        lock (gate)
+        {
+            Id = shared.StormId;
+            Start = shared.Start;
+            EarlierGroups = shared.EarlierGroups;
+            EarlierAlerts = shared.EarlierAlerts;
+            if (shared.LastArrival > LastArrival)
+                LastArrival = shared.LastArrival;
+            if (DigestTs is null && shared.DigestTs is not null)
+            {
+                DigestTs = shared.DigestTs;
+                DigestChannel = shared.DigestChannel;
+            }
+        }
+    }
+
     public void DigestPosted(string ts, string? channelId, string text, DateTimeOffset at, IEnumerable<StormMember> shown)
     {
         DigestTs = ts;
         DigestChannel = channelId;
+        OwnsPages = true;
         Edited(text, at, shown);
     }
 
@@ -280,6 +326,22 @@ internal enum StormMemberState
 /// </summary>
 internal sealed class StormMember(string identity, string source, string groupKey, string notificationKey, StormLine line, AlertStatus status)
 {
+    /// <summary>How a group is known within a channel's storm.</summary>
+    public static string IdentityOf(string source, string groupKey) => source + "\n" + groupKey;
+
+    /// <summary>A member another process delivers, as the store shows it: only its digest line.</summary>
+    public static StormMember Shared(SlackStormMemberRecord record) =>
+        new(IdentityOf(record.Source, record.GroupKey), record.Source, record.GroupKey, "",
+            new StormLine(record.Name, record.Services, record.Alerts, "", null, null, null), record.Status)
+        {
+            WantsDetail = record.Detailed,
+            State = StormMemberState.Listed,
+        };
+
+    /// <summary>What the store keeps of this member for the digest.</summary>
+    public SlackStormMemberRecord Record(string stormId) =>
+        new(stormId, Source, GroupKey, Line.Name, Line.Services, Alerts, Status, State == StormMemberState.Detailed || WantsDetail);
+
     public string Identity { get; } = identity;
 
     public string Source { get; } = source;

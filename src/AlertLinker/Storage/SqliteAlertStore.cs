@@ -115,6 +115,42 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
             PRIMARY KEY (source, group_key, channel)
         ) WITHOUT ROWID;
         """,
+        """
+        -- The channel's storm digest, shared by every process on the file (ISlackStormStore): its latest storm only.
+        CREATE TABLE slack_storms (
+            channel        TEXT    PRIMARY KEY,                -- as configured
+            storm_id       TEXT    NOT NULL UNIQUE,
+            started_at     INTEGER NOT NULL,                   -- unix ms
+            last_arrival   INTEGER NOT NULL,                   -- unix ms; the storm is open while this is within the window
+            earlier_groups INTEGER NOT NULL,                   -- groups with messages of their own before it, over processes
+            earlier_alerts INTEGER NOT NULL,
+            digest_ts      TEXT,                               -- NULL until posted
+            digest_channel TEXT,                               -- the channel ID Slack answered with
+            claim_owner    TEXT,                               -- the process posting or editing the digest now
+            claim_until    INTEGER                             -- unix ms
+        ) WITHOUT ROWID;
+        CREATE TABLE slack_storm_members (
+            id        INTEGER PRIMARY KEY AUTOINCREMENT,        -- join order, as the digest lists them
+            storm_id  TEXT    NOT NULL,
+            source    TEXT    NOT NULL,
+            group_key TEXT    NOT NULL,
+            name      TEXT    NOT NULL,
+            services  TEXT,
+            alerts    INTEGER NOT NULL,
+            status    TEXT    NOT NULL,
+            detailed  INTEGER NOT NULL,                        -- 1: its full message is in the digest's thread
+            UNIQUE (storm_id, source, group_key)
+        );
+        -- New groups of the window that got messages of their own, from every process: a storm's earlier groups.
+        CREATE TABLE slack_storm_alone (
+            channel    TEXT    NOT NULL,
+            source     TEXT    NOT NULL,
+            group_key  TEXT    NOT NULL,
+            alerts     INTEGER NOT NULL,
+            arrived_at INTEGER NOT NULL,                       -- unix ms
+            PRIMARY KEY (channel, source, group_key)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     internal static int LatestSchemaVersion => Migrations.Length;

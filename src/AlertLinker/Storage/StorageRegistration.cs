@@ -36,6 +36,7 @@ public static class StorageRegistration
         services.TryAddSingleton<IAlertStore>(Provided<IAlertStore>);
         // Not TryAdd: replaces the in-memory fallback AddSlack registers when it runs first.
         services.AddSingleton<ISlackMessageStore>(Provided<ISlackMessageStore>);
+        services.AddSingleton<ISlackStormStore>(Provided<ISlackStormStore>);
         return services;
     }
 

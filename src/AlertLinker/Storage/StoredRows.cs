@@ -85,4 +85,32 @@ internal static class StoredRows
         {
             DetailTs = reader.IsDBNull(5) ? null : reader.GetString(5),
         };
+
+    /// <summary>The columns <see cref="SlackStorm"/> reads, in its order.</summary>
+    public const string SlackStormColumns = "channel, storm_id, started_at, last_arrival, earlier_groups, earlier_alerts, digest_ts, digest_channel";
+
+    /// <summary>A channel's storm from the <see cref="SlackStormColumns"/>.</summary>
+    public static SlackStormRecord SlackStorm(DbDataReader reader, Func<DbDataReader, int, DateTimeOffset> time) =>
+        new(reader.GetString(0),
+            reader.GetString(1),
+            time(reader, 2),
+            time(reader, 3),
+            reader.GetInt32(4),
+            reader.GetInt32(5),
+            reader.IsDBNull(6) ? null : reader.GetString(6),
+            reader.IsDBNull(7) ? null : reader.GetString(7));
+
+    /// <summary>The columns <see cref="SlackStormMember"/> reads, in its order.</summary>
+    public const string SlackStormMemberColumns = "storm_id, source, group_key, name, services, alerts, status, detailed";
+
+    /// <summary>A storm's group from the <see cref="SlackStormMemberColumns"/>.</summary>
+    public static SlackStormMemberRecord SlackStormMember(DbDataReader reader) =>
+        new(reader.GetString(0),
+            reader.GetString(1),
+            reader.GetString(2),
+            reader.GetString(3),
+            reader.IsDBNull(4) ? null : reader.GetString(4),
+            reader.GetInt32(5),
+            Enum.TryParse<AlertStatus>(reader.GetString(6), out var status) ? status : AlertStatus.Firing,
+            reader.GetBoolean(7));
 }

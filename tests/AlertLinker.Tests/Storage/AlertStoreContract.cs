@@ -692,6 +692,144 @@ public abstract class AlertStoreContract : IDisposable
         Assert.Equal(3, new[] { a.DeliveryId, b.DeliveryId, c.DeliveryId }.Distinct().Count());
     }
 
+    // ---- Slack storm digests (one per channel, whichever processes the storm's groups reach) ----
+
+    private static readonly TimeSpan StormWindow = TimeSpan.FromSeconds(30);
+
+    private static SlackStormRecord StormCandidate(TimeProvider time) =>
+        new("C1", Guid.NewGuid().ToString("N"), time.GetUtcNow(), time.GetUtcNow(), 0, 0);
+
+    private static SlackStormMemberRecord StormGroup(string stormId, string groupKey, int alerts = 1, AlertStatus status = AlertStatus.Firing) =>
+        new(stormId, "alertmanager", groupKey, "Rule " + groupKey, "checkout", alerts, status, Detailed: false);
+
+    private static readonly (string, string) Arriving = ("alertmanager", "arriving");
+
+    private static Task AloneAsync(ISlackStormStore store, TimeProvider time, string groupKey, int alerts, TimeSpan? ago = null) =>
+        store.RecordAloneAsync("C1", "alertmanager", groupKey, alerts, time.GetUtcNow() - (ago ?? TimeSpan.Zero), time.GetUtcNow() - StormWindow, CancellationToken.None);
+
+    [StoreFact]
+    public async Task AStormCountsEveryGroupAnyProcessPostedAloneInTheWindowAndASecondOpenerJoinsIt()
+    {
+        var time = TestNotifications.Clock();
+        ISlackStormStore a = (ISlackStormStore)Open(time), b = (ISlackStormStore)Open(time);
+        await AloneAsync(a, time, "old", 7, ago: StormWindow + TimeSpan.FromSeconds(1));
+        await AloneAsync(a, time, "g1", 2);
+        await AloneAsync(b, time, "g2", 3);
+        await AloneAsync(b, time, "g2", 3);
+        // The group arriving now was posted alone once before (resolved, firing again): it is in the storm, not above it.
+        await AloneAsync(a, time, "arriving", 4);
+        var first = StormCandidate(time);
+
+        var opened = await a.OpenStormAsync(first, Arriving, time.GetUtcNow() - StormWindow, create: true, CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(3));
+        var joined = await b.OpenStormAsync(StormCandidate(time), ("alertmanager", "g9"), time.GetUtcNow() - StormWindow, create: true, CancellationToken.None);
+
+        Assert.Equal(first with { EarlierGroups = 2, EarlierAlerts = 5 }, opened);
+        Assert.Equal(first.StormId, joined?.StormId);
+        Assert.Equal((2, 5), (joined!.EarlierGroups, joined.EarlierAlerts));
+        Assert.Equal(first.Start.ToUnixTimeMilliseconds(), joined.Start.ToUnixTimeMilliseconds());
+        Assert.Equal(time.GetUtcNow().ToUnixTimeMilliseconds(), joined.LastArrival.ToUnixTimeMilliseconds());
+        var found = await a.FindStormAsync("C1", CancellationToken.None);
+        Assert.Equal((first.StormId, 2, 5), (found?.StormId, found?.EarlierGroups, found?.EarlierAlerts));
+        Assert.Null(await a.FindStormAsync("C2", CancellationToken.None));
+    }
+
+    [StoreFact]
+    public async Task AGroupPostedAloneWhileAnotherProcessOpenedTheStormIsCountedByItOnce()
+    {
+        var time = TestNotifications.Clock();
+        ISlackStormStore a = (ISlackStormStore)Open(time), b = (ISlackStormStore)Open(time);
+        await a.OpenStormAsync(StormCandidate(time), Arriving, time.GetUtcNow() - StormWindow, create: true, CancellationToken.None);
+
+        await AloneAsync(b, time, "late", 3);
+        await AloneAsync(b, time, "late", 3);
+
+        var found = await a.FindStormAsync("C1", CancellationToken.None);
+        Assert.Equal((1, 3), (found?.EarlierGroups, found?.EarlierAlerts));
+    }
+
+    [StoreFact]
+    public async Task ProcessesOpeningAStormAtOnceAgreeOnOneAndEveryEarlierGroupIsCountedOnce()
+    {
+        var time = TestNotifications.Clock();
+        var stores = Enumerable.Range(0, 2).Select(_ => (ISlackStormStore)Open(time)).ToList();
+        await AloneAsync(stores[0], time, "g1", 1);
+        await AloneAsync(stores[1], time, "g2", 2);
+
+        var opened = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            stores[i % 2].OpenStormAsync(StormCandidate(time), ("alertmanager", $"n{i}"), time.GetUtcNow() - StormWindow, create: true, CancellationToken.None)));
+
+        Assert.Single(opened.Select(o => o!.StormId).Distinct());
+        Assert.All(opened, o => Assert.Equal((2, 3), (o!.EarlierGroups, o.EarlierAlerts)));
+        var found = await stores[0].FindStormAsync("C1", CancellationToken.None);
+        Assert.Equal((2, 3), (found?.EarlierGroups, found?.EarlierAlerts));
+    }
+
+    [StoreFact]
+    public async Task AStormQuietForAWholeWindowIsJoinedByNoOneAndReplacedByTheNextWithItsMembersForgotten()
+    {
+        var time = TestNotifications.Clock();
+        var store = (ISlackStormStore)Open(time);
+        var old = (await store.OpenStormAsync(StormCandidate(time), Arriving, time.GetUtcNow() - StormWindow, create: true, CancellationToken.None))!;
+        await store.SaveStormMemberAsync(StormGroup(old.StormId, "g1"), time.GetUtcNow(), CancellationToken.None);
+        time.Advance(StormWindow + TimeSpan.FromSeconds(1));
+
+        Assert.Null(await store.OpenStormAsync(StormCandidate(time), Arriving, time.GetUtcNow() - StormWindow, create: false, CancellationToken.None));
+        var next = StormCandidate(time);
+        Assert.Equal(next.StormId, (await store.OpenStormAsync(next, Arriving, time.GetUtcNow() - StormWindow, create: true, CancellationToken.None))?.StormId);
+
+        Assert.Equal(next.StormId, (await store.FindStormAsync("C1", CancellationToken.None))?.StormId);
+        Assert.Empty(await store.StormMembersAsync(old.StormId, CancellationToken.None));
+    }
+
+    [StoreFact]
+    public async Task StormMembersAreListedInJoinOrderUpdatedInPlaceAndEachCountsAsAnArrival()
+    {
+        var time = TestNotifications.Clock();
+        ISlackStormStore a = (ISlackStormStore)Open(time), b = (ISlackStormStore)Open(time);
+        var storm = (await a.OpenStormAsync(StormCandidate(time), Arriving, time.GetUtcNow() - StormWindow, create: true, CancellationToken.None))!;
+
+        await a.SaveStormMemberAsync(StormGroup(storm.StormId, "g2", alerts: 3), time.GetUtcNow(), CancellationToken.None);
+        await b.SaveStormMemberAsync(StormGroup(storm.StormId, "g1"), time.GetUtcNow(), CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(20));
+        await b.SaveStormMemberAsync(StormGroup(storm.StormId, "g2", alerts: 4, AlertStatus.Resolved) with { Detailed = true }, time.GetUtcNow(), CancellationToken.None);
+
+        var members = await a.StormMembersAsync(storm.StormId, CancellationToken.None);
+        Assert.Equal(["g2", "g1"], members.Select(m => m.GroupKey));
+        Assert.Equal(StormGroup(storm.StormId, "g2", alerts: 4, AlertStatus.Resolved) with { Detailed = true }, members[0]);
+        Assert.Equal(StormGroup(storm.StormId, "g1"), members[1]);
+        // The last arrival moved with the member: the storm is still open a window after it began.
+        time.Advance(TimeSpan.FromSeconds(20));
+        Assert.Equal(storm.StormId, (await b.OpenStormAsync(StormCandidate(time), Arriving, time.GetUtcNow() - StormWindow, create: false, CancellationToken.None))?.StormId);
+    }
+
+    [StoreFact]
+    public async Task TheDigestClaimIsHeldByOneProcessUntilReleasedOrRunOutAndTheDigestTsIsRecordedOnce()
+    {
+        var time = TestNotifications.Clock();
+        ISlackStormStore a = (ISlackStormStore)Open(time), b = (ISlackStormStore)Open(time);
+        var storm = (await a.OpenStormAsync(StormCandidate(time), Arriving, time.GetUtcNow() - StormWindow, create: true, CancellationToken.None))!;
+        var now = time.GetUtcNow();
+
+        Assert.True(await a.ClaimDigestAsync(storm.StormId, Worker, now, now + Lease, CancellationToken.None));
+        Assert.False(await b.ClaimDigestAsync(storm.StormId, OtherWorker, now, now + Lease, CancellationToken.None));
+        Assert.True(await a.ClaimDigestAsync(storm.StormId, Worker, now, now + Lease, CancellationToken.None));
+        await a.ReleaseDigestAsync(storm.StormId, Worker, "1700000000.000100", "C0ALERTS", CancellationToken.None);
+
+        Assert.True(await b.ClaimDigestAsync(storm.StormId, OtherWorker, now, now + Lease, CancellationToken.None));
+        // Its holder died: after the lease the claim is another's.
+        time.Advance(Lease + TimeSpan.FromSeconds(1));
+        now = time.GetUtcNow();
+        Assert.True(await a.ClaimDigestAsync(storm.StormId, Worker, now, now + Lease, CancellationToken.None));
+        // A late release by the process that lost the claim neither frees it nor changes the recorded digest.
+        await b.ReleaseDigestAsync(storm.StormId, OtherWorker, "1700000000.000999", "C0OTHER", CancellationToken.None);
+        Assert.False(await b.ClaimDigestAsync(storm.StormId, OtherWorker, now, now + Lease, CancellationToken.None));
+
+        var found = await b.FindStormAsync("C1", CancellationToken.None);
+        Assert.Equal(("1700000000.000100", "C0ALERTS"), (found?.DigestTs, found?.DigestChannel));
+        Assert.False(await a.ClaimDigestAsync("no-such-storm", Worker, now, now + Lease, CancellationToken.None));
+    }
+
     [StoreFact]
     public async Task StoreThatIsOpenAnswersPing()
     {

@@ -144,6 +144,9 @@ public sealed class SqliteAlertStoreTests : IDisposable
                 DROP TRIGGER tr_notifications_forget_sinks;
                 DROP TABLE sink_deliveries;
                 DROP TABLE slack_post_intents;
+                DROP TABLE slack_storms;
+                DROP TABLE slack_storm_members;
+                DROP TABLE slack_storm_alone;
                 DELETE FROM schema_version WHERE version >= 3;
                 """;
             command.ExecuteNonQuery();

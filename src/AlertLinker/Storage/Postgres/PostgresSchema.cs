@@ -100,6 +100,42 @@ internal static class PostgresSchema
         );
         CREATE INDEX ix_action_claims_claimed_at ON action_claims (claimed_at);
         """,
+        """
+        -- The channel's storm digest, shared by every replica (ISlackStormStore): its latest storm only.
+        CREATE TABLE slack_storms (
+            channel        text        PRIMARY KEY,                               -- as configured
+            storm_id       text        NOT NULL UNIQUE,
+            started_at     timestamptz NOT NULL,
+            last_arrival   timestamptz NOT NULL,                                  -- open while this is within the window
+            earlier_groups integer     NOT NULL,                                  -- groups with messages of their own before it
+            earlier_alerts integer     NOT NULL,
+            digest_ts      text,                                                  -- NULL until posted
+            digest_channel text,                                                  -- the channel ID Slack answered with
+            claim_owner    text,                                                  -- the replica posting or editing the digest now
+            claim_until    timestamptz
+        );
+        CREATE TABLE slack_storm_members (
+            id        bigint  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,           -- join order, as the digest lists them
+            storm_id  text    NOT NULL,
+            source    text    NOT NULL,
+            group_key text    NOT NULL,
+            name      text    NOT NULL,
+            services  text,
+            alerts    integer NOT NULL,
+            status    text    NOT NULL,
+            detailed  boolean NOT NULL,                                           -- its full message is in the digest's thread
+            UNIQUE (storm_id, source, group_key)
+        );
+        -- New groups of the window that got messages of their own, from every replica: a storm's earlier groups.
+        CREATE TABLE slack_storm_alone (
+            channel    text        NOT NULL,
+            source     text        NOT NULL,
+            group_key  text        NOT NULL,
+            alerts     integer     NOT NULL,
+            arrived_at timestamptz NOT NULL,
+            PRIMARY KEY (channel, source, group_key)
+        );
+        """,
     ];
 
     internal static int LatestVersion => Migrations.Length;
