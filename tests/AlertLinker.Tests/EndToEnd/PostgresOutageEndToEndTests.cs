@@ -44,21 +44,14 @@ public sealed class PostgresOutageEndToEndTests(ITestOutputHelper output)
         StandIns.SlackWorkspace(slack, TimeSpan.FromMilliseconds(100));
         var bearer = "e2e-" + Guid.NewGuid().ToString("N");
         var direct = postgres.ConnectionString(database);
-        var settings = new Dictionary<string, string>
-        {
-            ["Storage:Provider"] = "Postgres",
-            ["Storage:ConnectionString"] = new Npgsql.NpgsqlConnectionStringBuilder(direct) { Port = proxy.Port, Timeout = 2 }.ConnectionString,
-            ["Storage:CommandTimeout"] = "00:00:02",
-            ["Sources:Alertmanager:BearerToken"] = bearer,
-            ["Slack:BotToken"] = "xoxb-e2e-not-a-real-token",
-            ["Slack:Channel"] = Channel,
-            ["Slack:ApiUrl"] = StandIns.SlackApiUrl(slack).AbsoluteUri,
-            ["Slack:PaceInterval"] = "00:00:00",
-            ["Slack:StormThreshold"] = "5",
-            ["Slack:StormDigestInterval"] = "00:00:01",
-            ["Delivery:PollInterval"] = "00:00:00.250",
-            ["Delivery:InitialBackoff"] = "00:00:01",
-        };
+        var settings = ReplicaSettings.OnPostgres(
+            new Npgsql.NpgsqlConnectionStringBuilder(direct) { Port = proxy.Port, Timeout = 2 }.ConnectionString, bearer, slack, Channel, new Dictionary<string, string>
+            {
+                ["Storage:CommandTimeout"] = "00:00:02",
+                ["Slack:StormThreshold"] = "5",
+                ["Slack:StormDigestInterval"] = "00:00:01",
+                ["Delivery:InitialBackoff"] = "00:00:01",
+            });
         await using var service = await AlertLinkerProcess.StartAsync("alertlinker-outage", settings, ct);
         string Diagnostics() => service.Describe() + "\n" + StandIns.Describe("slack", slack);
 

@@ -38,20 +38,13 @@ public sealed class ReplicasEndToEndTests(ITestOutputHelper output)
         // at the kill is in the channel although its poster never learns its ts.
         StandIns.SlackWorkspace(slack, SlackLatency);
         var bearer = "e2e-" + Guid.NewGuid().ToString("N");
-        var settings = new Dictionary<string, string>
-        {
-            ["Storage:Provider"] = "Postgres",
-            ["Storage:ConnectionString"] = postgres.ConnectionString(database),
-            ["Sources:Alertmanager:BearerToken"] = bearer,
-            ["Slack:BotToken"] = "xoxb-e2e-not-a-real-token",
-            ["Slack:Channel"] = Channel,
-            ["Slack:ApiUrl"] = StandIns.SlackApiUrl(slack).AbsoluteUri,
-            ["Slack:PaceInterval"] = "00:00:00",
-            ["Slack:StormThreshold"] = "1000",
-            // A dead replica's claims come back after 3 s instead of 30.
-            ["Delivery:Lease"] = "00:00:03",
-            ["Delivery:PollInterval"] = "00:00:00.250",
-        };
+        var settings = ReplicaSettings.OnPostgres(
+            postgres.ConnectionString(database), bearer, slack, Channel, new Dictionary<string, string>
+            {
+                ["Slack:StormThreshold"] = "1000",
+                // A dead replica's claims come back after 3 s instead of 30.
+                ["Delivery:Lease"] = "00:00:03",
+            });
 
         await using var a = await AlertLinkerProcess.StartAsync("alertlinker-a", settings, ct);
         await using var b = await AlertLinkerProcess.StartAsync("alertlinker-b", settings, ct);

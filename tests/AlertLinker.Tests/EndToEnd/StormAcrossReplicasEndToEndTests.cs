@@ -33,23 +33,16 @@ public sealed partial class StormAcrossReplicasEndToEndTests(ITestOutputHelper o
         using var slack = StandIns.StartLoopback();
         StandIns.SlackWorkspace(slack);
         var bearer = "e2e-" + Guid.NewGuid().ToString("N");
-        var settings = new Dictionary<string, string>
-        {
-            ["Storage:Provider"] = "Postgres",
-            ["Storage:ConnectionString"] = postgres.ConnectionString(database),
-            ["Sources:Alertmanager:BearerToken"] = bearer,
-            ["Slack:BotToken"] = "xoxb-e2e-not-a-real-token",
-            ["Slack:Channel"] = Channel,
-            ["Slack:ApiUrl"] = StandIns.SlackApiUrl(slack).AbsoluteUri,
-            ["Slack:PaceInterval"] = "00:00:00",
-            // Fewer new groups than this reach each replica before the other has its storm: each alone would stay
-            // under it for a while, so the replica that sees the storm first opens it and the other joins.
-            ["Slack:StormThreshold"] = "3",
-            ["Slack:StormDigestInterval"] = "00:00:01",
-            ["Slack:StormDetails"] = "1",
-            ["Slack:StormMaxDetails"] = "1",
-            ["Delivery:PollInterval"] = "00:00:00.250",
-        };
+        var settings = ReplicaSettings.OnPostgres(
+            postgres.ConnectionString(database), bearer, slack, Channel, new Dictionary<string, string>
+            {
+                // Fewer new groups than this reach each replica before the other has its storm: each alone would stay
+                // under it for a while, so the replica that sees the storm first opens it and the other joins.
+                ["Slack:StormThreshold"] = "3",
+                ["Slack:StormDigestInterval"] = "00:00:01",
+                ["Slack:StormDetails"] = "1",
+                ["Slack:StormMaxDetails"] = "1",
+            });
 
         await using var a = await AlertLinkerProcess.StartAsync("alertlinker-a", settings, ct);
         await using var b = await AlertLinkerProcess.StartAsync("alertlinker-b", settings, ct);
