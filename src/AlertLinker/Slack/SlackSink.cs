@@ -297,20 +297,8 @@ internal sealed class SlackSink(
         var postedIn = call.Channel ?? channel;
         SlackLog.Posted(logger, notification.GroupKey, postedIn, call.Ts);
         var record = new SlackMessageRecord(notification.Source, notification.GroupKey, postedIn, call.Ts, threadTs, notification.Status, time.GetUtcNow());
-        try
-        {
-            // Not cancelled: the message is out, the store must know, or the next notification posts a second one.
-            if (intent is null)
-                await messages.SaveSlackMessageAsync(record, CancellationToken.None);
-            else
-                await messages.CompletePostAsync(intent, record, CancellationToken.None);
-        }
-        catch (Exception exception)
-        {
-            // Still delivered: retrying would post the message twice. The group's next notification finds it by its
-            // intent (if the store recorded that) or posts anew.
-            SlackLog.NotRemembered(logger, exception, notification.GroupKey, postedIn, call.Ts);
-        }
+        // Still delivered if this fails: the store must know, but retrying would post the message twice.
+        await messages.RememberAsync(record, intent, logger);
         return (call, record);
     }
 

@@ -242,21 +242,7 @@ internal sealed class SlackStormThread(
         return null;
     }
 
-    private async Task RememberAsync(SlackMessageRecord record, SlackPostIntent? intent)
-    {
-        try
-        {
-            // Not cancelled: the line is in Slack, the store must know.
-            if (intent is null)
-                await messages.SaveSlackMessageAsync(record, CancellationToken.None);
-            else
-                await messages.CompletePostAsync(intent, record, CancellationToken.None);
-        }
-        catch (Exception exception)
-        {
-            SlackLog.NotRemembered(logger, exception, record.GroupKey, record.Channel, record.Ts);
-        }
-    }
+    private Task RememberAsync(SlackMessageRecord record, SlackPostIntent? intent) => messages.RememberAsync(record, intent, logger);
 
     private static string TextOf(SlackMessage message) => string.Join('\n', message.TextObjects().Select(t => t.Text));
 }
