@@ -137,6 +137,99 @@ public sealed class SlackPostIntentsTests : IDisposable
         Assert.Contains(Logs(), r => r.Id.Id == 7081);
     }
 
+    [Fact]
+    public async Task AStormDigestSlackTookJustBeforeTheProcessDiedIsFoundByItsMetadataAndNotPostedAgain()
+    {
+        // The first process: a group posted alone, then a second new group makes a storm. Slack takes the digest; the
+        // process dies before the store hears of it (neither the intent's close nor the digest's ts lands) and
+        // without giving the digest's claim back.
+        var death = new Death();
+        var first = StormSink(new DiesRecordingTheDigest(Store(), death), new DeadAfterDigest(Store(), death));
+        await DeliverOk(first, Rule(1));
+        await first.DeliverAsync(Rule(2), CancellationToken.None);
+        Assert.True(death.Died);
+        var digest = Assert.Single(TopLevelPosts(), IsDigest);
+        Assert.Equal(SlackStormThread.DigestSource, digest.GetProperty("metadata").GetProperty("event_payload").GetProperty("source").GetString());
+
+        // The next process on the same database, after the dead one's claim ran out (30 s), still inside the storm's
+        // window: it delivers the group that was never marked delivered, and a new one.
+        time.Advance(TimeSpan.FromSeconds(40));
+        var storm = await Store().FindStormAsync(Channel, CancellationToken.None);
+        Assert.NotNull(storm);
+        Assert.Null(storm.DigestTs);
+        var restarted = StormSink(Store(), Store());
+        await DeliverOk(restarted, Rule(2));
+        await DeliverOk(restarted, Rule(3));
+
+        // One digest: found in the channel's history by its delivery id, then edited, never posted a second time.
+        Assert.Single(TopLevelPosts(), IsDigest);
+        var recovered = Assert.Single(Logs(), r => r.Id.Id == 7080);
+        Assert.Contains(TsOf(digest), recovered.Message, StringComparison.Ordinal);
+        var edits = StandIns.SlackCalls(slack, "chat.update");
+        Assert.Contains(edits, e => e.GetProperty("ts").GetString() == TsOf(digest));
+        // Two top-level messages in all: Rule1's own and the digest.
+        Assert.Equal(2, TopLevelPosts().Count);
+    }
+
+    /// <summary>When the first process of a test dies: from then on its stores record nothing.</summary>
+    private sealed class Death
+    {
+        public bool Died { get; set; }
+    }
+
+    /// <summary>A message store whose process dies right after Slack took the storm digest, before recording it.</summary>
+    private sealed class DiesRecordingTheDigest(ISlackMessageStore store, Death death) : ISlackMessageStore
+    {
+        public Task<SlackMessageRecord?> FindSlackMessageAsync(string source, string groupKey, string channel, CancellationToken cancellationToken) =>
+            store.FindSlackMessageAsync(source, groupKey, channel, cancellationToken);
+
+        public Task SaveSlackMessageAsync(SlackMessageRecord record, CancellationToken cancellationToken) =>
+            death.Died ? Task.CompletedTask : store.SaveSlackMessageAsync(record, cancellationToken);
+
+        public Task<SlackPostIntent> BeginPostAsync(SlackPostIntent intent, CancellationToken cancellationToken) =>
+            store.BeginPostAsync(intent, cancellationToken);
+
+        public Task CompletePostAsync(SlackPostIntent intent, SlackMessageRecord record, CancellationToken cancellationToken)
+        {
+            if (intent.Source != SlackStormThread.DigestSource && !death.Died)
+                return store.CompletePostAsync(intent, record, cancellationToken);
+            death.Died = true;
+            return Task.FromException(new OperationCanceledException("killed -9"));
+        }
+    }
+
+    /// <summary>The same process's storm store: nothing it would write after the death lands (the claim stays held).</summary>
+    private sealed class DeadAfterDigest(ISlackStormStore store, Death death) : ISlackStormStore
+    {
+        public Task<SlackStormRecord?> OpenStormAsync(
+            SlackStormRecord candidate, (string Source, string GroupKey) arriving, DateTimeOffset openSince, bool create, CancellationToken cancellationToken) =>
+            store.OpenStormAsync(candidate, arriving, openSince, create, cancellationToken);
+
+        public Task RecordAloneAsync(string channel, string source, string groupKey, int alerts, DateTimeOffset arrivedAt, DateTimeOffset openSince, CancellationToken cancellationToken) =>
+            death.Died ? Task.CompletedTask : store.RecordAloneAsync(channel, source, groupKey, alerts, arrivedAt, openSince, cancellationToken);
+
+        public Task<SlackStormRecord?> FindStormAsync(string channel, CancellationToken cancellationToken) =>
+            store.FindStormAsync(channel, cancellationToken);
+
+        public Task<bool> ClaimDigestAsync(string stormId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) =>
+            store.ClaimDigestAsync(stormId, owner, now, until, cancellationToken);
+
+        public Task ReleaseDigestAsync(string stormId, string owner, string? digestTs, string? digestChannel, CancellationToken cancellationToken) =>
+            death.Died ? Task.CompletedTask : store.ReleaseDigestAsync(stormId, owner, digestTs, digestChannel, cancellationToken);
+
+        public Task SaveStormMemberAsync(SlackStormMemberRecord member, DateTimeOffset at, CancellationToken cancellationToken) =>
+            death.Died ? Task.CompletedTask : store.SaveStormMemberAsync(member, at, cancellationToken);
+
+        public Task<IReadOnlyList<SlackStormMemberRecord>> StormMembersAsync(string stormId, CancellationToken cancellationToken) =>
+            store.StormMembersAsync(stormId, cancellationToken);
+    }
+
+    private static EnrichedNotification Rule(int i) =>
+        Notification([Enriched(Alert(name: $"Rule{i}", fingerprint: $"fp{i}"))], 0, $"{{}}:{{alertname=\"Rule{i}\"}}");
+
+    private static bool IsDigest(JsonElement post) =>
+        post.GetProperty("text").GetString()?.Contains("Alert storm", StringComparison.Ordinal) == true;
+
     /// <summary>The store of a process killed between Slack's answer and recording it: the record never lands.</summary>
     private sealed class DiesBeforeRecording(ISlackMessageStore store) : ISlackMessageStore
     {
@@ -193,7 +286,16 @@ public sealed class SlackPostIntentsTests : IDisposable
         return store;
     }
 
-    private IAlertSink Sink(ISlackMessageStore store, string channel = Channel)
+    /// <summary>A sink whose storms are shared through <paramref name="storms"/>: a storm from the second new group, its digest posted and edited at once, and a window longer than the test.</summary>
+    private IAlertSink StormSink(ISlackMessageStore messages, ISlackStormStore storms) =>
+        Sink(messages, Channel, storms, new()
+        {
+            [SlackOptions.SectionName + ":StormThreshold"] = "1",
+            [SlackOptions.SectionName + ":StormDigestInterval"] = "00:00:00",
+            [SlackOptions.SectionName + ":StormWindow"] = "00:05:00",
+        });
+
+    private IAlertSink Sink(ISlackMessageStore store, string channel = Channel, ISlackStormStore? storms = null, Dictionary<string, string?>? more = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -202,7 +304,11 @@ public sealed class SlackPostIntentsTests : IDisposable
             [SlackOptions.SectionName + ":ApiUrl"] = slack.Url + "/api/",
             [SlackOptions.SectionName + ":PaceInterval"] = "00:00:00",
         };
+        foreach (var (key, value) in more ?? [])
+            settings[key] = value;
         var services = new ServiceCollection();
+        if (storms is not null)
+            services.AddSingleton(storms);
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         services.AddSingleton<TimeProvider>(time);
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(collector)));
