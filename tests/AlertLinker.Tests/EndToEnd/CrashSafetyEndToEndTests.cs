@@ -36,16 +36,12 @@ public sealed class CrashSafetyEndToEndTests(ITestOutputHelper output)
         using var slack = StandIns.StartLoopback();
         StandIns.SlackIsDown(slack);
         var bearer = "e2e-" + Guid.NewGuid().ToString("N");
-        var settings = new Dictionary<string, string>
+        var settings = ServiceSettings.Of(ServiceSettings.AlertmanagerToSlack(bearer, slack, "C0E2ETEST"), new Dictionary<string, string>
         {
             ["Storage:Path"] = storage.File("alertlinker.db"),
-            ["Sources:Alertmanager:BearerToken"] = bearer,
-            ["Slack:BotToken"] = "xoxb-e2e-not-a-real-token",
-            ["Slack:Channel"] = "C0E2ETEST",
-            ["Slack:ApiUrl"] = StandIns.SlackApiUrl(slack).AbsoluteUri,
             // Retry soon after the failed attempt, so the restarted service's delivery is quick to observe.
             ["Delivery:InitialBackoff"] = "00:00:01",
-        };
+        });
         var body = SharedFixtures.ReadBytes(Capture);
 
         // 1. Accepted while Slack is down, so it cannot have been delivered; then the process dies without warning.
@@ -124,17 +120,13 @@ public sealed class KilledTwiceEndToEndTests(ITestOutputHelper output)
         using var slack = StandIns.StartLoopback();
         StandIns.SlackWorkspace(slack, SlackLatency);
         var bearer = "e2e-" + Guid.NewGuid().ToString("N");
-        var settings = new Dictionary<string, string>
+        var settings = ServiceSettings.Of(ServiceSettings.AlertmanagerToSlack(bearer, slack, Channel), new Dictionary<string, string>
         {
             ["Storage:Path"] = storage.File("alertlinker.db"),
-            ["Sources:Alertmanager:BearerToken"] = bearer,
-            ["Slack:BotToken"] = "xoxb-e2e-not-a-real-token",
-            ["Slack:Channel"] = Channel,
-            ["Slack:ApiUrl"] = StandIns.SlackApiUrl(slack).AbsoluteUri,
             ["Slack:PaceInterval"] = "00:00:00",
             ["Slack:StormThreshold"] = "1000",
             ["Delivery:PollInterval"] = "00:00:00.200",
-        };
+        });
         var recovered = 0;
         var describe = "";
         // The service's own log says where it got to; the stand-in's request log is a thousand calls long.

@@ -44,7 +44,7 @@ public sealed class PostgresOutageEndToEndTests(ITestOutputHelper output)
         StandIns.SlackWorkspace(slack, TimeSpan.FromMilliseconds(100));
         var bearer = "e2e-" + Guid.NewGuid().ToString("N");
         var direct = postgres.ConnectionString(database);
-        var settings = ReplicaSettings.OnPostgres(
+        var settings = ServiceSettings.OnPostgres(
             new Npgsql.NpgsqlConnectionStringBuilder(direct) { Port = proxy.Port, Timeout = 2 }.ConnectionString, bearer, slack, Channel, new Dictionary<string, string>
             {
                 ["Storage:CommandTimeout"] = "00:00:02",

@@ -38,7 +38,7 @@ public sealed class ReplicasEndToEndTests(ITestOutputHelper output)
         // at the kill is in the channel although its poster never learns its ts.
         StandIns.SlackWorkspace(slack, SlackLatency);
         var bearer = "e2e-" + Guid.NewGuid().ToString("N");
-        var settings = ReplicaSettings.OnPostgres(
+        var settings = ServiceSettings.OnPostgres(
             postgres.ConnectionString(database), bearer, slack, Channel, new Dictionary<string, string>
             {
                 ["Slack:StormThreshold"] = "1000",

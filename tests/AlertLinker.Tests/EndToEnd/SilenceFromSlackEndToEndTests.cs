@@ -44,17 +44,13 @@ public sealed class SilenceFromSlackEndToEndTests(ITestOutputHelper output)
         var bearer = "e2e-" + Guid.NewGuid().ToString("N");
         await using var target = await OpenMetricsTarget.StartAsync("checkout", ct);
         await using var stack = PrometheusStack.Create(target);
-        await using var service = await AlertLinkerProcess.StartAsync("alertlinker", new Dictionary<string, string>
+        await using var service = await AlertLinkerProcess.StartAsync("alertlinker", ServiceSettings.Of(ServiceSettings.AlertmanagerToSlack(bearer, slack, SlackClicks.Channel), new Dictionary<string, string>
         {
             ["Storage:Path"] = storage.File("alertlinker.db"),
-            ["Sources:Alertmanager:BearerToken"] = bearer,
             ["Sources:Alertmanager:ApiUrl"] = stack.AlertmanagerUrl.AbsoluteUri,
-            ["Slack:BotToken"] = "xoxb-e2e-not-a-real-token",
-            ["Slack:Channel"] = SlackClicks.Channel,
-            ["Slack:ApiUrl"] = StandIns.SlackApiUrl(slack).AbsoluteUri,
             ["Slack:SigningSecret"] = SlackClicks.Secret,
             ["Actions:ResponseUrlPrefix"] = StandIns.BaseUrl(slack).AbsoluteUri,
-        }, ct);
+        }), ct);
         await stack.StartAsync(service.AlertmanagerWebhook, bearer, ct);
 
         string Diagnostics() => string.Join('\n', $"elapsed {clock.Elapsed.TotalSeconds:0.0} s", stack.Describe(), service.Describe(), StandIns.Describe("slack", slack));

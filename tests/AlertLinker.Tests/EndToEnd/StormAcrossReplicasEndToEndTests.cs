@@ -33,7 +33,7 @@ public sealed partial class StormAcrossReplicasEndToEndTests(ITestOutputHelper o
         using var slack = StandIns.StartLoopback();
         StandIns.SlackWorkspace(slack);
         var bearer = "e2e-" + Guid.NewGuid().ToString("N");
-        var settings = ReplicaSettings.OnPostgres(
+        var settings = ServiceSettings.OnPostgres(
             postgres.ConnectionString(database), bearer, slack, Channel, new Dictionary<string, string>
             {
                 // Fewer new groups than this reach each replica before the other has its storm: each alone would stay

@@ -39,13 +39,9 @@ public sealed partial class GraphEndToEndTests(ITestOutputHelper output)
         var bearer = "e2e-" + Guid.NewGuid().ToString("N");
         await using var target = await OpenMetricsTarget.StartAsync(Service, ct);
         await using var stack = PrometheusStack.Create(target);
-        await using var service = await AlertLinkerProcess.StartAsync("alertlinker", new Dictionary<string, string>
+        await using var service = await AlertLinkerProcess.StartAsync("alertlinker", ServiceSettings.Of(ServiceSettings.AlertmanagerToSlack(bearer, slack, "C0E2ETEST"), new Dictionary<string, string>
         {
             ["Storage:Path"] = storage.File("alertlinker.db"),
-            ["Sources:Alertmanager:BearerToken"] = bearer,
-            ["Slack:BotToken"] = "xoxb-e2e-not-a-real-token",
-            ["Slack:Channel"] = "C0E2ETEST",
-            ["Slack:ApiUrl"] = StandIns.SlackApiUrl(slack).AbsoluteUri,
             ["Backends:jaeger:Type"] = "Jaeger",
             ["Backends:jaeger:ApiUrl"] = StandIns.BaseUrl(jaeger).AbsoluteUri,
             ["Backends:exemplars:Type"] = "PrometheusExemplars",
@@ -54,7 +50,7 @@ public sealed partial class GraphEndToEndTests(ITestOutputHelper output)
             // A fresh Prometheus has seconds of data: a short window steps one second, so the picture has points to show.
             ["Enrichment:Lookback"] = "00:00:30",
             ["Enrichment:Pad"] = "00:00:30",
-        }, ct);
+        }), ct);
         await stack.StartAsync(service.AlertmanagerWebhook, bearer, ct);
         output.WriteLine($"stack ready after {clock.Elapsed.TotalSeconds:0.0} s");
 
