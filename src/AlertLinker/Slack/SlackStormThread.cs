@@ -124,7 +124,7 @@ internal sealed class SlackStormThread(
         storm.DigestPosted(posted.Ts, posted.Channel, TextOf(digest), time.GetUtcNow(), shown);
         SlackLog.StormStarted(logger, channel, posted.Ts, storm.EarlierGroups, storm.Count);
         if (intent is not null)
-            await RememberAsync(new SlackMessageRecord(DigestSource, intent.GroupKey, posted.Channel ?? channel, posted.Ts, null, AlertStatus.Firing, time.GetUtcNow()), intent);
+            await messages.RememberAsync(new SlackMessageRecord(DigestSource, intent.GroupKey, posted.Channel ?? channel, posted.Ts, null, AlertStatus.Firing, time.GetUtcNow()), intent, logger);
         return await SyncContinuationsAsync(storm, pages, channel, cancellationToken);
     }
 
@@ -188,7 +188,7 @@ internal sealed class SlackStormThread(
                 listed.State = StormMemberState.Listed;
                 // The group's message is the digest (a thread root: ts = thread ts): a later notification of the group
                 // posts its full message in the thread instead of editing the digest.
-                await RememberAsync(new SlackMessageRecord(listed.Source, listed.GroupKey, threadChannel, digestTs, digestTs, listed.Status, time.GetUtcNow()), intent: null);
+                await messages.RememberAsync(new SlackMessageRecord(listed.Source, listed.GroupKey, threadChannel, digestTs, digestTs, listed.Status, time.GetUtcNow()), intent: null, logger);
             }
             SlackLog.StormBatch(logger, channel, digestTs, held.Count);
         }
@@ -241,8 +241,6 @@ internal sealed class SlackStormThread(
         }
         return null;
     }
-
-    private Task RememberAsync(SlackMessageRecord record, SlackPostIntent? intent) => messages.RememberAsync(record, intent, logger);
 
     private static string TextOf(SlackMessage message) => string.Join('\n', message.TextObjects().Select(t => t.Text));
 }

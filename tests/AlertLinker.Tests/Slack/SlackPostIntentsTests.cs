@@ -143,11 +143,11 @@ public sealed class SlackPostIntentsTests : IDisposable
         // The first process: a group posted alone, then a second new group makes a storm. Slack takes the digest; the
         // process dies before the store hears of it (neither the intent's close nor the digest's ts lands) and
         // without giving the digest's claim back.
-        var death = new Death();
-        var first = StormSink(new DiesRecordingTheDigest(Store(), death), new DeadAfterDigest(Store(), death));
+        var dying = new DiesBeforeRecording(Store(), at: intent => intent.Source == SlackStormThread.DigestSource);
+        var first = StormSink(dying, new StormStoreOfTheDead(Store(), dying));
         await DeliverOk(first, Rule(1));
         await first.DeliverAsync(Rule(2), CancellationToken.None);
-        Assert.True(death.Died);
+        Assert.True(dying.Died);
         var digest = Assert.Single(TopLevelPosts(), IsDigest);
         Assert.Equal(SlackStormThread.DigestSource, digest.GetProperty("metadata").GetProperty("event_payload").GetProperty("source").GetString());
 
@@ -171,42 +171,15 @@ public sealed class SlackPostIntentsTests : IDisposable
         Assert.Equal(2, TopLevelPosts().Count);
     }
 
-    /// <summary>When the first process of a test dies: from then on its stores record nothing.</summary>
-    private sealed class Death
-    {
-        public bool Died { get; set; }
-    }
-
-    /// <summary>A message store whose process dies right after Slack took the storm digest, before recording it.</summary>
-    private sealed class DiesRecordingTheDigest(ISlackMessageStore store, Death death) : ISlackMessageStore
-    {
-        public Task<SlackMessageRecord?> FindSlackMessageAsync(string source, string groupKey, string channel, CancellationToken cancellationToken) =>
-            store.FindSlackMessageAsync(source, groupKey, channel, cancellationToken);
-
-        public Task SaveSlackMessageAsync(SlackMessageRecord record, CancellationToken cancellationToken) =>
-            death.Died ? Task.CompletedTask : store.SaveSlackMessageAsync(record, cancellationToken);
-
-        public Task<SlackPostIntent> BeginPostAsync(SlackPostIntent intent, CancellationToken cancellationToken) =>
-            store.BeginPostAsync(intent, cancellationToken);
-
-        public Task CompletePostAsync(SlackPostIntent intent, SlackMessageRecord record, CancellationToken cancellationToken)
-        {
-            if (intent.Source != SlackStormThread.DigestSource && !death.Died)
-                return store.CompletePostAsync(intent, record, cancellationToken);
-            death.Died = true;
-            return Task.FromException(new OperationCanceledException("killed -9"));
-        }
-    }
-
-    /// <summary>The same process's storm store: nothing it would write after the death lands (the claim stays held).</summary>
-    private sealed class DeadAfterDigest(ISlackStormStore store, Death death) : ISlackStormStore
+    /// <summary>The storm store of <paramref name="process"/>: nothing it would write after the death lands (the digest's claim stays held).</summary>
+    private sealed class StormStoreOfTheDead(ISlackStormStore store, DiesBeforeRecording process) : ISlackStormStore
     {
         public Task<SlackStormRecord?> OpenStormAsync(
             SlackStormRecord candidate, (string Source, string GroupKey) arriving, DateTimeOffset openSince, bool create, CancellationToken cancellationToken) =>
             store.OpenStormAsync(candidate, arriving, openSince, create, cancellationToken);
 
         public Task RecordAloneAsync(string channel, string source, string groupKey, int alerts, DateTimeOffset arrivedAt, DateTimeOffset openSince, CancellationToken cancellationToken) =>
-            death.Died ? Task.CompletedTask : store.RecordAloneAsync(channel, source, groupKey, alerts, arrivedAt, openSince, cancellationToken);
+            process.Died ? Task.CompletedTask : store.RecordAloneAsync(channel, source, groupKey, alerts, arrivedAt, openSince, cancellationToken);
 
         public Task<SlackStormRecord?> FindStormAsync(string channel, CancellationToken cancellationToken) =>
             store.FindStormAsync(channel, cancellationToken);
@@ -215,10 +188,10 @@ public sealed class SlackPostIntentsTests : IDisposable
             store.ClaimDigestAsync(stormId, owner, now, until, cancellationToken);
 
         public Task ReleaseDigestAsync(string stormId, string owner, string? digestTs, string? digestChannel, CancellationToken cancellationToken) =>
-            death.Died ? Task.CompletedTask : store.ReleaseDigestAsync(stormId, owner, digestTs, digestChannel, cancellationToken);
+            process.Died ? Task.CompletedTask : store.ReleaseDigestAsync(stormId, owner, digestTs, digestChannel, cancellationToken);
 
         public Task SaveStormMemberAsync(SlackStormMemberRecord member, DateTimeOffset at, CancellationToken cancellationToken) =>
-            death.Died ? Task.CompletedTask : store.SaveStormMemberAsync(member, at, cancellationToken);
+            process.Died ? Task.CompletedTask : store.SaveStormMemberAsync(member, at, cancellationToken);
 
         public Task<IReadOnlyList<SlackStormMemberRecord>> StormMembersAsync(string stormId, CancellationToken cancellationToken) =>
             store.StormMembersAsync(stormId, cancellationToken);
@@ -230,8 +203,11 @@ public sealed class SlackPostIntentsTests : IDisposable
     private static bool IsDigest(JsonElement post) =>
         post.GetProperty("text").GetString()?.Contains("Alert storm", StringComparison.Ordinal) == true;
 
-    /// <summary>The store of a process killed between Slack's answer and recording it: the record never lands.</summary>
-    private sealed class DiesBeforeRecording(ISlackMessageStore store) : ISlackMessageStore
+    /// <summary>
+    /// The store of a process killed between Slack's answer and recording it: the record never lands. It dies at the
+    /// first post <paramref name="at"/> picks (every post by default); what it would record after that is lost too.
+    /// </summary>
+    private sealed class DiesBeforeRecording(ISlackMessageStore store, Func<SlackPostIntent, bool>? at = null) : ISlackMessageStore
     {
         public bool Died { get; private set; }
 
@@ -246,6 +222,8 @@ public sealed class SlackPostIntentsTests : IDisposable
 
         public Task CompletePostAsync(SlackPostIntent intent, SlackMessageRecord record, CancellationToken cancellationToken)
         {
+            if (!Died && at?.Invoke(intent) == false)
+                return store.CompletePostAsync(intent, record, cancellationToken);
             Died = true;
             return Task.FromException(new OperationCanceledException("killed -9"));
         }
