@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 
 namespace AlertLinker.Model;
 
@@ -104,7 +105,11 @@ public interface IAcceptListener
 }
 
 /// <param name="NotificationId">The stored notification, or null when all of its alerts were duplicates.</param>
-public sealed record AcceptResult(long? NotificationId, int Accepted, int Duplicates);
+/// <param name="QueuedBehind">
+/// True when an earlier notification of its group was still pending: this one cannot be claimed before that one is
+/// settled, and settling it wakes the delivery stage, so the accept need not. Not part of the HTTP answer.
+/// </param>
+public sealed record AcceptResult(long? NotificationId, int Accepted, int Duplicates, [property: JsonIgnore] bool QueuedBehind = false);
 
 /// <summary>A notification claimed by one owner until <paramref name="LeaseExpiresAt"/>.</summary>
 /// <param name="Attempts">Attempts settled before this claim.</param>

@@ -16,10 +16,14 @@ public sealed class DeliverySignal : IAcceptListener
 
     public void Notify() => _channel.Writer.TryWrite(true);
 
-    /// <summary>Wakes the worker when the accept stored something (not for a notification of duplicates only).</summary>
+    /// <summary>
+    /// Wakes the worker when the accept stored something it can claim: not for a notification of duplicates only, and
+    /// not for one queued behind an earlier one of its group (a flood into one group would otherwise wake the worker
+    /// once per accept for a claim that finds nothing; the earlier one's delivery signals when it ends).
+    /// </summary>
     public void Accepted(AcceptResult result)
     {
-        if (result.NotificationId is not null)
+        if (result.NotificationId is not null && !result.QueuedBehind)
             Notify();
     }
 

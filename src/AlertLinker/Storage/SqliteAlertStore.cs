@@ -169,6 +169,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
     // The accept path's statements, prepared once and reused (only ever used inside the gate).
     private readonly SqliteCommand _insertKey;
     private readonly SqliteCommand _insertNotification;
+    private readonly SqliteCommand _groupPending;
     private bool _disposed;
     private int _disposing;
 
@@ -214,6 +215,15 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
         _insertNotification.Parameters.Add("$payload", SqliteType.Text);
         _insertNotification.Parameters.Add("$received_at", SqliteType.Integer);
         _insertNotification.Parameters.Add("$now", SqliteType.Integer);
+
+        // One seek in the partial index of pending rows: is an earlier notification of the group still pending?
+        _groupPending = _connection.CreateCommand();
+        _groupPending.CommandText = """
+            SELECT EXISTS (SELECT 1 FROM notifications INDEXED BY ix_notifications_group_pending
+                           WHERE state = 'pending' AND source = $source AND group_key = $group_key)
+            """;
+        _groupPending.Parameters.Add("$source", SqliteType.Text);
+        _groupPending.Parameters.Add("$group_key", SqliteType.Text);
 
         _writer = new Thread(WriteAccepts) { IsBackground = true, Name = "alert store writer" };
         _writer.Start();
@@ -346,8 +356,13 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
                     }
 
                     long? id = null;
+                    var behind = false;
                     if (fresh > 0)
                     {
+                        _groupPending.Transaction = transaction;
+                        _groupPending.Parameters["$source"].Value = notification.Source;
+                        _groupPending.Parameters["$group_key"].Value = notification.GroupKey;
+                        behind = (long)_groupPending.ExecuteScalar()! == 1;
                         _insertNotification.Parameters["$source"].Value = notification.Source;
                         _insertNotification.Parameters["$group_key"].Value = notification.GroupKey;
                         _insertNotification.Parameters["$status"].Value = notification.Status.ToString();
@@ -357,7 +372,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
                         id = (long)_insertNotification.ExecuteScalar()!;
                     }
                     // else: every key was seen before; nothing of this notification is written.
-                    results[i] = new AcceptResult(id, fresh, keys.Count - fresh);
+                    results[i] = new AcceptResult(id, fresh, keys.Count - fresh, behind);
                 }
             });
         }
@@ -734,6 +749,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
             _disposed = true;
             _insertKey.Dispose();
             _insertNotification.Dispose();
+            _groupPending.Dispose();
             _connection.Dispose();
             _work.Dispose();
         }

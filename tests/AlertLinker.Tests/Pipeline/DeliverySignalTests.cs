@@ -67,6 +67,24 @@ public sealed class DeliverySignalTests
     }
 
     [Fact]
+    public async Task AnAcceptQueuedBehindAnEarlierNotificationOfItsGroupDoesNotWakeTheWorker()
+    {
+        using var db = new TempDatabase();
+        var time = TestNotifications.Clock();
+        var signal = new DeliverySignal();
+        using var store = db.Open(time);
+        signal.Accepted(await store.AcceptAsync(TestNotifications.Create(groupKey: "g", fingerprints: ["f1"]), CancellationToken.None));
+        await signal.WaitAsync(TimeSpan.FromHours(1), time, CancellationToken.None);
+
+        // The first is still pending: the worker could not claim the second, and the first's delivery wakes it.
+        signal.Accepted(await store.AcceptAsync(TestNotifications.Create(groupKey: "g", fingerprints: ["f2"]), CancellationToken.None));
+        Assert.False(signal.WaitAsync(TimeSpan.FromHours(1), time, CancellationToken.None).IsCompleted);
+
+        signal.Accepted(await store.AcceptAsync(TestNotifications.Create(groupKey: "another", fingerprints: ["f1"]), CancellationToken.None));
+        Assert.True(signal.WaitAsync(TimeSpan.FromHours(1), time, CancellationToken.None).IsCompleted);
+    }
+
+    [Fact]
     public async Task CancellingTheWaitThrows()
     {
         using var cancel = new CancellationTokenSource();

@@ -326,6 +326,30 @@ public abstract class AlertStoreContract : IDisposable
     }
 
     [StoreFact]
+    public async Task AnAcceptSaysItIsQueuedBehindOnlyWhileAnEarlierNotificationOfItsGroupIsPending()
+    {
+        var time = TestNotifications.Clock();
+        var store = Open(time);
+
+        var first = await store.AcceptAsync(TestNotifications.Create(groupKey: "g", fingerprints: ["f1"]), CancellationToken.None);
+        var second = await store.AcceptAsync(TestNotifications.Create(groupKey: "g", fingerprints: ["f2"]), CancellationToken.None);
+        var elsewhere = await store.AcceptAsync(TestNotifications.Create(groupKey: "other", fingerprints: ["f1"]), CancellationToken.None);
+        var duplicate = await store.AcceptAsync(TestNotifications.Create(groupKey: "g", fingerprints: ["f2"]), CancellationToken.None);
+
+        Assert.False(first.QueuedBehind);
+        Assert.True(second.QueuedBehind);
+        Assert.False(elsewhere.QueuedBehind);
+        Assert.Null(duplicate.NotificationId);
+        Assert.False(duplicate.QueuedBehind);
+
+        // Both of the group settled (one delivered, one failed for good): the next one is the group's head again.
+        await DeliverAsync(store, first.NotificationId!.Value);
+        await FailAsync(store, second.NotificationId!.Value, "bad request", retryAt: null);
+        var third = await store.AcceptAsync(TestNotifications.Create(groupKey: "g", fingerprints: ["f3"]), CancellationToken.None);
+        Assert.False(third.QueuedBehind);
+    }
+
+    [StoreFact]
     public async Task AGroupIsNeverInFlightTwiceEvenWhenItsOlderNotificationIsPutBack()
     {
         var store = Open(TestNotifications.Clock());

@@ -99,13 +99,16 @@ internal sealed partial class PostgresAlertStore : IAlertStore, IDisposable
         }
 
         long? id = null;
+        var behind = false;
         if (fresh > 0)
         {
+            // RETURNING's subquery sees the rows from before the insert: is an earlier one of the group pending?
+            // (The group's advisory lock, held, keeps another accept of the group out meanwhile.)
             await using var insert = new NpgsqlCommand(
                 """
                 INSERT INTO notifications (source, group_key, status, payload, received_at, state, attempts, next_attempt_at)
                 VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6)
-                RETURNING id
+                RETURNING id, EXISTS (SELECT 1 FROM notifications e WHERE e.state = 'pending' AND e.source = $1 AND e.group_key = $2)
                 """, connection, transaction);
             insert.Parameters.Add(new NpgsqlParameter { Value = notification.Source });
             insert.Parameters.Add(new NpgsqlParameter { Value = notification.GroupKey });
@@ -113,11 +116,14 @@ internal sealed partial class PostgresAlertStore : IAlertStore, IDisposable
             insert.Parameters.Add(new NpgsqlParameter { Value = payload });
             insert.Parameters.Add(new NpgsqlParameter { Value = notification.ReceivedAt.ToUniversalTime() });
             insert.Parameters.Add(new NpgsqlParameter { Value = now });
-            id = (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            await using var reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            id = reader.GetInt64(0);
+            behind = reader.GetBoolean(1);
         }
         // else: every key was seen before; the transaction commits nothing but the (released) lock.
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new AcceptResult(id, fresh, keys.Length - fresh);
+        return new AcceptResult(id, fresh, keys.Length - fresh, behind);
     }
 
     public async Task<IReadOnlyList<ClaimedNotification>> ClaimDueAsync(string owner, int max, TimeSpan lease, CancellationToken cancellationToken)
