@@ -93,13 +93,21 @@ public sealed class NotificationProcessor(
         var distinct = resolved.Select(SearchKey.Of).Distinct().ToList();
         // One graph per notification (the group's): of the earliest alert with an expression, whose window shows the most.
         var graphed = resolved.OrderBy(r => r.Expression is null).ThenBy(r => r.Window.Start).Select(SearchKey.Of).FirstOrDefault();
-        await Parallel.ForEachAsync(distinct, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-            async (key, ct) =>
-            {
-                var result = await enricher.EnrichAsync(resolved.First(r => SearchKey.Of(r) == key), drawGraph: key == graphed, ct);
-                lock (sections)
-                    sections[key] = result;
-            });
+        if (distinct is [var only])
+        {
+            // The usual case (one service, one window): no parallel loop and its worker tasks for one question.
+            sections[only] = await enricher.EnrichAsync(resolved.First(r => SearchKey.Of(r) == only), drawGraph: only == graphed, cancellationToken);
+        }
+        else
+        {
+            await Parallel.ForEachAsync(distinct, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+                async (key, ct) =>
+                {
+                    var result = await enricher.EnrichAsync(resolved.First(r => SearchKey.Of(r) == key), drawGraph: key == graphed, ct);
+                    lock (sections)
+                        sections[key] = result;
+                });
+        }
 
         var alerts = resolved.Select(r =>
         {

@@ -23,18 +23,45 @@ internal sealed partial class RunbookFunctions(
 {
     private int includeDepth;
 
-    public void ImportInto(ScriptObject globals)
+    /// <summary>
+    /// The functions as templates see them, built once and shared by every render (read-only). Each one that needs the
+    /// alert finds this render's <see cref="RunbookFunctions"/> through its <see cref="RunbookTemplateContext"/>.
+    /// Built per render, the nine delegates cost Scriban a wrapper each, and .NET a reflection stub compiled and later
+    /// finalized: measured as most of the finalizer thread's time while a flood of notifications was delivered.
+    /// </summary>
+    public static ScriptObject Shared { get; } = CreateShared();
+
+    private static ScriptObject CreateShared()
     {
-        globals.Import("trace_search", new Func<ScriptObject?, object?, bool, string?, int, string?, string?, ScriptArray>(TraceSearch));
-        globals.Import("traceql", new Func<ScriptObject?, object?, bool, string?, string?, string>(TraceQl));
-        globals.Import("jaeger_tags", new Func<ScriptObject?, bool, string>(JaegerTags));
-        globals.Import("slack_link", new Func<object?, object?, TemplateMarkup>(SlackLink));
-        globals.Import("link", new Func<object?, object?, TemplateMarkup>(SlackLink));
-        globals.Import("escape", new Func<object?, TemplateMarkup>(Escape));
-        globals.Import("duration", new Func<object?, string?, object>(FormatDuration));
-        globals.Import("unix_time", new Func<object?, string?, long?>(UnixTime));
-        globals.Import("include", new Func<TemplateContext, SourceSpan, string, TemplateMarkup>(Include));
+        var functions = new ScriptObject();
+        functions.Import("trace_search", new Func<TemplateContext, ScriptObject?, object?, bool, string?, int, string?, string?, ScriptArray>(TraceSearchOf));
+        functions.Import("traceql", new Func<TemplateContext, ScriptObject?, object?, bool, string?, string?, string>(TraceQlOf));
+        functions.Import("jaeger_tags", new Func<ScriptObject?, bool, string>(JaegerTags));
+        functions.Import("slack_link", new Func<object?, object?, TemplateMarkup>(SlackLink));
+        functions.Import("link", new Func<object?, object?, TemplateMarkup>(SlackLink));
+        functions.Import("escape", new Func<object?, TemplateMarkup>(Escape));
+        functions.Import("duration", new Func<object?, string?, object>(FormatDuration));
+        functions.Import("unix_time", new Func<object?, string?, long?>(UnixTime));
+        functions.Import("include", new Func<TemplateContext, SourceSpan, string, TemplateMarkup>(IncludeOf));
+        functions.IsReadOnly = true;
+        return functions;
     }
+
+    // The shared entries of the functions bound to the alert. Scriban hands them the context (not a template argument);
+    // the parameter names and defaults are the templates' named arguments, as documented on the instance methods.
+    private static ScriptArray TraceSearchOf(TemplateContext context, ScriptObject? attributes = null, object? min_duration = null,
+        bool errors_only = false, string? operation = null, int limit = 20, string? service = null, string? backend = null) =>
+        Of(context).TraceSearch(attributes, min_duration, errors_only, operation, limit, service, backend);
+
+    private static string TraceQlOf(TemplateContext context, ScriptObject? attributes = null, object? min_duration = null,
+        bool errors_only = false, string? operation = null, string? service = null) =>
+        Of(context).TraceQl(attributes, min_duration, errors_only, operation, service);
+
+    private static TemplateMarkup IncludeOf(TemplateContext context, SourceSpan span, string name) => Of(context).Include(context, span, name);
+
+    private static RunbookFunctions Of(TemplateContext context) =>
+        (context as RunbookTemplateContext)?.Functions
+        ?? throw new InvalidOperationException("runbook functions are bound to a RunbookTemplateContext with its Functions set");
 
     /// <summary>
     /// The same search in every configured backend: one entry per backend that can express it

@@ -17,6 +17,7 @@ internal sealed class RunbookTemplateContext : TemplateContext
     /// alert lacks must not cost the on-call engineer the whole runbook.
     /// </param>
     public RunbookTemplateContext(RunbookOptions options, CancellationToken cancellationToken, bool strict = false)
+        : base(SandboxedBuiltins)
     {
         this.strict = strict;
         EnableRelaxedMemberAccess = !strict;
@@ -36,17 +37,36 @@ internal sealed class RunbookTemplateContext : TemplateContext
         NewLine = "\n";
         StrictVariables = false;
 
-        // Evaluating strings as templates would run alert text as code; include is replaced by a folder-only one.
-        BuiltinObject.Remove("include");
-        if (BuiltinObject.TryGetValue("object", out var objectFunctions) && objectFunctions is ScriptObject functions)
-        {
-            functions.Remove("eval");
-            functions.Remove("eval_template");
-        }
         RootOutput = Output;
     }
 
     private readonly bool strict;
+
+    /// <summary>This render's alert, backends and partials, for the shared functions (<see cref="RunbookFunctions.Shared"/>).</summary>
+    public RunbookFunctions? Functions { get; init; }
+
+    /// <summary>
+    /// Scriban's builtins without the ones that evaluate text, made once and shared, read-only, by every render:
+    /// building them is a good part of a context's cost, and nothing a template does writes to them.
+    /// </summary>
+    private static readonly ScriptObject SandboxedBuiltins = CreateSandboxedBuiltins();
+
+    private static ScriptObject CreateSandboxedBuiltins()
+    {
+        var builtins = GetDefaultBuiltinObject();
+        // Evaluating strings as templates would run alert text as code; include is replaced by a folder-only one.
+        builtins.Remove("include");
+        if (builtins.TryGetValue("object", out var objectFunctions) && objectFunctions is ScriptObject functions)
+        {
+            functions.Remove("eval");
+            functions.Remove("eval_template");
+        }
+        // Shared between renders on many threads: no template may change a builtin for the others.
+        foreach (var module in builtins.Values.OfType<ScriptObject>())
+            module.IsReadOnly = true;
+        builtins.IsReadOnly = true;
+        return builtins;
+    }
 
     /// <summary>
     /// Strict access fails on a member of null only: a key a model object lacks (<c>labels.cronjob</c> on an alert

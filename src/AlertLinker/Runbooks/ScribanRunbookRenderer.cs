@@ -117,10 +117,13 @@ internal sealed partial class ScribanRunbookRenderer : IRunbookRenderer
         IReadOnlyList<LogLink>? logLinks, bool strict = false)
     {
         using var timeout = new CancellationTokenSource(options.RenderTimeout, time);
-        var context = new RunbookTemplateContext(options, timeout.Token, strict);
-        var globals = RunbookModel.Build(alert, backendSections, logLinks);
-        new RunbookFunctions(alert, backends.All, current.Partials, options.RecursiveLimit).ImportInto(globals);
-        context.PushGlobal(globals);
+        var context = new RunbookTemplateContext(options, timeout.Token, strict)
+        {
+            Functions = new RunbookFunctions(alert, backends.All, current.Partials, options.RecursiveLimit),
+        };
+        // The shared functions below the alert's model: what a template assigns goes into the model, this render's own.
+        context.PushGlobal(RunbookFunctions.Shared);
+        context.PushGlobal(RunbookModel.Build(alert, backendSections, logLinks));
         try
         {
             // Render hands back what was written and empties the output; RootOutput is only for the cut case.

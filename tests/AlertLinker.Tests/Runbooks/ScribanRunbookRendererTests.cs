@@ -236,6 +236,27 @@ public class ScribanRunbookRendererTests
     }
 
     [Fact]
+    public void ARenderThatOverwritesBuiltinsAndHelpersChangesNothingForTheNextRender()
+    {
+        // Builtins and helper functions are shared by every render: an assignment may shadow them in its own render
+        // (it goes into that render's model) or fail, but never reach another render.
+        using var folder = new RunbookFolder(
+            ("a-shadow.sbn", RunbookFolder.Runbook("""{{ escape = "gone"; trace_search = 1; }}[{{ escape }}][{{ trace_search }}]""", order: 1)),
+            ("b-module.sbn", RunbookFolder.Runbook("""{{ string.leaked = "yes" }}""", order: 2)),
+            ("c-after.sbn", RunbookFolder.Runbook("""[{{ "a" | string.upcase }}][{{ escape "x" }}][{{ (trace_search).size > 0 }}][{{ string.leaked }}]""", order: 3)));
+        var renderer = RunbookTestData.Renderer(folder.Load());
+
+        var first = renderer.Render(RunbookTestData.Alert(), [RunbookTestData.Section()]);
+        var second = renderer.Render(RunbookTestData.Alert(), [RunbookTestData.Section()]);
+
+        Assert.Equal("[gone][1]", first[0].Text);
+        Assert.NotNull(first[1].Error);
+        Assert.Equal("[A][x][true][]", first[2].Text);
+        Assert.Equal("[gone][1]", second[0].Text);
+        Assert.Equal("[A][x][true][]", second[2].Text);
+    }
+
+    [Fact]
     public void IncludeReachesOnlyPartialsOfTheRunbookFolder()
     {
         using var outside = new RunbookFolder(("secret.sbn", "SECRET"));
