@@ -30,8 +30,8 @@ namespace AlertLinker.Storage;
 /// </para>
 /// <para>
 /// Claims: a claimed notification stays <c>state = 'pending'</c> with <c>claim_owner</c> and <c>lease_until</c> set;
-/// it is in flight while its lease runs. Several processes on one file are safe (each claim is one UPDATE under
-/// SQLite's write lock), though one process per file is the intended set-up.
+/// it is in flight while its lease runs. Several processes on one file are safe (each claim is one write transaction
+/// under SQLite's write lock), though one process per file is the intended set-up.
 /// </para>
 /// <para>Times are stored as unix milliseconds (INTEGER) so that "due" and "older than" are plain comparisons.</para>
 /// </summary>
@@ -170,6 +170,8 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
     private readonly SqliteCommand _insertKey;
     private readonly SqliteCommand _insertNotification;
     private readonly SqliteCommand _groupPending;
+    private readonly SqliteCommand _claimHeads;
+    private readonly SqliteCommand _claimOne;
     private bool _disposed;
     private int _disposing;
 
@@ -224,6 +226,18 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
             """;
         _groupPending.Parameters.Add("$source", SqliteType.Text);
         _groupPending.Parameters.Add("$group_key", SqliteType.Text);
+
+        // The claim's two statements, prepared once: the worker claims at every wake-up.
+        _claimHeads = _connection.CreateCommand();
+        _claimHeads.CommandText = ClaimSql;
+        _claimHeads.Parameters.Add("$now", SqliteType.Integer);
+        _claimHeads.Parameters.Add("$max", SqliteType.Integer);
+        _claimOne = _connection.CreateCommand();
+        _claimOne.CommandText = ClaimOneSql;
+        _claimOne.Parameters.Add("$owner", SqliteType.Text);
+        _claimOne.Parameters.Add("$until", SqliteType.Integer);
+        _claimOne.Parameters.Add("$now", SqliteType.Integer);
+        _claimOne.Parameters.Add("$id", SqliteType.Integer);
 
         _writer = new Thread(WriteAccepts) { IsBackground = true, Name = "alert store writer" };
         _writer.Start();
@@ -388,8 +402,8 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
             batch[i].Result.TrySetResult(results[i]);
     }
 
-    // One statement under SQLite's write lock, so two claimers never take the same row. Per-group order: only
-    // a group's head (its oldest pending notification) is claimable, and only while its lease is not running,
+    // The walk and the updates in one write transaction (SQLite's write lock), so two claimers never take the same
+    // row. Per-group order: only a group's head (its oldest pending notification) is claimable, and only while its lease is not running,
     // so a later notification (say, the resolve) never overtakes an earlier one that is still being retried,
     // and a group is never delivered twice at once. (Only heads are ever claimed, and RetryFailedAsync puts
     // nothing back behind a claim, so a running lease is always a head's.)
@@ -424,12 +438,21 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
                     WHERE n.state = 'pending' AND n.source = grp.source AND n.group_key = grp.group_key)
             FROM grp WHERE grp.group_key IS NOT NULL
         )
+        SELECT n.id FROM head JOIN notifications n ON n.id = head.id
+        WHERE n.next_attempt_at <= $now AND (n.lease_until IS NULL OR n.lease_until <= $now)
+        ORDER BY n.id
+        LIMIT $max
+        """;
+
+    /// <summary>
+    /// Takes one head found by <see cref="ClaimSql"/>, in the same write transaction. The conditions are checked again
+    /// so the statement is right on its own; under the transaction's write lock nothing can have changed in between.
+    /// (One UPDATE … WHERE id IN (the walk) RETURNING was the claim before: it cost 0.2 ms in SQLite itself and about
+    /// 0.8 ms of the writer thread per claim even with nothing pending, against ~0.02 ms for the walk plus the updates.)
+    /// </summary>
+    internal const string ClaimOneSql = """
         UPDATE notifications SET claim_owner = $owner, lease_until = $until
-        WHERE id IN (
-            SELECT n.id FROM head JOIN notifications n ON n.id = head.id
-            WHERE n.next_attempt_at <= $now AND (n.lease_until IS NULL OR n.lease_until <= $now)
-            ORDER BY n.id
-            LIMIT $max)
+        WHERE id = $id AND state = 'pending' AND next_attempt_at <= $now AND (lease_until IS NULL OR lease_until <= $now)
         RETURNING id, payload, attempts
         """;
 
@@ -445,18 +468,37 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             var now = NowMs();
             var until = now + (long)lease.TotalMilliseconds;
-            using var command = _connection.CreateCommand();
-            command.CommandText = ClaimSql;
-            command.Parameters.AddWithValue("$owner", owner);
-            command.Parameters.AddWithValue("$until", until);
-            command.Parameters.AddWithValue("$now", now);
-            command.Parameters.AddWithValue("$max", max);
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
+            // One write transaction (BEGIN IMMEDIATE): another process on the file cannot claim between walk and update.
+            using var transaction = _connection.BeginTransaction();
+            _claimHeads.Transaction = transaction;
+            _claimHeads.Parameters["$now"].Value = now;
+            _claimHeads.Parameters["$max"].Value = max;
+            var heads = new List<long>();
+            using (var reader = _claimHeads.ExecuteReader())
             {
-                var id = reader.GetInt64(0);
-                if (StoredPayload.Read(reader.GetString(1), out var problem) is { } notification)
-                    claimed.Add(new ClaimedNotification(id, notification, reader.GetInt32(2), DateTimeOffset.FromUnixTimeMilliseconds(until)));
+                while (reader.Read())
+                    heads.Add(reader.GetInt64(0));
+            }
+
+            var rows = new List<(long Id, string Payload, int Attempts)>(heads.Count);
+            _claimOne.Transaction = transaction;
+            _claimOne.Parameters["$owner"].Value = owner;
+            _claimOne.Parameters["$until"].Value = until;
+            _claimOne.Parameters["$now"].Value = now;
+            foreach (var head in heads)
+            {
+                _claimOne.Parameters["$id"].Value = head;
+                using var reader = _claimOne.ExecuteReader();
+                if (reader.Read())
+                    rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2)));
+            }
+            transaction.Commit();
+
+            // Parsed after the commit, so the write lock is not held for it.
+            foreach (var (id, payload, attempts) in rows)
+            {
+                if (StoredPayload.Read(payload, out var problem) is { } notification)
+                    claimed.Add(new ClaimedNotification(id, notification, attempts, DateTimeOffset.FromUnixTimeMilliseconds(until)));
                 else
                     unreadable.Add((id, problem!));
             }
@@ -750,6 +792,8 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
             _insertKey.Dispose();
             _insertNotification.Dispose();
             _groupPending.Dispose();
+            _claimHeads.Dispose();
+            _claimOne.Dispose();
             _connection.Dispose();
             _work.Dispose();
         }
