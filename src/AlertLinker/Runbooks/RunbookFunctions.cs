@@ -34,18 +34,28 @@ internal sealed partial class RunbookFunctions(
     private static ScriptObject CreateShared()
     {
         var functions = new ScriptObject();
-        functions.Import("trace_search", new Func<TemplateContext, ScriptObject?, object?, bool, string?, int, string?, string?, ScriptArray>(TraceSearchOf));
-        functions.Import("traceql", new Func<TemplateContext, ScriptObject?, object?, bool, string?, string?, string>(TraceQlOf));
-        functions.Import("jaeger_tags", new Func<ScriptObject?, bool, string>(JaegerTags));
-        functions.Import("slack_link", new Func<object?, object?, TemplateMarkup>(SlackLink));
-        functions.Import("link", new Func<object?, object?, TemplateMarkup>(SlackLink));
-        functions.Import("escape", new Func<object?, TemplateMarkup>(Escape));
-        functions.Import("duration", new Func<object?, string?, object>(FormatDuration));
-        functions.Import("unix_time", new Func<object?, string?, long?>(UnixTime));
-        functions.Import("include", new Func<TemplateContext, SourceSpan, string, TemplateMarkup>(IncludeOf));
+        Add(functions, "trace_search", new Func<TemplateContext, ScriptObject?, object?, bool, string?, int, string?, string?, ScriptArray>(TraceSearchOf));
+        Add(functions, "traceql", new Func<TemplateContext, ScriptObject?, object?, bool, string?, string?, string>(TraceQlOf));
+        Add(functions, "jaeger_tags", new Func<ScriptObject?, bool, string>(JaegerTags));
+        Add(functions, "slack_link", new Func<object?, object?, TemplateMarkup>(SlackLink));
+        Add(functions, "link", new Func<object?, object?, TemplateMarkup>(SlackLink));
+        Add(functions, "escape", new Func<object?, TemplateMarkup>(Escape));
+        Add(functions, "duration", new Func<object?, string?, object>(FormatDuration));
+        Add(functions, "unix_time", new Func<object?, string?, long?>(UnixTime));
+        Add(functions, "include", new Func<TemplateContext, SourceSpan, string, TemplateMarkup>(IncludeOf));
         functions.IsReadOnly = true;
         return functions;
     }
+
+    /// <summary>
+    /// Registers a function by its method, not by its delegate: Scriban calls a delegate-backed function with
+    /// <c>Delegate.DynamicInvoke</c>, which looks the delegate type's <c>Invoke</c> up again on every call, and .NET
+    /// keeps what that lookup finds only weakly: after a garbage collection it compiles a new reflection stub. During a
+    /// flood of deliveries that was three stubs per render, compiled at full optimization. Through the method, the
+    /// function keeps the one stub it compiled.
+    /// </summary>
+    private static void Add(ScriptObject functions, string name, Delegate function) =>
+        functions.SetValue(name, DynamicCustomFunction.Create(function.Target, function.Method), readOnly: true);
 
     // The shared entries of the functions bound to the alert. Scriban hands them the context (not a template argument);
     // the parameter names and defaults are the templates' named arguments, as documented on the instance methods.

@@ -1,5 +1,6 @@
 using AlertLinker.Runbooks;
 using Microsoft.Extensions.Time.Testing;
+using AlertLinker.Tests.TestSupport;
 
 namespace AlertLinker.Tests.Runbooks;
 
@@ -254,6 +255,39 @@ public class ScribanRunbookRendererTests
         Assert.Equal("[A][x][true][]", first[2].Text);
         Assert.Equal("[gone][1]", second[0].Text);
         Assert.Equal("[A][x][true][]", second[2].Text);
+    }
+
+    [Fact]
+    public void RenderingAgainAfterAGarbageCollectionCompilesNoNewCode()
+    {
+        // Scriban calls a delegate-backed function through DynamicInvoke, and .NET compiled that reflection stub again
+        // after collections: in the service, three stubs per render while a flood was delivered; here (every helper
+        // called, a collection before each render) one every other render. Through their methods, nothing is left.
+        using var folder = new RunbookFolder(
+            ("all.sbn", RunbookFolder.Runbook("""
+                {{ for s in (trace_search min_duration: "1s" errors_only: true) }}{{ s.url }}{{ end }}
+                {{ traceql attributes: { "http.route": "/x" } }} {{ jaeger_tags { "a": "b" } }} {{ include "_part" }}
+                {{ slack_link "https://wiki.example.com" "wiki" }} {{ link "https://x.example.com" "x" }} {{ escape "<b>" }}
+                {{ duration "90s" }} {{ unix_time window.start }}
+                """)),
+            ("_part.sbn", "part {{ service }}"));
+        var renderer = RunbookTestData.Renderer(folder.Load(), backends: RunbookTestData.Backends(new FakeTraceBackend("jaeger-prod", "Jaeger")));
+        void RenderAfterACollection()
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            var rendered = Assert.Single(renderer.Render(RunbookTestData.Alert(), [RunbookTestData.Section()]));
+            Assert.True(rendered.Error is null, rendered.Error);
+        }
+        for (var i = 0; i < 40; i++)
+            RenderAfterACollection();
+
+        var before = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: true);
+        for (var i = 0; i < 100; i++)
+            RenderAfterACollection();
+        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: true) - before;
+
+        Assert.True(compiled < 10, $"{compiled} methods compiled by 100 more renders");
     }
 
     [Fact]
