@@ -25,7 +25,7 @@ internal sealed partial class RunbookFunctions(
 
     /// <summary>
     /// The functions as templates see them, built once and shared by every render (read-only). Each one that needs the
-    /// alert finds this render's <see cref="RunbookFunctions"/> through its <see cref="RunbookTemplateContext"/>.
+    /// alert finds this render's <see cref="RunbookFunctions"/> in its context (<see cref="BindTo"/>).
     /// Built per render, the nine delegates cost Scriban a wrapper each, and .NET a reflection stub compiled and later
     /// finalized: measured as most of the finalizer thread's time while a flood of notifications was delivered.
     /// </summary>
@@ -69,9 +69,13 @@ internal sealed partial class RunbookFunctions(
 
     private static TemplateMarkup IncludeOf(TemplateContext context, SourceSpan span, string name) => Of(context).Include(context, span, name);
 
+    /// <summary>Makes these the functions <see cref="Shared"/> calls on behalf of <paramref name="context"/>'s render.</summary>
+    public void BindTo(TemplateContext context) => context.Tags[typeof(RunbookFunctions)] = this;
+
     private static RunbookFunctions Of(TemplateContext context) =>
-        (context as RunbookTemplateContext)?.Functions
-        ?? throw new InvalidOperationException("runbook functions are bound to a RunbookTemplateContext with its Functions set");
+        context.Tags.TryGetValue(typeof(RunbookFunctions), out var bound) && bound is RunbookFunctions functions
+            ? functions
+            : throw new InvalidOperationException("runbook functions are used in a render they were not bound to (BindTo)");
 
     /// <summary>
     /// The same search in every configured backend: one entry per backend that can express it

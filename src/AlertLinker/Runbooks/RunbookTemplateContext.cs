@@ -42,9 +42,6 @@ internal sealed class RunbookTemplateContext : TemplateContext
 
     private readonly bool strict;
 
-    /// <summary>This render's alert, backends and partials, for the shared functions (<see cref="RunbookFunctions.Shared"/>).</summary>
-    public RunbookFunctions? Functions { get; init; }
-
     /// <summary>
     /// Scriban's builtins without the ones that evaluate text, made once and shared, read-only, by every render:
     /// building them is a good part of a context's cost, and nothing a template does writes to them.

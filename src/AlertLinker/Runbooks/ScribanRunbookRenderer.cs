@@ -117,10 +117,8 @@ internal sealed partial class ScribanRunbookRenderer : IRunbookRenderer
         IReadOnlyList<LogLink>? logLinks, bool strict = false)
     {
         using var timeout = new CancellationTokenSource(options.RenderTimeout, time);
-        var context = new RunbookTemplateContext(options, timeout.Token, strict)
-        {
-            Functions = new RunbookFunctions(alert, backends.All, current.Partials, options.RecursiveLimit),
-        };
+        var context = new RunbookTemplateContext(options, timeout.Token, strict);
+        new RunbookFunctions(alert, backends.All, current.Partials, options.RecursiveLimit).BindTo(context);
         // The shared functions below the alert's model: what a template assigns goes into the model, this render's own.
         context.PushGlobal(RunbookFunctions.Shared);
         context.PushGlobal(RunbookModel.Build(alert, backendSections, logLinks));
