@@ -205,12 +205,8 @@ public sealed class JaegerBackendTests : IDisposable
     [Fact]
     public async Task AServerErrorIsRetriedThroughTheResiliencePipeline()
     {
-        // The first request fails; every later one (the retry, and the parallel search) succeeds. The scenario
-        // only decides the first answer: concurrent requests racing its state change fall through to the 200.
-        server.Given(Request.Create().WithPath(V1Traces).UsingGet()).AtPriority(1).InScenario("flaky").WillSetStateTo("failed once")
-            .RespondWith(Response.Create().WithStatusCode(500).WithBody("boom"));
-        server.Given(Request.Create().WithPath(V1Traces).UsingGet()).AtPriority(10)
-            .RespondWith(Response.Create().WithStatusCode(200).WithBody(SharedFixtures.Read("backends/jaeger/v1_api_traces_response.json")));
+        // The first request fails; every later one (the retry, and the parallel search) succeeds.
+        server.FailsOnceThenServes(V1Traces, 500, "boom", SharedFixtures.Read("backends/jaeger/v1_api_traces_response.json"));
         using var host = Host(("Api", "V1"));
 
         var exemplars = await host.Backend("jaeger").FindExemplarsAsync(Checkout, CancellationToken.None);

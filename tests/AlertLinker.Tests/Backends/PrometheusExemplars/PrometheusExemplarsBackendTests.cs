@@ -152,10 +152,8 @@ public sealed class PrometheusExemplarsBackendTests : IDisposable
     [Fact]
     public async Task AServerErrorIsRetriedThenTheQuerySucceeds()
     {
-        server.Given(Request.Create().WithPath(QueryExemplars).UsingGet()).AtPriority(1).InScenario("flaky").WillSetStateTo("failed once")
-            .RespondWith(Response.Create().WithStatusCode(503).WithBody("""{"status":"error","errorType":"unavailable","error":"tsdb busy"}"""));
-        server.Given(Request.Create().WithPath(QueryExemplars).UsingGet()).AtPriority(10)
-            .RespondWith(Response.Create().WithStatusCode(200).WithBody(SharedFixtures.Read("backends/prometheus/query_exemplars_response.docs.json")));
+        server.FailsOnceThenServes(QueryExemplars, 503, """{"status":"error","errorType":"unavailable","error":"tsdb busy"}""",
+            SharedFixtures.Read("backends/prometheus/query_exemplars_response.docs.json"));
         using var host = Host();
 
         Assert.Equal(3, (await host.Backend("prom").FindExemplarsAsync(Alert(), CancellationToken.None)).Count);

@@ -131,10 +131,7 @@ public sealed class TempoBackendTests : IDisposable
     public async Task AServerErrorIsRetriedThenTheSearchSucceeds()
     {
         // The first request fails, later ones (its retry, the parallel search) succeed.
-        server.Given(Request.Create().WithPath(Search).UsingGet()).AtPriority(1).InScenario("flaky").WillSetStateTo("failed once")
-            .RespondWith(Response.Create().WithStatusCode(503).WithBody("tempo querier unavailable"));
-        server.Given(Request.Create().WithPath(Search).UsingGet()).AtPriority(10)
-            .RespondWith(Response.Create().WithStatusCode(200).WithBody(SharedFixtures.Read("backends/tempo/search_traceql_response.docs.json")));
+        server.FailsOnceThenServes(Search, 503, "tempo querier unavailable", SharedFixtures.Read("backends/tempo/search_traceql_response.docs.json"));
         using var host = Host();
 
         var exemplars = await host.Backend("tempo").FindExemplarsAsync(Checkout, CancellationToken.None);
