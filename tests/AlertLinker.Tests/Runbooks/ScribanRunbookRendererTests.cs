@@ -1,6 +1,6 @@
 using AlertLinker.Runbooks;
-using Microsoft.Extensions.Time.Testing;
 using AlertLinker.Tests.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AlertLinker.Tests.Runbooks;
 
