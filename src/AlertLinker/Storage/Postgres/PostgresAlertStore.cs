@@ -310,16 +310,24 @@ internal sealed partial class PostgresAlertStore : IAlertStore, IDisposable
     internal static DateTimeOffset Timestamptz(System.Data.Common.DbDataReader reader, int column) =>
         reader.GetFieldValue<DateTimeOffset>(column);
 
+    /// <summary>
+    /// The backlog gauges' counts from indexes only: the pending range once (ix_notifications_due holds the id), for
+    /// its count and its oldest id, whose row gives the oldest received_at (ids are arrival order); the leased rows
+    /// by their own index; the failed by theirs. Reading the table instead (as the planner did when a backlog is a
+    /// large part of it) was three sequential scans at every scrape: 173-350 ms at 60 000 pending of 160 000 rows,
+    /// against 9-10 ms this way (EXPLAIN ANALYZE, PostgreSQL 15, 1.7 KB payloads).
+    /// </summary>
+    internal const string CountSql = """
+        SELECT backlog.pending,
+               (SELECT count(*) FROM notifications WHERE state = 'pending' AND lease_until IS NOT NULL AND lease_until > $1),
+               (SELECT count(*) FROM notifications WHERE state = 'failed'),
+               (SELECT received_at FROM notifications WHERE id = backlog.oldest)
+        FROM (SELECT count(*) AS pending, min(id) AS oldest FROM notifications WHERE state = 'pending') backlog
+        """;
+
     public async Task<NotificationCounts> CountAsync(CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand(
-            """
-            SELECT
-                (SELECT count(*) FROM notifications WHERE state = 'pending'),
-                (SELECT count(*) FROM notifications WHERE state = 'pending' AND lease_until > $1),
-                (SELECT count(*) FROM notifications WHERE state = 'failed'),
-                (SELECT min(received_at) FROM notifications WHERE state = 'pending')
-            """);
+        await using var command = _dataSource.CreateCommand(CountSql);
         command.Parameters.Add(new NpgsqlParameter { Value = Now() });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);

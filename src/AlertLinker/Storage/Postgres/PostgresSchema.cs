@@ -136,6 +136,11 @@ internal static class PostgresSchema
             PRIMARY KEY (channel, source, group_key)
         );
         """,
+        """
+        -- The rows in flight, for the backlog gauges (the store's count for /metrics): a handful at any time, counted
+        -- without reading the pending rows around them.
+        CREATE INDEX ix_notifications_leased ON notifications (lease_until) WHERE state = 'pending' AND lease_until IS NOT NULL;
+        """,
     ];
 
     internal static int LatestVersion => Migrations.Length;
