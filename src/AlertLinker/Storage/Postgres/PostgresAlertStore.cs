@@ -320,7 +320,7 @@ internal sealed partial class PostgresAlertStore : IAlertStore, IDisposable
     /// </summary>
     internal const string CountSql = """
         SELECT backlog.pending,
-               (SELECT count(*) FROM notifications WHERE state = 'pending' AND lease_until IS NOT NULL AND lease_until > $1),
+               (SELECT count(*) FROM notifications WHERE state = 'pending' AND lease_until > $1),
                (SELECT count(*) FROM notifications WHERE state = 'failed'),
                (SELECT received_at FROM notifications WHERE id = backlog.oldest)
         FROM (SELECT count(*) AS pending, min(id) AS oldest FROM notifications WHERE state = 'pending') backlog
