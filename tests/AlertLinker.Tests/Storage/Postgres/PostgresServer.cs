@@ -119,11 +119,31 @@ public sealed class PostgresServer : IDisposable
     /// <summary>Runs <paramref name="sql"/> on <paramref name="connectionString"/> and returns the first column of the first row.</summary>
     public static object? Scalar(string connectionString, string sql)
     {
-        // Unpooled: the helper's connections are closed at once, not kept for the rest of the run.
-        using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
-        connection.Open();
+        using var connection = Connect(connectionString);
         using var command = new NpgsqlCommand(sql, connection);
         return command.ExecuteScalar();
+    }
+
+    /// <summary>The first column of every row <paramref name="sql"/> returns, as text, with <paramref name="parameters"/> bound as $1, $2, ….</summary>
+    public static List<string> Lines(string connectionString, string sql, params object[] parameters)
+    {
+        using var connection = Connect(connectionString);
+        using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        using var reader = command.ExecuteReader();
+        var lines = new List<string>();
+        while (reader.Read())
+            lines.Add(reader.GetString(0));
+        return lines;
+    }
+
+    // Unpooled: the helpers' connections are closed at once, not kept for the rest of the run.
+    private static NpgsqlConnection Connect(string connectionString)
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        connection.Open();
+        return connection;
     }
 
     private static void Execute(string connectionString, string sql) => Scalar(connectionString, sql);
