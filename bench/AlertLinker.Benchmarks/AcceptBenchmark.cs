@@ -33,13 +33,11 @@ internal static partial class AcceptBenchmark
         var seconds = Option(args, "--seconds", 20);
         var connections = Option(args, "--connections", 16);
         var rate = Option(args, "--rate", 1000);
-        var pace = Array.IndexOf(args, "--pace");
-        var spin = pace >= 0 && pace + 1 < args.Length && args[pace + 1] == "spin";
+        var spin = Value(args, "--pace") == "spin";
         var root = RepoRoot();
         // --dll: another build to compare (e.g. the previous commit's), else this checkout's Release build.
-        var i = Array.IndexOf(args, "--dll");
-        var dll = i >= 0 && i + 1 < args.Length
-            ? Path.GetFullPath(args[i + 1])
+        var dll = Value(args, "--dll") is { } other
+            ? Path.GetFullPath(other)
             : Path.Combine(root, "src", "AlertLinker", "bin", "Release", "net10.0", "AlertLinker.dll");
         if (!File.Exists(dll))
         {
@@ -366,10 +364,14 @@ internal static partial class AcceptBenchmark
         }
     }
 
-    private static int Option(string[] args, string name, int fallback)
+    private static int Option(string[] args, string name, int fallback) =>
+        Value(args, name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+    /// <summary>The argument after the first <paramref name="name"/>, or null when it is not given.</summary>
+    private static string? Value(string[] args, string name)
     {
         var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     private static string RepoRoot()
