@@ -51,8 +51,13 @@ internal static partial class AcceptBenchmark
         Console.WriteLine($"accept benchmark: {connections} connections, {seconds} s per phase, open loop at {rate}/s (pace: {(spin ? "spin" : "yield")}); " +
                           $"{Environment.ProcessorCount} cores, load average {LoadAverage()}; capture {Path.GetFileName(Capture)}");
         var barePort = FreePort();
+        var diskPort = FreePort();
         var durablePort = FreePort();
         using var bare = Start("dotnet", [typeof(AcceptBenchmark).Assembly.Location, "accept-bare", barePort.ToString(CultureInfo.InvariantCulture)], new());
+        // The same bare endpoint, its 202 waiting for a group-committed fdatasync in the same directory as the
+        // database: what the disk allows, measured, not estimated.
+        using var disk = Start("dotnet", [typeof(AcceptBenchmark).Assembly.Location, "accept-bare", diskPort.ToString(CultureInfo.InvariantCulture),
+            "--durable", Path.Combine(data.FullName, "bare.log")], new());
         using var durable = Start("dotnet", [dll, "--urls", $"http://127.0.0.1:{durablePort}"], new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -65,7 +70,9 @@ internal static partial class AcceptBenchmark
         {
             var bareUrl = new Uri($"http://127.0.0.1:{barePort}/webhooks/alertmanager");
             var durableUrl = new Uri($"http://127.0.0.1:{durablePort}/webhooks/alertmanager");
+            var diskUrl = new Uri($"http://127.0.0.1:{diskPort}/webhooks/alertmanager");
             await WaitHealthyAsync(new Uri($"http://127.0.0.1:{barePort}/healthz"));
+            await WaitHealthyAsync(new Uri($"http://127.0.0.1:{diskPort}/healthz"));
             await WaitHealthyAsync(new Uri($"http://127.0.0.1:{durablePort}/healthz"));
 
             using var client = NewClient(connections);
@@ -73,8 +80,12 @@ internal static partial class AcceptBenchmark
             // its delivery worker works through it for a while, and it would take CPU from a bare phase run meanwhile.
             // Each server is warmed up (JIT, connection pool, the database file) before anything of it is counted.
             await ClosedLoopAsync(client, bareUrl, requests, connections, TimeSpan.FromSeconds(3));
-            var bareClosed = await ClosedLoopAsync(client, bareUrl, requests, connections, TimeSpan.FromSeconds(seconds));
+            var bareClosed = await WithCpuAsync(bare, () => ClosedLoopAsync(client, bareUrl, requests, connections, TimeSpan.FromSeconds(seconds)));
             var bareOpen = await OpenLoopAsync(client, bareUrl, requests, connections, rate, TimeSpan.FromSeconds(seconds), spin);
+            await ClosedLoopAsync(client, diskUrl, requests, connections, TimeSpan.FromSeconds(3));
+            var diskClosed = await WithCpuAsync(disk, () => ClosedLoopAsync(client, diskUrl, requests, connections, TimeSpan.FromSeconds(seconds)));
+            var diskOpen = await OpenLoopAsync(client, diskUrl, requests, connections, rate, TimeSpan.FromSeconds(seconds), spin);
+            Stop(disk); // idle from here on, but it holds 256 MB of page cache
 
             // Each durable phase starts once the delivery worker has caught up with what came before (the warm-up's
             // flood, then the closed loop's): a phase pays for delivering its own accepts, not an earlier phase's.
@@ -82,15 +93,19 @@ internal static partial class AcceptBenchmark
             var metricsUrl = new Uri($"http://127.0.0.1:{durablePort}/metrics");
             await ClosedLoopAsync(client, durableUrl, requests, connections, TimeSpan.FromSeconds(3));
             var drainedWarmUp = await DrainAsync(client, metricsUrl);
-            var durableClosed = await ClosedLoopAsync(client, durableUrl, requests, connections, TimeSpan.FromSeconds(seconds));
+            var durableClosed = await WithCpuAsync(durable, () => ClosedLoopAsync(client, durableUrl, requests, connections, TimeSpan.FromSeconds(seconds)));
             var drainedClosed = await DrainAsync(client, metricsUrl);
             var durableOpen = await OpenLoopAsync(client, durableUrl, requests, connections, rate, TimeSpan.FromSeconds(seconds), spin);
 
             Report("bare    closed loop", bareClosed);
+            Report("bare+fdatasync closed loop", diskClosed);
             Report("durable closed loop", durableClosed);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"ratio durable/bare throughput: {durableClosed.PerSecond / bareClosed.PerSecond:0.00}x"));
+                $"ratio durable/bare throughput: {durableClosed.PerSecond / bareClosed.PerSecond:0.00}x; " +
+                $"the disk's ceiling, bare+fdatasync/bare: {diskClosed.PerSecond / bareClosed.PerSecond:0.00}x; " +
+                $"durable/(bare+fdatasync): {durableClosed.PerSecond / diskClosed.PerSecond:0.00}x"));
             Report($"bare    open loop {rate}/s", bareOpen);
+            Report($"bare+fdatasync open {rate}/s", diskOpen);
             Report($"durable open loop {rate}/s", durableOpen);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"delivery backlog drained before the durable closed loop in {drainedWarmUp.TotalSeconds:0.0} s, before the open loop in {drainedClosed.TotalSeconds:0.0} s"));
@@ -100,6 +115,7 @@ internal static partial class AcceptBenchmark
         finally
         {
             Stop(bare);
+            Stop(disk);
             Stop(durable);
             try
             {
@@ -113,12 +129,15 @@ internal static partial class AcceptBenchmark
     }
 
     /// <summary>
-    /// <c>accept-bare PORT</c>: the baseline. Token check, JSON parse (the whole document, as a source must), a look
-    /// at the alerts array, 202 with a small JSON body — everything a source does except storing.
+    /// <c>accept-bare PORT [--durable FILE]</c>: the baseline. Token check, JSON parse (the whole document, as a
+    /// source must), a look at the alerts array, 202 with a small JSON body — everything a source does except
+    /// storing. With <c>--durable</c> the body is also appended to a <see cref="GroupCommitLog"/> and the 202 waits
+    /// for its fdatasync: the bare endpoint made durable as cheaply as a disk allows.
     /// </summary>
     public static async Task<int> ServeBareAsync(string[] args)
     {
         var port = int.Parse(args[0], CultureInfo.InvariantCulture);
+        var log = Value(args, "--durable") is { } path ? new GroupCommitLog(path, 256L << 20) : null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
@@ -128,10 +147,19 @@ internal static partial class AcceptBenchmark
         {
             if (request.Headers.Authorization.ToString() != "Bearer " + Token)
                 return Results.Unauthorized();
-            using var json = await JsonDocument.ParseAsync(request.Body);
+            byte[]? payload = null;
+            if (log is not null)
+            {
+                using var copy = new MemoryStream();
+                await request.Body.CopyToAsync(copy);
+                payload = copy.ToArray();
+            }
+            using var json = payload is null ? await JsonDocument.ParseAsync(request.Body) : JsonDocument.Parse(payload);
             if (!json.RootElement.TryGetProperty("alerts", out var alerts) || alerts.ValueKind != JsonValueKind.Array)
                 return Results.BadRequest();
             var count = alerts.GetArrayLength();
+            if (log is not null)
+                await log.AppendAsync(payload!);
             return Results.Text($$"""{"notificationId":null,"accepted":{{count}},"duplicates":0}""", "application/json", Encoding.UTF8, 202);
         });
         await app.RunAsync();
@@ -140,6 +168,12 @@ internal static partial class AcceptBenchmark
 
     private sealed record Phase(int Requests, int Errors, TimeSpan Elapsed, long[] LatencyTicks)
     {
+        /// <summary>CPU the server process used during the phase (user + system), when measured.</summary>
+        public TimeSpan? ServerCpu { get; init; }
+
+        /// <summary>CPU this process, the client, used during the phase.</summary>
+        public TimeSpan? ClientCpu { get; init; }
+
         public double PerSecond => Requests / Elapsed.TotalSeconds;
 
         public double Percentile(double p) => LatencyTicks.Length == 0
@@ -221,6 +255,25 @@ internal static partial class AcceptBenchmark
     [GeneratedRegex("""^alertlinker_notifications\{[^}]*state="pending"[^}]*\} (\d+)""", RegexOptions.Multiline)]
     private static partial Regex PendingGauge();
 
+    /// <summary>
+    /// Runs a phase and records the CPU its server and the client used meanwhile: on two cores they share, CPU per
+    /// request is the budget a faster accept has to fit in.
+    /// </summary>
+    private static async Task<Phase> WithCpuAsync(Process server, Func<Task<Phase>> phase)
+    {
+        using var client = Process.GetCurrentProcess();
+        server.Refresh();
+        var (serverBefore, clientBefore) = (server.TotalProcessorTime, client.TotalProcessorTime);
+        var result = await phase();
+        server.Refresh();
+        client.Refresh();
+        return result with
+        {
+            ServerCpu = server.TotalProcessorTime - serverBefore,
+            ClientCpu = client.TotalProcessorTime - clientBefore,
+        };
+    }
+
     private static Phase Finish(List<long>[] latencies, int errors, TimeSpan elapsed)
     {
         var all = latencies.SelectMany(l => l).ToArray();
@@ -245,11 +298,17 @@ internal static partial class AcceptBenchmark
         }
     }
 
-    private static void Report(string name, Phase phase) =>
+    private static void Report(string name, Phase phase)
+    {
+        var cpu = phase is { ServerCpu: { } server, ClientCpu: { } client, Requests: > 0 }
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"; CPU per request: server {server.TotalMicroseconds / phase.Requests:0} us, client {client.TotalMicroseconds / phase.Requests:0} us")
+            : "";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name,-28} {phase.Requests,7} requests in {phase.Elapsed.TotalSeconds,5:0.0} s = {phase.PerSecond,7:0}/s; errors {phase.Errors}; " +
+            $"{name,-30} {phase.Requests,7} requests in {phase.Elapsed.TotalSeconds,5:0.0} s = {phase.PerSecond,7:0}/s; errors {phase.Errors}; " +
             $"latency ms p50 {phase.Percentile(50):0.00} p90 {phase.Percentile(90):0.00} p99 {phase.Percentile(99):0.00} " +
-            $"p99.9 {phase.Percentile(99.9):0.00} max {phase.Percentile(100):0.00}"));
+            $"p99.9 {phase.Percentile(99.9):0.00} max {phase.Percentile(100):0.00}{cpu}"));
+    }
 
     /// <summary>The capture with every alert's fingerprint made unique per request (as bench/alertmanager-post.lua does).</summary>
     private sealed partial class UniqueBodies(string body)
