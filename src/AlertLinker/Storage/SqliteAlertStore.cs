@@ -19,8 +19,8 @@ namespace AlertLinker.Storage;
 /// <para>
 /// Concurrency: one long-lived connection. SQLite admits one writer at a time anyway; several connections would
 /// contend on the file lock and back off with sleeps. One writer thread owns the hot path: it drains a queue of
-/// accepts and of the delivery worker's claim operations, runs the operations and commits every accept waiting in
-/// one transaction (group commit): a burst costs one fsync, not one per webhook, and no request thread blocks on the
+/// accepts and of the delivery worker's claim operations, commits every accept waiting in one transaction (group
+/// commit), then runs the operations: a burst costs one fsync, not one per webhook, and no request thread blocks on the
 /// disk. The claim operations run on that thread rather than behind an async lock because an async lock is handed
 /// to a waiter whose continuation must then be scheduled on the thread pool, and under load (every core busy with
 /// requests) the connection sat idle, held, for milliseconds per hand-off while accepts waited (measured: 5–13 ms
@@ -288,8 +288,8 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
     }
 
     /// <summary>
-    /// The writer thread: takes everything waiting (up to <see cref="MaxAcceptBatch"/> accepts), runs the operations,
-    /// then commits the accepts in one transaction, one fsync for all. While it commits, the next round gathers, so
+    /// The writer thread: takes everything waiting (up to <see cref="MaxAcceptBatch"/> accepts), commits the accepts
+    /// in one transaction, one fsync for all, then runs the operations. While it commits, the next round gathers, so
     /// under load the batch grows with the arrival rate and the fsync is shared by more requests, instead of each
     /// request waiting its turn.
     /// </summary>
@@ -313,11 +313,14 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
             _gate.Wait();
             try
             {
-                // Operations first: they waited already, and each is one short statement without an fsync.
-                foreach (var operation in operations)
-                    operation.Run();
+                // Accepts first: a sender is waiting on each for its 202, and with a backlog the delivery worker's
+                // operations (claims, marks, lease renewals) can fill a round. They wait one fsync more instead, which
+                // costs a delivery nothing it would notice: each completes before its caller moves on, so a delivery
+                // marked done in this round still wakes the claim of its group's next notification.
                 if (batch.Count > 0)
                     CommitAccepts(batch);
+                foreach (var operation in operations)
+                    operation.Run();
             }
             finally
             {
