@@ -4,26 +4,18 @@ namespace AlertLinker.Tests.Storage.Postgres;
 
 /// <summary>What the PostgreSQL store does beyond the shared contract: how its queries read the database.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresAlertStoreTests(PostgresServer server) : IDisposable
+public sealed class PostgresAlertStoreTests(PostgresServer server)
 {
     // Lazy: a skipped test (no PostgreSQL binaries) never reaches the server.
     private readonly Lazy<PostgresTestDatabase> _db = new(() => new PostgresTestDatabase(server, typeof(PostgresAlertStoreTests)));
-    private readonly List<IDisposable> _opened = [];
 
     private PostgresTestDatabase Db => _db.Value;
-
-    public void Dispose()
-    {
-        foreach (var store in _opened)
-            store.Dispose();
-    }
 
     [PostgresFact]
     public async Task CountingABacklogForMetricsReadsIndexesNotTheTable()
     {
         var time = TestNotifications.Clock();
-        var store = Db.Open(time);
-        _opened.Add(store);
+        using var store = Db.Open(time);
         // A storm's backlog beside the delivered rows kept for retention: 3 000 delivered, then 2 000 pending, each with
         // a payload the size of a real one, 5 of the pending leased (in flight), and 1 failed.
         var start = TestNotifications.Start.ToUniversalTime();
