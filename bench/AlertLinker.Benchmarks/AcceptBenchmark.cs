@@ -15,9 +15,12 @@ namespace AlertLinker.Benchmarks;
 /// <summary>
 /// <c>accept</c>: durable accept of AlertLinker against a bare endpoint, in one run, on 127.0.0.1 only.
 /// <para>
-/// Both servers run as processes of their own: AlertLinker (the Release build, SQLite on a temp file, dry-run
-/// Slack) and a bare minimal-API endpoint (<c>accept-bare</c>, this binary) that checks the bearer token, parses the
-/// JSON and answers 202 without storing. The same client then loads each with the same requests — a real
+/// Every server runs as a process of its own: AlertLinker (the Release build, SQLite on a temp file, dry-run
+/// Slack); a bare minimal-API endpoint (<c>accept-bare</c>, this binary) that checks the bearer token, parses the
+/// JSON and answers 202 without storing; the same made durable by a group-commit log (bare+fdatasync, the disk's
+/// ceiling); and AlertLinker's own request path made durable by that log instead of SQLite, with no delivery
+/// worker (<c>accept-intake</c>, <see cref="IntakeOnlyServer"/>: the bound of any store behind that path, closed
+/// loop only). The same client then loads each with the same requests — a real
 /// Alertmanager 0.25 capture whose fingerprints are rewritten per request, so every request is a new alert — in two
 /// phases: closed loop (N connections as fast as they go: throughput) and open loop (a fixed offered rate, latency
 /// measured from each request's scheduled send time, so a stall is not hidden by the client waiting for it).
@@ -58,21 +61,32 @@ internal static partial class AcceptBenchmark
         // database: what the disk allows, measured, not estimated.
         using var disk = Start("dotnet", [typeof(AcceptBenchmark).Assembly.Location, "accept-bare", diskPort.ToString(CultureInfo.InvariantCulture),
             "--durable", Path.Combine(data.FullName, "bare.log")], new());
-        using var durable = Start("dotnet", [dll, "--urls", $"http://127.0.0.1:{durablePort}"], new Dictionary<string, string>
+        var service = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["AlertLinker__Storage__Path"] = Path.Combine(data.FullName, "alertlinker.db"),
             ["AlertLinker__Sources__Alertmanager__BearerToken"] = Token,
             ["AlertLinker__Runbooks__Directory"] = Path.Combine(root, "templates", "runbooks"),
             ["Logging__LogLevel__Default"] = "Warning",
-        }.Concat(Settings(args)).GroupBy(setting => setting.Key).ToDictionary(g => g.Key, g => g.Last().Value)); // --env wins
+        }.Concat(Settings(args)).GroupBy(setting => setting.Key).ToDictionary(g => g.Key, g => g.Last().Value); // --env wins
+        // AlertLinker's request path (this checkout's, as built into this binary) with its accept a log append and no
+        // delivery worker: the bound of any store behind that path (see IntakeOnlyServer).
+        var intakePort = FreePort();
+        using var intake = Start("dotnet", [typeof(AcceptBenchmark).Assembly.Location, "accept-intake", intakePort.ToString(CultureInfo.InvariantCulture),
+            "--durable", Path.Combine(data.FullName, "intake.log")], new Dictionary<string, string>(service)
+        {
+            ["AlertLinker__Storage__Path"] = Path.Combine(data.FullName, "intake.db"),
+        });
+        using var durable = Start("dotnet", [dll, "--urls", $"http://127.0.0.1:{durablePort}"], service);
         try
         {
             var bareUrl = new Uri($"http://127.0.0.1:{barePort}/webhooks/alertmanager");
             var durableUrl = new Uri($"http://127.0.0.1:{durablePort}/webhooks/alertmanager");
             var diskUrl = new Uri($"http://127.0.0.1:{diskPort}/webhooks/alertmanager");
+            var intakeUrl = new Uri($"http://127.0.0.1:{intakePort}/webhooks/alertmanager");
             await WaitHealthyAsync(new Uri($"http://127.0.0.1:{barePort}/healthz"));
             await WaitHealthyAsync(new Uri($"http://127.0.0.1:{diskPort}/healthz"));
+            await WaitHealthyAsync(new Uri($"http://127.0.0.1:{intakePort}/healthz"));
             await WaitHealthyAsync(new Uri($"http://127.0.0.1:{durablePort}/healthz"));
 
             using var client = NewClient(connections);
@@ -86,6 +100,9 @@ internal static partial class AcceptBenchmark
             var diskClosed = await WithCpuAsync(disk, () => ClosedLoopAsync(client, diskUrl, requests, connections, TimeSpan.FromSeconds(seconds)));
             var diskOpen = await OpenLoopAsync(client, diskUrl, requests, connections, rate, TimeSpan.FromSeconds(seconds), spin);
             Stop(disk); // idle from here on, but it holds 256 MB of page cache
+            await ClosedLoopAsync(client, intakeUrl, requests, connections, TimeSpan.FromSeconds(3));
+            var intakeClosed = await WithCpuAsync(intake, () => ClosedLoopAsync(client, intakeUrl, requests, connections, TimeSpan.FromSeconds(seconds)));
+            Stop(intake);
 
             // Each durable phase starts once the delivery worker has caught up with what came before (the warm-up's
             // flood, then the closed loop's): a phase pays for delivering its own accepts, not an earlier phase's.
@@ -99,11 +116,15 @@ internal static partial class AcceptBenchmark
 
             Report("bare    closed loop", bareClosed);
             Report("bare+fdatasync closed loop", diskClosed);
+            Report("intake-only closed loop", intakeClosed);
             Report("durable closed loop", durableClosed);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"ratio durable/bare throughput: {durableClosed.PerSecond / bareClosed.PerSecond:0.00}x; " +
                 $"the disk's ceiling, bare+fdatasync/bare: {diskClosed.PerSecond / bareClosed.PerSecond:0.00}x; " +
                 $"durable/(bare+fdatasync): {durableClosed.PerSecond / diskClosed.PerSecond:0.00}x"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"ratio intake-only/bare (AlertLinker's request path made durable by a log, the bound of any store behind it): {intakeClosed.PerSecond / bareClosed.PerSecond:0.00}x; " +
+                $"durable/intake-only (what SQLite and delivery cost): {durableClosed.PerSecond / intakeClosed.PerSecond:0.00}x"));
             Report($"bare    open loop {rate}/s", bareOpen);
             Report($"bare+fdatasync open {rate}/s", diskOpen);
             Report($"durable open loop {rate}/s", durableOpen);
@@ -116,6 +137,7 @@ internal static partial class AcceptBenchmark
         {
             Stop(bare);
             Stop(disk);
+            Stop(intake);
             Stop(durable);
             try
             {

@@ -9,6 +9,9 @@ if (args is ["accept", ..])
     return await AcceptBenchmark.RunAsync(args[1..]);
 if (args is ["accept-bare", ..])
     return await AcceptBenchmark.ServeBareAsync(args[1..]);
+// `accept-intake PORT --durable FILE`: AlertLinker's request path with its accept a log append (the bound of any store).
+if (args is ["accept-intake", ..])
+    return await IntakeOnlyServer.ServeAsync(args[1..]);
 // `stores`: the SQLite and PostgreSQL stores side by side, same run (accept and delivery throughput at the store seam).
 if (args is ["stores", ..])
     return await StoreBenchmark.RunAsync(args[1..]);
