@@ -52,7 +52,9 @@ internal static class IntakeOnlyServer
                 // The store as registered, for everything but AcceptAsync (health checks, gauges read it).
                 var registered = services.Last(d => d.ServiceType == typeof(IAlertStore));
                 services.Remove(registered);
-                services.AddSingleton(provider => LogAccepts.Wrap((IAlertStore)registered.ImplementationFactory!(provider), log));
+                services.AddSingleton(provider => LogAccepts.Wrap((IAlertStore)(registered.ImplementationInstance
+                    ?? registered.ImplementationFactory?.Invoke(provider)
+                    ?? ActivatorUtilities.CreateInstance(provider, registered.ImplementationType!)), log));
             });
         }
     }
