@@ -12,10 +12,11 @@ using Microsoft.Extensions.Hosting;
 namespace AlertLinker.Benchmarks;
 
 /// <summary>
-/// <c>accept-intake PORT --durable FILE</c> (settings from the environment, as for the service itself): AlertLinker's own request path — Program.cs, its middleware, the
-/// Alertmanager source's token check, parse and normalisation, the store's serialisation and dedupe keys — with
-/// the store's accept replaced by an append to a <see cref="GroupCommitLog"/> (the 202 waits for its fdatasync),
-/// and the delivery worker not running. No SQLite on the accept path, no dedupe lookups, no delivery.
+/// <c>accept-intake PORT --durable FILE</c>, settings from the environment as for the service itself: AlertLinker's
+/// own request path — Program.cs, its middleware, the Alertmanager source's token check, parse and normalisation,
+/// the store's dedupe keys and serialisation — with the store's accept replaced by an append to a
+/// <see cref="GroupCommitLog"/> (the 202 waits for its fdatasync), and the delivery worker not running. No SQLite
+/// on the accept path, no dedupe lookups, no delivery.
 /// <para>
 /// What it measures is a bound, not a product: no store behind AlertLinker's current request path can accept faster
 /// than this, so the gap between it and bare+fdatasync is the request path's, and the gap between it and durable is
@@ -92,7 +93,8 @@ internal static class IntakeOnlyServer
 
         private async Task<AcceptResult> AcceptAsync(AlertNotification notification)
         {
-            // What SqliteAlertStore.AcceptAsync does before it queues: the dedupe keys and the stored JSON.
+            // What SqliteAlertStore.AcceptAsync does before it queues: the dedupe keys and the stored JSON (here straight
+            // to UTF-8; the store makes a string, which SQLite converts again, so this bound is if anything high).
             var keys = notification.DedupeKeys().Distinct(StringComparer.Ordinal).ToList();
             var payload = JsonSerializer.SerializeToUtf8Bytes(notification, StorageJsonContext.Default.AlertNotification);
             await log.AppendAsync(payload);
