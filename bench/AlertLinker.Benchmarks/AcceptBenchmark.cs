@@ -449,7 +449,7 @@ internal static partial class AcceptBenchmark
         Value(args, name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
 
     /// <summary>The argument after the first <paramref name="name"/>, or null when it is not given.</summary>
-    private static string? Value(string[] args, string name)
+    internal static string? Value(string[] args, string name)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
-using System.Text.Json;
+using System.Text;
 using AlertLinker.Pipeline;
 using AlertLinker.Storage;
 using Microsoft.AspNetCore.Hosting;
@@ -28,8 +28,7 @@ internal static class IntakeOnlyServer
     public static async Task<int> ServeAsync(string[] args)
     {
         var port = int.Parse(args[0], CultureInfo.InvariantCulture);
-        var path = args.SkipWhile(a => a != "--durable").Skip(1).FirstOrDefault()
-                   ?? throw new ArgumentException("accept-intake PORT --durable FILE");
+        var path = AcceptBenchmark.Value(args, "--durable") ?? throw new ArgumentException("accept-intake PORT --durable FILE");
         var log = new GroupCommitLog(path, 256L << 20);
         await using var app = new App(port, log);
         app.UseKestrel();
@@ -93,12 +92,11 @@ internal static class IntakeOnlyServer
 
         private async Task<AcceptResult> AcceptAsync(AlertNotification notification)
         {
-            // What SqliteAlertStore.AcceptAsync does before it queues: the dedupe keys and the stored JSON (here straight
-            // to UTF-8; the store makes a string, which SQLite converts again, so this bound is if anything high).
-            var keys = notification.DedupeKeys().Distinct(StringComparer.Ordinal).ToList();
-            var payload = JsonSerializer.SerializeToUtf8Bytes(notification, StorageJsonContext.Default.AlertNotification);
-            await log.AppendAsync(payload);
-            return new AcceptResult(Interlocked.Increment(ref lastId), keys.Count, 0);
+            // What SqliteAlertStore.AcceptAsync does before it queues (the dedupe keys and the stored JSON), then the
+            // JSON as UTF-8 for the log, as SQLite converts it for its pages.
+            var accept = QueuedAccept.For(notification);
+            await log.AppendAsync(Encoding.UTF8.GetBytes(accept.Payload));
+            return new AcceptResult(Interlocked.Increment(ref lastId), accept.Keys.Count, 0);
         }
     }
 }
