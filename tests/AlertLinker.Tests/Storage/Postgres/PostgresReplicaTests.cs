@@ -76,8 +76,15 @@ public sealed class PostgresReplicaTests : IDisposable
         var claimedBy = new ConcurrentDictionary<long, string>();
         var deliveredInOrder = new ConcurrentQueue<long>();
         var overlaps = new ConcurrentBag<string>();
+        // Each replica holds its first claim until the other has claimed too, so the two really compete for the rows.
+        // Without this, a loaded machine could start one drain late and let the other take all 180 alone.
+        var firstClaim = new Dictionary<string, TaskCompletionSource>
+        {
+            ["replica-a"] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+            ["replica-b"] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+        };
 
-        async Task Drain(PostgresAlertStore store, string owner)
+        async Task Drain(PostgresAlertStore store, string owner, string other)
         {
             var idle = 0;
             while (idle < 20)
@@ -97,6 +104,8 @@ public sealed class PostgresReplicaTests : IDisposable
                     if (!inFlight.TryAdd(item.Notification.GroupKey, item.Id))
                         overlaps.Add($"{item.Notification.GroupKey}: {item.Id} claimed while {inFlight[item.Notification.GroupKey]} in flight");
                 }
+                if (firstClaim[owner].TrySetResult())
+                    await firstClaim[other].Task.WaitAsync(TimeSpan.FromSeconds(30));
                 foreach (var item in claimed)
                 {
                     // Out of the in-flight set before the commit that lets the group's next notification be claimed.
@@ -107,7 +116,7 @@ public sealed class PostgresReplicaTests : IDisposable
             }
         }
 
-        await Task.WhenAll(Task.Run(() => Drain(a, "replica-a")), Task.Run(() => Drain(b, "replica-b")));
+        await Task.WhenAll(Task.Run(() => Drain(a, "replica-a", "replica-b")), Task.Run(() => Drain(b, "replica-b", "replica-a")));
 
         Assert.Empty(overlaps);
         Assert.Equal(180, claimedBy.Count);
