@@ -14,7 +14,6 @@ internal sealed class CuttableProxy : IDisposable
     private readonly int _target;
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly ConcurrentDictionary<TcpClient, byte> _connections = new();
-    private readonly CancellationTokenSource _stop = new();
     private volatile bool _cut;
 
     public CuttableProxy(int targetPort)
@@ -22,7 +21,10 @@ internal sealed class CuttableProxy : IDisposable
         _target = targetPort;
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _ = Task.Run(AcceptLoopAsync);
+        // Threads of its own, not the thread pool: the tests that use it time out after 2 s, and in a full test run
+        // the pool is shared with every other test (some open stores with synchronous I/O). On a fresh CI clone two
+        // connects through the pool-driven forwarder timed out at start-up, which a real network path never does.
+        Start(AcceptLoop);
     }
 
     public int Port { get; }
@@ -36,18 +38,20 @@ internal sealed class CuttableProxy : IDisposable
 
     public void Restore() => _cut = false;
 
-    private async Task AcceptLoopAsync()
+    private static void Start(Action work) => new Thread(() => work()) { IsBackground = true, Name = "cuttable proxy" }.Start();
+
+    private void AcceptLoop()
     {
-        while (!_stop.IsCancellationRequested)
+        while (true)
         {
             TcpClient client;
             try
             {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                client = _listener.AcceptTcpClient();
             }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException)
             {
-                return;
+                return; // Stopped.
             }
             if (_cut)
             {
@@ -56,29 +60,44 @@ internal sealed class CuttableProxy : IDisposable
                 client.Dispose();
                 continue;
             }
-            _ = Task.Run(() => ForwardAsync(client));
+            Forward(client);
         }
     }
 
-    private async Task ForwardAsync(TcpClient client)
+    private void Forward(TcpClient client)
     {
         var server = new TcpClient();
         _connections[client] = 0;
         _connections[server] = 0;
         try
         {
-            await server.ConnectAsync(IPAddress.Loopback, _target, _stop.Token);
-            var (a, b) = (client.GetStream(), server.GetStream());
-            await Task.WhenAny(a.CopyToAsync(b, _stop.Token), b.CopyToAsync(a, _stop.Token));
+            server.Connect(IPAddress.Loopback, _target);
         }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (SocketException)
+        {
+            Close(client);
+            Close(server);
+            return;
+        }
+        // One thread per direction; whichever ends first (a cut, or one side hanging up) closes both, ending the other.
+        Start(() => Pump(client, server));
+        Start(() => Pump(server, client));
+    }
+
+    private void Pump(TcpClient from, TcpClient to)
+    {
+        try
+        {
+            from.GetStream().CopyTo(to.GetStream());
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
         {
             // Cut, or one side hung up: both sides are closed below.
         }
         finally
         {
-            Close(client);
-            Close(server);
+            Close(from);
+            Close(to);
         }
     }
 
@@ -100,9 +119,7 @@ internal sealed class CuttableProxy : IDisposable
 
     public void Dispose()
     {
-        _stop.Cancel();
         _listener.Stop();
         Cut();
-        _stop.Dispose();
     }
 }
