@@ -37,6 +37,10 @@ internal static partial class AcceptBenchmark
         var connections = Option(args, "--connections", 16);
         var rate = Option(args, "--rate", 1000);
         var spin = Value(args, "--pace") == "spin";
+        // --warmup: closed-loop load each server gets before it is measured, the same for all four. 15 s since
+        // 2026-12-07 22:35 UTC (3 s before): after 3 s the tiered JIT was still recompiling AlertLinker's larger hot
+        // path, which cost the intake-only phase about 80 us of CPU per request (see docs/benchmarks.md).
+        var warmUp = TimeSpan.FromSeconds(Option(args, "--warmup", 15));
         var root = RepoRoot();
         // --dll: another build to compare (e.g. the previous commit's), else this checkout's Release build.
         var dll = Value(args, "--dll") is { } other
@@ -51,7 +55,7 @@ internal static partial class AcceptBenchmark
         var requests = new UniqueBodies(body);
         var data = Directory.CreateTempSubdirectory("alertlinker-accept-bench-");
 
-        Console.WriteLine($"accept benchmark: {connections} connections, {seconds} s per phase, open loop at {rate}/s (pace: {(spin ? "spin" : "yield")}); " +
+        Console.WriteLine($"accept benchmark: {connections} connections, {seconds} s per phase ({warmUp.TotalSeconds:0} s warm-up), open loop at {rate}/s (pace: {(spin ? "spin" : "yield")}); " +
                           $"{Environment.ProcessorCount} cores, load average {LoadAverage()}; capture {Path.GetFileName(Capture)}");
         var barePort = FreePort();
         var diskPort = FreePort();
@@ -93,14 +97,14 @@ internal static partial class AcceptBenchmark
             // The bare endpoint first, both phases, while AlertLinker is idle: once AlertLinker has accepted a flood,
             // its delivery worker works through it for a while, and it would take CPU from a bare phase run meanwhile.
             // Each server is warmed up (JIT, connection pool, the database file) before anything of it is counted.
-            await ClosedLoopAsync(client, bareUrl, requests, connections, TimeSpan.FromSeconds(3));
+            await ClosedLoopAsync(client, bareUrl, requests, connections, warmUp);
             var bareClosed = await WithCpuAsync(bare, () => ClosedLoopAsync(client, bareUrl, requests, connections, TimeSpan.FromSeconds(seconds)));
             var bareOpen = await OpenLoopAsync(client, bareUrl, requests, connections, rate, TimeSpan.FromSeconds(seconds), spin);
-            await ClosedLoopAsync(client, diskUrl, requests, connections, TimeSpan.FromSeconds(3));
+            await ClosedLoopAsync(client, diskUrl, requests, connections, warmUp);
             var diskClosed = await WithCpuAsync(disk, () => ClosedLoopAsync(client, diskUrl, requests, connections, TimeSpan.FromSeconds(seconds)));
             var diskOpen = await OpenLoopAsync(client, diskUrl, requests, connections, rate, TimeSpan.FromSeconds(seconds), spin);
             Stop(disk); // idle from here on, but it holds 256 MB of page cache
-            await ClosedLoopAsync(client, intakeUrl, requests, connections, TimeSpan.FromSeconds(3));
+            await ClosedLoopAsync(client, intakeUrl, requests, connections, warmUp);
             var intakeClosed = await WithCpuAsync(intake, () => ClosedLoopAsync(client, intakeUrl, requests, connections, TimeSpan.FromSeconds(seconds)));
             Stop(intake);
 
@@ -108,7 +112,7 @@ internal static partial class AcceptBenchmark
             // flood, then the closed loop's): a phase pays for delivering its own accepts, not an earlier phase's.
             // The wait also lets the tiered JIT finish with the service's larger code before anything is counted.
             var metricsUrl = new Uri($"http://127.0.0.1:{durablePort}/metrics");
-            await ClosedLoopAsync(client, durableUrl, requests, connections, TimeSpan.FromSeconds(3));
+            await ClosedLoopAsync(client, durableUrl, requests, connections, warmUp);
             var drainedWarmUp = await DrainAsync(client, metricsUrl);
             var durableClosed = await WithCpuAsync(durable, () => ClosedLoopAsync(client, durableUrl, requests, connections, TimeSpan.FromSeconds(seconds)));
             var drainedClosed = await DrainAsync(client, metricsUrl);
