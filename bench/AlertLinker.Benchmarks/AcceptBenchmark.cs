@@ -163,7 +163,7 @@ internal static partial class AcceptBenchmark
     public static async Task<int> ServeBareAsync(string[] args)
     {
         var port = int.Parse(args[0], CultureInfo.InvariantCulture);
-        var log = Value(args, "--durable") is { } path ? new GroupCommitLog(path, 256L << 20) : null;
+        var log = Value(args, "--durable") is { } path ? new GroupCommitLog(path) : null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");

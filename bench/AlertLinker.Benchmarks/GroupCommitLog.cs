@@ -21,7 +21,10 @@ internal sealed partial class GroupCommitLog
         Channel.CreateUnbounded<(byte[], TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
     private long offset;
 
-    public GroupCommitLog(string path, long size)
+    /// <summary>The file both <c>accept-bare --durable</c> and <c>accept-intake</c> write in a circle: 256 MB.</summary>
+    public const long BenchmarkSize = 256L << 20;
+
+    public GroupCommitLog(string path, long size = BenchmarkSize)
     {
         this.size = size;
         file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite);

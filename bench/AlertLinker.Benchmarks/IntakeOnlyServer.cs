@@ -29,7 +29,7 @@ internal static class IntakeOnlyServer
     {
         var port = int.Parse(args[0], CultureInfo.InvariantCulture);
         var path = AcceptBenchmark.Value(args, "--durable") ?? throw new ArgumentException("accept-intake PORT --durable FILE");
-        var log = new GroupCommitLog(path, 256L << 20);
+        var log = new GroupCommitLog(path);
         await using var app = new App(port, log);
         app.UseKestrel();
         app.StartServer();
