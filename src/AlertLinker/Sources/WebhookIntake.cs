@@ -17,6 +17,7 @@ internal sealed partial class WebhookIntake(
     WebhookRejections rejections,
     AlertLinkerMetrics metrics,
     TimeProvider time,
+    Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
     ILogger<WebhookIntake> logger)
 {
     public async Task<IResult> ReceiveAsync(IAlertSource source, HttpRequest request, CancellationToken cancellationToken)
@@ -60,7 +61,7 @@ internal sealed partial class WebhookIntake(
         metrics.AlertsReceived(notification.Source, "accepted", result.Accepted);
         metrics.AlertsReceived(notification.Source, "duplicate", result.Duplicates);
         LogAccepted(notification.Source, notification.GroupKey, notification.Status, result.Accepted, result.Duplicates, result.NotificationId);
-        return TypedResults.Accepted((string?)null, result);
+        return new AcceptedJson(result, json.Value.SerializerOptions);
     }
 
     /// <summary>Records a valid delivery that carries nothing to deliver, and answers 200 so the sender does not retry.</summary>
