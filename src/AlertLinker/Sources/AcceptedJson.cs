@@ -18,6 +18,6 @@ internal sealed class AcceptedJson(AcceptResult result, JsonSerializerOptions op
         response.StatusCode = StatusCodes.Status202Accepted;
         response.ContentType = "application/json; charset=utf-8";
         response.ContentLength = body.Length;
-        return response.Body.WriteAsync(body).AsTask();
+        return response.Body.WriteAsync(body, httpContext.RequestAborted).AsTask();
     }
 }
