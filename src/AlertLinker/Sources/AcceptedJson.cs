@@ -9,11 +9,9 @@ namespace AlertLinker.Sources;
 /// </summary>
 internal sealed class AcceptedJson(AcceptResult result, JsonSerializerOptions options) : IResult
 {
-    public AcceptResult Result { get; } = result;
-
     public Task ExecuteAsync(HttpContext httpContext)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(Result, options.GetTypeInfo(typeof(AcceptResult)));
+        var body = JsonSerializer.SerializeToUtf8Bytes(result, options.GetTypeInfo(typeof(AcceptResult)));
         var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status202Accepted;
         response.ContentType = "application/json; charset=utf-8";
