@@ -156,6 +156,17 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
         -- not every pending one. A new or released notification has no lease: accepts never write this index.
         CREATE INDEX ix_notifications_leased ON notifications (lease_until) WHERE state = 'pending' AND lease_until IS NOT NULL;
         """,
+        """
+        -- Dedupe keys from here on (SqliteSeenKeys): appended in arrival order, looked up in memory. A B-tree keyed by
+        -- the keys themselves took a page write per key, since fingerprints arrive in random order. dedupe_keys keeps
+        -- what older versions stored until it is pruned; nothing writes it any more.
+        CREATE TABLE dedupe_seen (
+            id       INTEGER PRIMARY KEY AUTOINCREMENT,     -- AUTOINCREMENT: never reused, so "rows after id N" is exact
+            key_hash BLOB    NOT NULL,                      -- the first 16 bytes of the key's SHA-256
+            seen_at  INTEGER NOT NULL                       -- unix ms, first sighting
+        );
+        CREATE INDEX ix_dedupe_seen_seen_at ON dedupe_seen (seen_at);
+        """,
     ];
 
     internal static int LatestSchemaVersion => Migrations.Length;
@@ -177,6 +188,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
     private readonly SqliteCommand _groupPending;
     private readonly SqliteCommand _claimHeads;
     private readonly SqliteCommand _claimOne;
+    private readonly SqliteSeenKeys _seenKeys = new();
     private bool _disposed;
     private int _disposing;
 
@@ -206,8 +218,8 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
         }
 
         _insertKey = _connection.CreateCommand();
-        _insertKey.CommandText = "INSERT INTO dedupe_keys (key, seen_at) VALUES ($key, $now) ON CONFLICT (key) DO NOTHING";
-        _insertKey.Parameters.Add("$key", SqliteType.Text);
+        _insertKey.CommandText = "INSERT INTO dedupe_seen (key_hash, seen_at) VALUES ($hash, $now) RETURNING id";
+        _insertKey.Parameters.Add("$hash", SqliteType.Blob);
         _insertKey.Parameters.Add("$now", SqliteType.Integer);
 
         _insertNotification = _connection.CreateCommand();
@@ -355,9 +367,12 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var now = NowMs();
+            long? lastKeyId = null;
             // A 202 means on disk: this commit is fsynced (the connection's default, for bookkeeping, is NORMAL).
             CommitDurably(transaction =>
             {
+                // Under the write lock: what other processes on the file stored since the last round is known first.
+                _seenKeys.CatchUp(_connection, transaction);
                 _insertKey.Transaction = transaction;
                 _insertNotification.Transaction = transaction;
                 _insertKey.Parameters["$now"].Value = now;
@@ -365,12 +380,15 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
                 {
                     var (notification, keys, payload) = (batch[i].Notification, batch[i].Keys, batch[i].Payload);
                     // Key by key inside the one transaction: a notification repeated within the batch finds the keys
-                    // its first copy inserted, so dedupe is as exact as with one transaction per accept.
+                    // its first copy added, so dedupe is as exact as with one transaction per accept.
                     var fresh = 0;
                     foreach (var key in keys)
                     {
-                        _insertKey.Parameters["$key"].Value = key;
-                        fresh += _insertKey.ExecuteNonQuery();
+                        if (!_seenKeys.TryAdd(key, now))
+                            continue;
+                        _insertKey.Parameters["$hash"].Value = key.ToBlob();
+                        lastKeyId = (long)_insertKey.ExecuteScalar()!;
+                        fresh++;
                     }
 
                     long? id = null;
@@ -393,10 +411,13 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
                     results[i] = new AcceptResult(id, fresh, keys.Count - fresh, behind);
                 }
             });
+            _seenKeys.Committed(lastKeyId);
         }
         catch (Exception e)
         {
-            // Nothing of the batch is stored (the transaction rolled back): every caller hears it and answers 5xx.
+            // Nothing of the batch is stored (the transaction rolled back), its keys included: every caller hears it
+            // and answers 5xx, and their retries are new.
+            _seenKeys.Rollback();
             foreach (var accept in batch)
                 accept.Result.TrySetException(e);
             return;
@@ -762,8 +783,21 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
         var failedCutoff = (now - _options.FailedRetention).ToUnixTimeMilliseconds();
 
         var keys = await DeleteInChunksAsync(
+            "DELETE FROM dedupe_seen WHERE id IN (SELECT id FROM dedupe_seen WHERE seen_at < $cutoff LIMIT $chunk)",
+            keyCutoff, cancellationToken).ConfigureAwait(false);
+        keys += await DeleteInChunksAsync(
             "DELETE FROM dedupe_keys WHERE key IN (SELECT key FROM dedupe_keys WHERE seen_at < $cutoff LIMIT $chunk)",
             keyCutoff, cancellationToken).ConfigureAwait(false);
+        // Memory forgets what the file no longer has (and what another process on it pruned).
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _seenKeys.Forget(keyCutoff);
+        }
+        finally
+        {
+            _gate.Release();
+        }
         var delivered = await DeleteInChunksAsync(
             "DELETE FROM notifications WHERE id IN (SELECT id FROM notifications WHERE state = 'delivered' AND delivered_at < $cutoff LIMIT $chunk)",
             deliveredCutoff, cancellationToken).ConfigureAwait(false);
@@ -960,7 +994,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
 internal abstract record WriterWork;
 
 /// <summary>An accept waiting for the next group commit.</summary>
-internal sealed record QueuedAccept(AlertNotification Notification, IReadOnlyList<string> Keys, string Payload) : WriterWork
+internal sealed record QueuedAccept(AlertNotification Notification, IReadOnlyList<DedupeHash> Keys, string Payload) : WriterWork
 {
     /// <summary>
     /// Everything of an accept that does not need the database (its dedupe keys and stored JSON), done on the
@@ -969,7 +1003,7 @@ internal sealed record QueuedAccept(AlertNotification Notification, IReadOnlyLis
     /// </summary>
     public static QueuedAccept For(AlertNotification notification) => new(
         notification,
-        notification.DedupeKeys().Distinct(StringComparer.Ordinal).ToList(),
+        notification.DedupeKeys().Distinct(StringComparer.Ordinal).Select(SqliteSeenKeys.Hash).ToList(),
         JsonSerializer.Serialize(notification, StorageJsonContext.Default.AlertNotification));
 
     // Continuations run asynchronously: completing 200 callers must not run their request pipelines inside the gate.

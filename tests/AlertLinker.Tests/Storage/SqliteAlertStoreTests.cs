@@ -148,6 +148,7 @@ public sealed class SqliteAlertStoreTests : IDisposable
                 DROP TABLE slack_storms;
                 DROP TABLE slack_storm_members;
                 DROP TABLE slack_storm_alone;
+                DROP TABLE dedupe_seen;
                 DELETE FROM schema_version WHERE version >= 3;
                 """;
             command.ExecuteNonQuery();
@@ -242,6 +243,75 @@ public sealed class SqliteAlertStoreTests : IDisposable
         var ids = claims.SelectMany(c => c).Select(c => c.Id).ToList();
         Assert.Equal(30, ids.Count);
         Assert.Equal(30, ids.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task EachNewDedupeKeyIsOneRowAppendedToTheDedupeLog()
+    {
+        using (var store = _db.Open(TestNotifications.Clock()))
+        {
+            await store.AcceptAsync(TestNotifications.Create(fingerprints: ["f3", "a1", "c2"]), CancellationToken.None);
+            await store.AcceptAsync(TestNotifications.Create(fingerprints: ["a1", "b9"]), CancellationToken.None);
+        }
+
+        using var raw = new SqliteConnection($"Data Source={_db.Path};Pooling=False");
+        raw.Open();
+        using var command = raw.CreateCommand();
+        command.CommandText = "SELECT group_concat(length(key_hash)), (SELECT count(*) FROM dedupe_keys) FROM (SELECT key_hash FROM dedupe_seen ORDER BY id)";
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+        // Four keys, 16 bytes each, in arrival order; the repeated a1 wrote nothing; the old table is not written.
+        Assert.Equal("16,16,16,16", reader.GetString(0));
+        Assert.Equal(0, reader.GetInt64(1));
+    }
+
+    [Fact]
+    public async Task DedupeKeysStoredByAVersionBeforeTheDedupeLogStillRecogniseRetries()
+    {
+        var time = TestNotifications.Clock();
+        using (_db.Open(time))
+        {
+        }
+        var earlier = TestNotifications.Create(fingerprints: ["0123456789abcdef", "fedcba9876543210"]);
+        using (var raw = new SqliteConnection($"Data Source={_db.Path};Pooling=False"))
+        {
+            raw.Open();
+            using var command = raw.CreateCommand();
+            // As a version before schema 9 stored them: the keys themselves, in dedupe_keys.
+            command.CommandText = "INSERT INTO dedupe_keys (key, seen_at) VALUES ($first, $now), ($second, $now)";
+            var keys = earlier.DedupeKeys().ToList();
+            command.Parameters.AddWithValue("$first", keys[0]);
+            command.Parameters.AddWithValue("$second", keys[1]);
+            command.Parameters.AddWithValue("$now", time.GetUtcNow().ToUnixTimeMilliseconds());
+            command.ExecuteNonQuery();
+        }
+
+        using var store = _db.Open(time);
+        var retry = await store.AcceptAsync(earlier, CancellationToken.None);
+
+        Assert.Equal(new AcceptResult(null, 0, 2), retry);
+        // They are pruned from the old table when their time comes.
+        time.Advance(TimeSpan.FromDays(8));
+        Assert.Equal(new PruneResult(2, 0, 0), await store.PruneAsync(CancellationToken.None));
+        Assert.NotNull((await store.AcceptAsync(earlier, CancellationToken.None)).NotificationId);
+    }
+
+    [Fact]
+    public async Task AnAlertThatAnotherStoreOnTheFileAcceptedIsADuplicateHere()
+    {
+        var time = TestNotifications.Clock();
+        using var first = _db.Open(time);
+        using var second = _db.Open(time);
+        // The second store has read the file once already, so what follows it learns from the rows added since.
+        await second.AcceptAsync(TestNotifications.Create(fingerprints: ["second-only"]), CancellationToken.None);
+        var stored = await first.AcceptAsync(TestNotifications.Create(fingerprints: ["both", "first-only"]), CancellationToken.None);
+
+        var again = await second.AcceptAsync(TestNotifications.Create(fingerprints: ["both", "first-only", "new"]), CancellationToken.None);
+        var back = await first.AcceptAsync(TestNotifications.Create(fingerprints: ["second-only"]), CancellationToken.None);
+
+        Assert.NotNull(stored.NotificationId);
+        Assert.Equal((1, 2), (again.Accepted, again.Duplicates));
+        Assert.Equal(new AcceptResult(null, 0, 1), back);
     }
 
     [Fact]
