@@ -49,14 +49,10 @@ internal sealed class SqliteSeenKeys
         }
     }
 
-
     private readonly Dictionary<DedupeHash, long> _seenAt = [];
     private readonly List<DedupeHash> _addedThisRound = [];
     private long _lastId;
     private bool _loaded;
-
-    /// <summary>Keys remembered now (for tests and diagnostics).</summary>
-    public int Count => _seenAt.Count;
 
     /// <summary>
     /// At the start of a round, inside its write transaction: reads what is on disk that memory does not have yet (every
@@ -119,15 +115,14 @@ internal sealed class SqliteSeenKeys
     }
 
     /// <summary>Forgets keys first seen before <paramref name="cutoff"/> (unix ms), as pruning deletes their rows.</summary>
-    public int Forget(long cutoff)
+    public void Forget(long cutoff)
     {
-        var forgotten = 0;
+        // Removing while enumerating is allowed for Dictionary (it does not invalidate the enumerator).
         foreach (var (hash, seenAt) in _seenAt)
         {
-            if (seenAt < cutoff && _seenAt.Remove(hash))
-                forgotten++;
+            if (seenAt < cutoff)
+                _seenAt.Remove(hash);
         }
-        return forgotten;
     }
 
     private void Remember(DedupeHash hash, long seenAt)
