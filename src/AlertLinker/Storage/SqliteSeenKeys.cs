@@ -11,7 +11,7 @@ namespace AlertLinker.Storage;
 /// Why: a dedupe key names an alert by its fingerprint, which Alertmanager derives from a hash of the labels, so keys
 /// arrive in random order. In a B-tree keyed by them (the <c>dedupe_keys</c> table before schema version 9) every new
 /// key landed on a leaf page of its own, so each group commit wrote about one WAL page per key: with random
-/// fingerprints the accept benchmark ran at about 55–60 % of its speed with fingerprints that happen to sort
+/// fingerprints the accept benchmark ran at about 55–70 % of its speed with fingerprints that happen to sort
 /// (docs/benchmarks.md).
 /// Here each key is a row appended in id order (one page per commit for all of them), and the look-up is a hash-table
 /// probe on the writer thread.
