@@ -28,6 +28,11 @@ internal sealed class BackendTestHost : IDisposable
             o.Exemplars = exemplars;
             // Backend tests count the requests of each call; the shared cache has its own tests.
             o.CacheTtl = cacheTtl ?? TimeSpan.Zero;
+            // The budget ends every backend query (BackendQueryCache). Tests of a backend's own behaviour must not
+            // fail because a loaded CI machine stalled this process for the default 5 s (seen once: a fallback test
+            // cancelled mid-search while its neighbours took 3-5 s instead of milliseconds); budget tests pass
+            // their own token.
+            o.Budget = TimeSpan.FromMinutes(1);
             o.BusinessKeys = [.. businessKeys ?? []];
         });
         if (time is not null)
