@@ -257,11 +257,14 @@ public sealed class SqliteAlertStoreTests : IDisposable
         using var raw = new SqliteConnection($"Data Source={_db.Path};Pooling=False");
         raw.Open();
         using var command = raw.CreateCommand();
-        command.CommandText = "SELECT group_concat(length(key_hash)), (SELECT count(*) FROM dedupe_keys) FROM (SELECT key_hash FROM dedupe_seen ORDER BY id)";
+        command.CommandText = "SELECT group_concat(hex(key_hash), ','), (SELECT count(*) FROM dedupe_keys) FROM (SELECT key_hash FROM dedupe_seen ORDER BY id)";
         using var reader = command.ExecuteReader();
         Assert.True(reader.Read());
         // Four keys, 16 bytes each, in arrival order; the repeated a1 wrote nothing; the old table is not written.
-        Assert.Equal("16,16,16,16", reader.GetString(0));
+        var expected = new[] { "f3", "a1", "c2", "b9" }
+            .Select(fingerprint => TestNotifications.Create(fingerprints: [fingerprint]).DedupeKeys().Single())
+            .Select(key => Convert.ToHexString(SqliteSeenKeys.Hash(key).ToBlob()));
+        Assert.Equal(string.Join(',', expected), reader.GetString(0));
         Assert.Equal(0, reader.GetInt64(1));
     }
 
