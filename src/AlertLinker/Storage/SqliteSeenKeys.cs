@@ -30,24 +30,7 @@ namespace AlertLinker.Storage;
 internal sealed class SqliteSeenKeys
 {
     /// <summary>The key's identity: the first 16 bytes of the SHA-256 of its UTF-8 (collisions need ~2^64 keys).</summary>
-    public static DedupeHash Hash(string key)
-    {
-        var length = Encoding.UTF8.GetMaxByteCount(key.Length);
-        byte[]? rented = null;
-        var utf8 = length <= 1024 ? stackalloc byte[length] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length));
-        try
-        {
-            var written = Encoding.UTF8.GetBytes(key, utf8);
-            Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-            SHA256.HashData(utf8[..written], digest);
-            return DedupeHash.Read(digest);
-        }
-        finally
-        {
-            if (rented is not null)
-                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
-        }
-    }
+    public static DedupeHash Hash(string key) => DedupeHash.Read(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
     private readonly Dictionary<DedupeHash, long> _seenAt = [];
     private readonly List<DedupeHash> _addedThisRound = [];
