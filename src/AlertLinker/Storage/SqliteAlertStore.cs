@@ -188,7 +188,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
     private readonly SqliteCommand _groupPending;
     private readonly SqliteCommand _claimHeads;
     private readonly SqliteCommand _claimOne;
-    private readonly SqliteSeenKeys _seenKeys = new();
+    private readonly SqliteSeenKeys _seenKeys;
     private bool _disposed;
     private int _disposing;
 
@@ -217,6 +217,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
             throw;
         }
 
+        _seenKeys = new SqliteSeenKeys(_connection);
         _insertKey = _connection.CreateCommand();
         _insertKey.CommandText = "INSERT INTO dedupe_seen (key_hash, seen_at) VALUES ($hash, $now) RETURNING id";
         _insertKey.Parameters.Add("$hash", SqliteType.Blob);
@@ -372,7 +373,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
             CommitDurably(transaction =>
             {
                 // Under the write lock: what other processes on the file stored since the last round is known first.
-                _seenKeys.CatchUp(_connection, transaction);
+                _seenKeys.CatchUp(transaction);
                 _insertKey.Transaction = transaction;
                 _insertNotification.Transaction = transaction;
                 _insertKey.Parameters["$now"].Value = now;
@@ -834,6 +835,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
             if (_disposed)
                 return;
             _disposed = true;
+            _seenKeys.Dispose();
             _insertKey.Dispose();
             _insertNotification.Dispose();
             _groupPending.Dispose();

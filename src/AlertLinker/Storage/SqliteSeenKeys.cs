@@ -27,7 +27,7 @@ namespace AlertLinker.Storage;
 /// </para>
 /// <para>Used only inside the store's gate (the writer's round, or pruning), so it needs no locks of its own.</para>
 /// </summary>
-internal sealed class SqliteSeenKeys
+internal sealed class SqliteSeenKeys(SqliteConnection connection) : IDisposable
 {
     /// <summary>The key's identity: the first 16 bytes of the SHA-256 of its UTF-8 (collisions need ~2^64 keys).</summary>
     public static DedupeHash Hash(string key) => DedupeHash.Read(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
@@ -37,11 +37,22 @@ internal sealed class SqliteSeenKeys
     private long _lastId;
     private bool _loaded;
 
+    // Run at every group commit: prepared once, as the store's other statements on the accept path are.
+    private readonly SqliteCommand _appended = Prepare(connection);
+
+    private static SqliteCommand Prepare(SqliteConnection connection)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, key_hash, seen_at FROM dedupe_seen WHERE id > $last ORDER BY id";
+        command.Parameters.Add("$last", SqliteType.Integer);
+        return command;
+    }
+
     /// <summary>
     /// At the start of a round, inside its write transaction: reads what is on disk that memory does not have yet (every
     /// key the first time, then only the rows other processes appended).
     /// </summary>
-    public void CatchUp(SqliteConnection connection, SqliteTransaction transaction)
+    public void CatchUp(SqliteTransaction transaction)
     {
         _addedThisRound.Clear();
         if (!_loaded)
@@ -53,11 +64,9 @@ internal sealed class SqliteSeenKeys
             while (reader.Read())
                 Remember(Hash(reader.GetString(0)), reader.GetInt64(1));
         }
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT id, key_hash, seen_at FROM dedupe_seen WHERE id > $last ORDER BY id";
-        command.Parameters.AddWithValue("$last", _lastId);
-        using (var reader = command.ExecuteReader())
+        _appended.Transaction = transaction;
+        _appended.Parameters["$last"].Value = _lastId;
+        using (var reader = _appended.ExecuteReader())
         {
             // GetBytes copies the column; GetStream would open a blob handle that holds the read transaction open.
             var hash = new byte[16];
@@ -107,6 +116,8 @@ internal sealed class SqliteSeenKeys
                 _seenAt.Remove(hash);
         }
     }
+
+    public void Dispose() => _appended.Dispose();
 
     private void Remember(DedupeHash hash, long seenAt)
     {
