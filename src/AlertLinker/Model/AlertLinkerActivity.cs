@@ -10,5 +10,8 @@ public static class AlertLinkerActivity
 {
     public const string SourceName = "AlertLinker";
 
+    /// <summary>The name of the service's own meter: every stage that records a metric creates its meter by it.</summary>
+    public const string MeterName = "AlertLinker";
+
     public static readonly ActivitySource Source = new(SourceName);
 }

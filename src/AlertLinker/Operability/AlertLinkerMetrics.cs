@@ -9,7 +9,7 @@ namespace AlertLinker.Operability;
 /// </summary>
 public sealed class AlertLinkerMetrics
 {
-    public const string MeterName = "AlertLinker";
+    public const string MeterName = AlertLinkerActivity.MeterName;
 
     private readonly Counter<long> alertsReceived;
     private readonly Counter<long> deliveries;
@@ -22,7 +22,9 @@ public sealed class AlertLinkerMetrics
         alertsReceived = meter.CreateCounter<long>("alertlinker_alerts_received", description: "Alerts received by source and outcome (accepted, duplicate, store_failed).");
         deliveries = meter.CreateCounter<long>("alertlinker_deliveries", description: "Delivery attempts of notifications by outcome (delivered, retry, failed).");
         backendSearches = meter.CreateCounter<long>("alertlinker_backend_searches", description: "Exemplar searches by backend and outcome.");
-        backendDuration = meter.CreateHistogram<double>("alertlinker_backend_search_duration", unit: "s", description: "Duration of exemplar searches by backend.");
+        // Seconds, so the boundaries are given: the SDK's default ones (0, 5, 10, 25 … 10 000) would put every search in the first.
+        backendDuration = meter.CreateHistogram<double>("alertlinker_backend_search_duration", unit: "s", description: "Duration of exemplar searches by backend.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10] });
     }
 
     /// <summary>A label value as every label value here is written: lower-case words joined by '_' (TimedOut → timed_out).</summary>

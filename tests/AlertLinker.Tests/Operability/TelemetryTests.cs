@@ -63,4 +63,32 @@ public sealed class TelemetryTests
         Assert.Contains("failed", labels);
         Assert.Equal("nothing_found", AlertLinkerMetrics.Label(BackendOutcome.NothingFound));
     }
+
+    [Fact]
+    public void BackendSearchDurationsAreBucketedForSecondsNotTheSdkDefaultOfThousands()
+    {
+        using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var factory = meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        System.Diagnostics.Metrics.Instrument? duration = null;
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument.Name == "alertlinker_backend_search_duration")
+                    duration = instrument;
+            },
+        };
+        listener.Start();
+
+        _ = new AlertLinkerMetrics(factory);
+
+        var histogram = Assert.IsType<System.Diagnostics.Metrics.Histogram<double>>(duration);
+        Assert.Equal("s", histogram.Unit);
+        var boundaries = histogram.Advice?.HistogramBucketBoundaries;
+        Assert.NotNull(boundaries);
+        // A 120 ms search and a 2 s timeout land in different buckets (with 0, 5, 10 … they would share the first).
+        Assert.Contains(boundaries, b => b > 0.12 && b <= 1);
+        Assert.Contains(boundaries, b => b >= 2 && b <= 10);
+        Assert.True(boundaries[0] <= 0.05, $"first boundary {boundaries[0]} s");
+    }
 }
