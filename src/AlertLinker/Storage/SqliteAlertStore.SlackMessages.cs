@@ -14,13 +14,7 @@ internal sealed partial class SqliteAlertStore : ISlackMessageStore
         OnWriterAsync(() =>
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            using var command = _connection.CreateCommand();
-            command.CommandText = $"""
-                SELECT {StoredRows.SlackMessageColumns} FROM slack_messages
-                WHERE source = $source AND group_key = $group_key
-                ORDER BY channel = $channel DESC, updated_at DESC
-                LIMIT 1
-                """;
+            var command = _statements.For(FindSlackMessageSql);
             command.Parameters.AddWithValue("$source", source);
             command.Parameters.AddWithValue("$group_key", groupKey);
             command.Parameters.AddWithValue("$channel", channel);
@@ -89,6 +83,13 @@ internal sealed partial class SqliteAlertStore : ISlackMessageStore
             _gate.Release();
         }
     }
+
+    private const string FindSlackMessageSql = $"""
+        SELECT {StoredRows.SlackMessageColumns} FROM slack_messages
+        WHERE source = $source AND group_key = $group_key
+        ORDER BY channel = $channel DESC, updated_at DESC
+        LIMIT 1
+        """;
 
     private const string SaveSql = """
         INSERT INTO slack_messages (source, group_key, channel, ts, thread_ts, status, updated_at, detail_ts)

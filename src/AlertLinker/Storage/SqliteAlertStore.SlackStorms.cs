@@ -15,7 +15,7 @@ internal sealed partial class SqliteAlertStore : ISlackStormStore
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var transaction = _connection.BeginTransaction();
-            using var insert = Command("""
+            var insert = Command("""
                 DELETE FROM slack_storm_alone WHERE channel = $channel AND arrived_at < $open_since;
                 INSERT INTO slack_storm_alone (channel, source, group_key, alerts, arrived_at)
                 VALUES ($channel, $source, $group_key, $alerts, $arrived_at) ON CONFLICT DO NOTHING;
@@ -30,7 +30,7 @@ internal sealed partial class SqliteAlertStore : ISlackStormStore
             if (Convert.ToInt64(insert.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 1)
             {
                 // A storm another process opened while this group was posted: it counts the group now.
-                using var count = Command("""
+                var count = Command("""
                     UPDATE slack_storms SET earlier_groups = earlier_groups + 1, earlier_alerts = earlier_alerts + $alerts
                     WHERE channel = $channel AND last_arrival >= $open_since
                     """, transaction);
@@ -54,7 +54,7 @@ internal sealed partial class SqliteAlertStore : ISlackStormStore
             if (open is not null && open.LastArrival >= openSince)
             {
                 result = open.JoinedBy(candidate);
-                using var join = Command(
+                var join = Command(
                     "UPDATE slack_storms SET earlier_groups = $groups, earlier_alerts = $alerts, last_arrival = $last WHERE channel = $channel",
                     transaction);
                 join.Parameters.AddWithValue("$groups", result.EarlierGroups);
@@ -66,7 +66,7 @@ internal sealed partial class SqliteAlertStore : ISlackStormStore
             else if (create)
             {
                 // The channel keeps its latest storm only: the one over is forgotten with its members.
-                using var replace = Command("""
+                var replace = Command("""
                     DELETE FROM slack_storm_members WHERE storm_id IN (SELECT storm_id FROM slack_storms WHERE channel = $channel);
                     INSERT OR REPLACE INTO slack_storms (channel, storm_id, started_at, last_arrival, earlier_groups, earlier_alerts)
                     SELECT $channel, $storm_id, $started_at, $last, count(*), coalesce(sum(alerts), 0) FROM slack_storm_alone
@@ -101,7 +101,7 @@ internal sealed partial class SqliteAlertStore : ISlackStormStore
         OnWriterAsync(() =>
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            using var command = Command("""
+            var command = Command("""
                 UPDATE slack_storms SET claim_owner = $owner, claim_until = $until
                 WHERE storm_id = $storm_id AND (claim_owner IS NULL OR claim_owner = $owner OR claim_until < $now)
                 """, transaction: null);
@@ -116,7 +116,7 @@ internal sealed partial class SqliteAlertStore : ISlackStormStore
         OnWriterAsync(() =>
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            using var command = Command("""
+            var command = Command("""
                 UPDATE slack_storms SET
                     digest_ts = coalesce(digest_ts, $digest_ts),
                     digest_channel = CASE WHEN digest_ts IS NULL THEN $digest_channel ELSE digest_channel END,
@@ -136,7 +136,7 @@ internal sealed partial class SqliteAlertStore : ISlackStormStore
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var transaction = _connection.BeginTransaction();
-            using var command = Command("""
+            var command = Command("""
                 INSERT INTO slack_storm_members (storm_id, source, group_key, name, services, alerts, status, detailed)
                 VALUES ($storm_id, $source, $group_key, $name, $services, $alerts, $status, $detailed)
                 ON CONFLICT (storm_id, source, group_key) DO UPDATE SET
@@ -162,7 +162,7 @@ internal sealed partial class SqliteAlertStore : ISlackStormStore
         OnWriterAsync<IReadOnlyList<SlackStormMemberRecord>>(() =>
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            using var command = Command(
+            var command = Command(
                 $"SELECT {StoredRows.SlackStormMemberColumns} FROM slack_storm_members WHERE storm_id = $storm_id ORDER BY id",
                 transaction: null);
             command.Parameters.AddWithValue("$storm_id", stormId);
@@ -175,17 +175,12 @@ internal sealed partial class SqliteAlertStore : ISlackStormStore
 
     private SlackStormRecord? ReadStorm(string channel, SqliteTransaction? transaction)
     {
-        using var command = Command($"SELECT {StoredRows.SlackStormColumns} FROM slack_storms WHERE channel = $channel", transaction);
+        var command = Command($"SELECT {StoredRows.SlackStormColumns} FROM slack_storms WHERE channel = $channel", transaction);
         command.Parameters.AddWithValue("$channel", channel);
         using var reader = command.ExecuteReader();
         return reader.Read() ? StoredRows.SlackStorm(reader, UnixMs) : null;
     }
 
-    private SqliteCommand Command(string sql, SqliteTransaction? transaction)
-    {
-        var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        return command;
-    }
+    /// <summary>The store's prepared command for <paramref name="sql"/> (see <see cref="SqliteStatements"/>): not to be disposed.</summary>
+    private SqliteCommand Command(string sql, SqliteTransaction? transaction) => _statements.For(sql, transaction);
 }

@@ -190,6 +190,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
     private readonly SqliteCommand _claimHeads;
     private readonly SqliteCommand _claimOne;
     private readonly SqliteSeenKeys _seenKeys;
+    private readonly SqliteStatements _statements;
     private readonly Histogram<double>? _commitDuration;
     private readonly Histogram<int>? _commitAccepts;
     private bool _disposed;
@@ -232,6 +233,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
         }
 
         _seenKeys = new SqliteSeenKeys(_connection);
+        _statements = new SqliteStatements(_connection);
         _insertKey = _connection.CreateCommand();
         _insertKey.CommandText = "INSERT INTO dedupe_seen (key_hash, seen_at) VALUES ($hash, $now) RETURNING id";
         _insertKey.Parameters.Add("$hash", SqliteType.Blob);
@@ -601,8 +603,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
         OnWriterAsync(() =>
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            using var command = _connection.CreateCommand();
-            command.CommandText = sql;
+            var command = _statements.For(sql);
             command.Parameters.AddWithValue("$id", id);
             command.Parameters.AddWithValue("$owner", owner);
             bind(command);
@@ -853,6 +854,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
                 return;
             _disposed = true;
             _seenKeys.Dispose();
+            _statements.Dispose();
             _insertKey.Dispose();
             _insertNotification.Dispose();
             _groupPending.Dispose();
@@ -874,8 +876,7 @@ internal sealed partial class SqliteAlertStore : IAlertStore, IDisposable
         OnWriterAsync(() =>
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            using var command = _connection.CreateCommand();
-            command.CommandText = sql;
+            var command = _statements.For(sql);
             bind(command);
             return command.ExecuteNonQuery();
         }, cancellationToken);
